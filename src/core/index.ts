@@ -1,0 +1,10 @@
+export * from './dtype.js';
+export * from './errors.js';
+export * from './shape.js';
+export * from './tensor.js';
+export * from './ops.js';
+export * from './composite.js';
+export * from './tree.js';
+export * from './transforms.js';
+export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
+export { kernelInfo, setReferenceKernels, gemm, gemmReference, type GemmArgs } from './kernels/index.js';

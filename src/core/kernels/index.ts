@@ -1,0 +1,28 @@
+// The kernel interface: every primitive's concrete evaluation goes through here. The TypeScript
+// kernels are the reference; the WASM SIMD GEMM replaces the reference for large products.
+import { gemmReference, type GemmArgs } from './matmul-reference.js';
+import { wasmGemm, wasmAvailable } from './wasm/gemm.js';
+
+export * from './elementwise.js';
+export * from './layout.js';
+export { gemmReference, type GemmArgs };
+
+/** Below this many multiply-adds the reference loop beats copying into WASM memory. */
+const WASM_GEMM_THRESHOLD = 4096;
+
+let useWasm = true;
+
+/** Turns the WASM kernels off (true) or back on, e.g. to compare against the reference. */
+export function setReferenceKernels(reference: boolean): void {
+  useWasm = !reference;
+}
+
+export function kernelInfo(): { wasm: boolean; active: 'wasm' | 'reference' } {
+  const wasm = wasmAvailable();
+  return { wasm, active: wasm && useWasm ? 'wasm' : 'reference' };
+}
+
+export function gemm(args: GemmArgs): void {
+  if (useWasm && args.m * args.n * args.k >= WASM_GEMM_THRESHOLD && wasmGemm(args)) return;
+  gemmReference(args);
+}

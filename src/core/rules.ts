@@ -1,0 +1,185 @@
+// The derivative rules: one exhaustive table per transformation, keyed by primitive, written
+// with public ops only (never raw buffers), so each rule is itself differentiable and the
+// transformations nest to any order.
+import {
+  add, broadcastTo, cast, concat, cos, div, equal, greater, log, matmul, mul, neg, pad, pow, reshape,
+  sigmoid, sin, slice, sub, sum, sumToShape, transpose, where,
+} from './ops.js';
+import type { Primitive, PrimitiveParams } from './primitives.js';
+import { zeros, type Tensor } from './tensor.js';
+
+type Tangent = Tensor | null;
+
+/** Forward mode: the output tangent from input tangents (null = zero). */
+export type JvpRule<P extends Primitive> = (
+  primals: readonly Tensor[], tangents: readonly Tangent[], out: Tensor, params: PrimitiveParams[P],
+) => Tangent;
+
+/** Reverse mode: input cotangents from the output cotangent g; `needs[i]` says which to compute. */
+export type VjpRule<P extends Primitive> = (
+  g: Tensor, primals: readonly Tensor[], out: Tensor, params: PrimitiveParams[P], needs: readonly boolean[],
+) => Tangent[];
+
+function addTangents(a: Tangent, b: Tangent): Tangent {
+  if (a === null) return b;
+  if (b === null) return a;
+  return add(a, b);
+}
+
+/** A tangent at the output's shape (a broadcast input's tangent broadcasts too). */
+function atShape(t: Tangent, shape: readonly number[]): Tangent {
+  return t === null ? null : broadcastTo(t, shape);
+}
+
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** d/dx x^y = y x^(y-1), taken as 0 where y = 0 (so 0^0 has derivative 0, not NaN). */
+function powBaseFactor(x: Tensor, y: Tensor): Tensor {
+  return where(equal(y, 0), 0, mul(y, pow(x, sub(y, 1))));
+}
+
+/** d/dy x^y = log(x) x^y, taken as 0 where x = 0. */
+function powExponentFactor(x: Tensor, out: Tensor): Tensor {
+  return where(equal(x, 0), 0, mul(log(x), out));
+}
+
+/** Weight of the first operand of max: 1 where it wins, 1/2 at ties, 0 where it loses. */
+function maxWeight(a: Tensor, b: Tensor): Tensor {
+  return where(greater(a, b), 1, where(equal(a, b), 0.5, 0));
+}
+
+/** For reduceMax: 1/count at each position equal to the maximum, 0 elsewhere. */
+function argmaxWeight(x: Tensor, out: Tensor, axes: readonly number[], keepdims: boolean): Tensor {
+  const m = keepdims ? out : reshape(out, keptShape(x.shape, axes));
+  const mask = equal(x, m);
+  return div(mask, sum(mask, axes, { keepdims: true }));
+}
+
+function matmulTangent(a: Tensor, b: Tensor, ta: Tangent, tb: Tangent, p: PrimitiveParams['matmul']): Tangent {
+  const left = ta === null ? null : matmul(ta, b, p);
+  const right = tb === null ? null : matmul(a, tb, p);
+  return addTangents(left, right);
+}
+
+export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
+  neg: (_, [t]) => (t === null ? null : neg(t)),
+  exp: (_, [t], y) => (t === null ? null : mul(t, y)),
+  log: ([x], [t]) => (t === null ? null : div(t, x)),
+  log1p: ([x], [t]) => (t === null ? null : div(t, add(x, 1))),
+  sin: ([x], [t]) => (t === null ? null : mul(t, cos(x))),
+  cos: ([x], [t]) => (t === null ? null : neg(mul(t, sin(x)))),
+  sqrt: (_, [t], y) => (t === null ? null : div(t, mul(y, 2))),
+  tanh: (_, [t], y) => (t === null ? null : mul(t, sub(1, mul(y, y)))),
+  sigmoid: (_, [t], y) => (t === null ? null : mul(t, mul(y, sub(1, y)))),
+  softplus: ([x], [t]) => (t === null ? null : mul(t, sigmoid(x))),
+  add: (_, [ta, tb], y) => atShape(addTangents(ta, tb), y.shape),
+  sub: (_, [ta, tb], y) => atShape(addTangents(ta, tb === null ? null : neg(tb)), y.shape),
+  mul: ([a, b], [ta, tb], y) => atShape(addTangents(ta === null ? null : mul(ta, b), tb === null ? null : mul(a, tb)), y.shape),
+  div: ([, b], [ta, tb], y) => atShape(
+    addTangents(ta === null ? null : div(ta, b), tb === null ? null : neg(div(mul(tb, y), b))), y.shape),
+  pow: ([a, b], [ta, tb], y) => atShape(
+    addTangents(ta === null ? null : mul(ta, powBaseFactor(a, b)), tb === null ? null : mul(tb, powExponentFactor(a, y))), y.shape),
+  max: ([a, b], [ta, tb], y) => {
+    const w = maxWeight(a, b);
+    return atShape(addTangents(ta === null ? null : mul(ta, w), tb === null ? null : mul(tb, sub(1, w))), y.shape);
+  },
+  compare: () => null,
+  select: ([c], [, ta, tb], y) => {
+    if (ta === null && tb === null) return null;
+    return broadcastTo(where(c, ta ?? 0, tb ?? 0), y.shape);
+  },
+  cast: (_, [t], __, p) => (t === null ? null : cast(t, p.dtype)),
+  stopGradient: () => null,
+  sum: (_, [t], __, p) => (t === null ? null : sum(t, p.axes, { keepdims: p.keepdims })),
+  reduceMax: ([x], [t], y, p) => (t === null ? null : sum(mul(t, argmaxWeight(x, y, p.axes, p.keepdims)), p.axes, { keepdims: p.keepdims })),
+  reshape: (_, [t], __, p) => (t === null ? null : reshape(t, p.shape)),
+  broadcastTo: (_, [t], __, p) => (t === null ? null : broadcastTo(t, p.shape)),
+  transpose: (_, [t], __, p) => (t === null ? null : transpose(t, p.perm)),
+  slice: (_, [t], __, p) => (t === null ? null : slice(t, p.starts, p.ends)),
+  pad: (_, [t], __, p) => (t === null ? null : pad(t, p.before, p.after)),
+  concat: (xs, ts, _, p) => {
+    if (ts.every((t) => t === null)) return null;
+    return concat(ts.map((t, i) => t ?? zeros(xs[i].shape, { dtype: xs[i].dtype })), p.axis);
+  },
+  matmul: ([a, b], [ta, tb], _, p) => matmulTangent(a, b, ta, tb, p),
+};
+
+function inverse(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}
+
+export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
+  neg: (g) => [neg(g)],
+  exp: (g, _, y) => [mul(g, y)],
+  log: (g, [x]) => [div(g, x)],
+  log1p: (g, [x]) => [div(g, add(x, 1))],
+  sin: (g, [x]) => [mul(g, cos(x))],
+  cos: (g, [x]) => [neg(mul(g, sin(x)))],
+  sqrt: (g, _, y) => [div(g, mul(y, 2))],
+  tanh: (g, _, y) => [mul(g, sub(1, mul(y, y)))],
+  sigmoid: (g, _, y) => [mul(g, mul(y, sub(1, y)))],
+  softplus: (g, [x]) => [mul(g, sigmoid(x))],
+  add: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(g, b.shape) : null],
+  sub: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(neg(g), b.shape) : null],
+  mul: (g, [a, b], _, __, n) => [n[0] ? sumToShape(mul(g, b), a.shape) : null, n[1] ? sumToShape(mul(g, a), b.shape) : null],
+  div: (g, [a, b], y, __, n) => [
+    n[0] ? sumToShape(div(g, b), a.shape) : null,
+    n[1] ? sumToShape(neg(div(mul(g, y), b)), b.shape) : null,
+  ],
+  pow: (g, [a, b], y, __, n) => [
+    n[0] ? sumToShape(mul(g, powBaseFactor(a, b)), a.shape) : null,
+    n[1] ? sumToShape(mul(g, powExponentFactor(a, y)), b.shape) : null,
+  ],
+  max: (g, [a, b], _, __, n) => {
+    const w = maxWeight(a, b);
+    return [n[0] ? sumToShape(mul(g, w), a.shape) : null, n[1] ? sumToShape(mul(g, sub(1, w)), b.shape) : null];
+  },
+  compare: () => [null, null],
+  select: (g, [c, a, b], _, __, n) => [
+    null,
+    n[1] ? sumToShape(where(c, g, 0), a.shape) : null,
+    n[2] ? sumToShape(where(c, 0, g), b.shape) : null,
+  ],
+  cast: (g, [x]) => [cast(g, x.dtype)],
+  stopGradient: () => [null],
+  sum: (g, [x], _, p) => [broadcastTo(p.keepdims ? g : reshape(g, keptShape(x.shape, p.axes)), x.shape)],
+  reduceMax: (g, [x], y, p) => [
+    mul(broadcastTo(p.keepdims ? g : reshape(g, keptShape(x.shape, p.axes)), x.shape), argmaxWeight(x, y, p.axes, p.keepdims)),
+  ],
+  reshape: (g, [x]) => [reshape(g, x.shape)],
+  broadcastTo: (g, [x]) => [sumToShape(g, x.shape)],
+  transpose: (g, _, __, p) => [transpose(g, inverse(p.perm))],
+  slice: (g, [x], _, p) => [pad(g, p.starts, x.shape.map((d, i) => d - p.ends[i]))],
+  pad: (g, [x], _, p) => [slice(g, p.before, p.before.map((b, i) => b + x.shape[i]))],
+  concat: (g, xs, _, p, n) => {
+    let start = 0;
+    return xs.map((x, i) => {
+      const begin = x.shape.map((_d, ax) => (ax === p.axis ? start : 0));
+      const end = x.shape.map((d, ax) => (ax === p.axis ? start + d : d));
+      start += x.shape[p.axis];
+      return n[i] ? slice(g, begin, end) : null;
+    });
+  },
+  matmul: (g, [a, b], _, p, n) => {
+    const { transA, transB } = p;
+    let da: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (n[0]) {
+      da = transA
+        ? matmul(b, g, { transA: transB, transB: true })
+        : matmul(g, b, { transB: !transB });
+      da = sumToShape(da, a.shape);
+    }
+    if (n[1]) {
+      db = transB
+        ? matmul(g, a, { transA: true, transB: transA })
+        : matmul(a, g, { transA: !transA });
+      db = sumToShape(db, b.shape);
+    }
+    return [da, db];
+  },
+};
