@@ -31,8 +31,8 @@ function sameDType(op: string, tensors: readonly Tensor[]): void {
 }
 
 /** Two operands as tensors of one dtype; a plain number takes the other operand's dtype. */
-function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
-  const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float64';
+function operands(op: string, a: Operand, b: Operand, fallback: DType = 'float64'): [Tensor, Tensor] {
+  const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : fallback;
   const x = asTensor(op, a, dtype);
   const y = asTensor(op, b, dtype);
   sameDType(op, [x, y]);
@@ -81,10 +81,10 @@ export const greaterEqual = comparison('ge', 'greaterEqual');
 export const equal = comparison('eq', 'equal');
 export const notEqual = comparison('ne', 'notEqual');
 
-/** Elementwise choice: a where cond is non-zero, else b (all three broadcast together). */
+/** Elementwise choice: a where cond is non-zero, else b (all three broadcast together; numbers take cond's dtype when both are numbers). */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   checkTensor('where', cond, 'condition');
-  const [x, y] = operands('where', a, b);
+  const [x, y] = operands('where', a, b, cond.dtype);
   broadcastShapes('where', cond.shape, x.shape, y.shape);
   const c = cond.dtype === x.dtype ? cond : cast(cond, x.dtype);
   return bind('select', [c, x, y], null);

@@ -28,11 +28,6 @@ export function bind<P extends Primitive>(p: P, inputs: Tensor[], params: Primit
   return top.process(p, inputs, params);
 }
 
-/** The value of `t` as seen by `trace`: its primal if it is that trace's tracer, else itself. */
-function lower(trace: Trace, t: Tensor): Tensor {
-  return t.trace === trace ? (t.primal as Tensor) : t;
-}
-
 /** Forward mode: every tracer carries a tangent; null means a zero tangent. */
 export class JvpTrace implements Trace {
   active = true;

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The saddle command. The CLI is the only layer that prints, reads files or exits.
+import { Command, CommanderError } from 'commander';
+import { SaddleError } from '../core/errors.js';
+import { infoCommand } from './info.js';
+import { VERSION } from '../version.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('saddle')
+    .description('A laboratory for optimization in deep learning: exact derivatives, stationary points, optimisers.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(infoCommand());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof SaddleError) {
+      process.stderr.write(`saddle: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`saddle: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,5 @@
+// The public library API of saddle.
+export * from './core/index.js';
+export * from './linalg/index.js';
+export * from './random/index.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,193 @@
+// Symmetric eigen-decomposition: Householder reduction to tridiagonal form, then the implicit
+// QL algorithm with Wilkinson-style shifts (tred2/tql2 of EISPACK, as in JAMA; Wilkinson &
+// Reinsch, Handbook for Automatic Computation II, 1971). We keep W = Vᵀ so that every inner
+// loop, including each Givens rotation, walks contiguous memory.
+import { fromData, type Tensor } from '../core/tensor.js';
+import { LinAlgError, checkMatrix, copyData } from './matrix.js';
+
+export interface EighResult {
+  /** Eigenvalues in ascending order. */
+  eigenvalues: Tensor;
+  /** Orthonormal eigenvectors as columns: A·V = V·diag(eigenvalues). */
+  eigenvectors: Tensor;
+}
+
+/** Reduces symmetric W (n×n, row-major, overwritten) to tridiagonal d, e; W becomes Vᵀ. */
+function tridiagonalize(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = W[j * n + i - 1];
+        W[j * n + i] = 0;
+        W[i * n + j] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        W[i * n + j] = f;
+        const row = j * n;
+        g = e[j] + W[row + j] * f;
+        for (let k = j + 1; k < i; k++) {
+          const w = W[row + k];
+          g += w * d[k];
+          e[k] += w * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        const row = j * n;
+        for (let k = j; k < i; k++) W[row + k] -= f * e[k] + g * d[k];
+        d[j] = W[row + i - 1];
+        W[row + i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  // Accumulate the transformations.
+  for (let i = 0; i < n - 1; i++) {
+    W[i * n + n - 1] = W[i * n + i];
+    W[i * n + i] = 1;
+    const h = d[i + 1];
+    const next = (i + 1) * n;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = W[next + k] / h;
+      for (let j = 0; j <= i; j++) {
+        const row = j * n;
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += W[next + k] * W[row + k];
+        for (let k = 0; k <= i; k++) W[row + k] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) W[next + k] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = W[j * n + n - 1];
+    W[j * n + n - 1] = 0;
+  }
+  W[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/** Implicit QL on the tridiagonal (d, e); rotations applied to the rows of W (if given). */
+export function tridiagonalQL(d: Float64Array, e: Float64Array, W: Float64Array | null, n: number, op = 'eigh'): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++;
+    if (m > l) {
+      let iterations = 0;
+      do {
+        if (++iterations > 60) {
+          throw new LinAlgError(`${op}: the QL iteration did not converge for eigenvalue ${l} after 60 sweeps`);
+        }
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          if (W !== null) {
+            const a = i * n;
+            const b = a + n;
+            for (let k = 0; k < n; k++) {
+              const wb = W[b + k];
+              const wa = W[a + k];
+              W[b + k] = s * wa + c * wb;
+              W[a + k] = c * wa - s * wb;
+            }
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+}
+
+/**
+ * Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric matrix, as
+ * numpy.linalg.eigh. Only the lower triangle is read.
+ */
+export function eigh(a: Tensor): EighResult {
+  checkMatrix('eigh', a, { square: true });
+  const n = a.shape[0];
+  const W = copyData(a);
+  // Use the lower triangle only (as LAPACK's 'L'): W = Aᵀ, so mirror lower into upper.
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) W[j * n + i] = W[i * n + j];
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n > 0) {
+    tridiagonalize(W, n, d, e);
+    tridiagonalQL(d, e, W, n);
+  }
+  // Sort ascending; rows of W are eigenvectors, so V = Wᵀ with columns reordered.
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, j) => {
+    values[j] = d[src];
+    for (let k = 0; k < n; k++) vectors[k * n + j] = W[src * n + k];
+  });
+  return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
+}
+
+/** Eigenvalues only (ascending): the same reduction without accumulating vectors. */
+export function eigvalsh(a: Tensor): Tensor {
+  return eigh(a).eigenvalues;
+}

@@ -1,0 +1,118 @@
+// Singular value decomposition by one-sided Jacobi rotations (Hestenes 1958; Demmel & Veselić
+// 1992): orthogonalise the columns of A by plane rotations; it computes small singular values
+// to high relative accuracy, which the rank decisions of lstsq rely on.
+import { fromData, type Tensor } from '../core/tensor.js';
+import { LinAlgError, checkMatrix } from './matrix.js';
+
+export interface SvdResult {
+  /** m×k, orthonormal columns (k = min(m, n)). */
+  u: Tensor;
+  /** Singular values, descending, length k. */
+  s: Tensor;
+  /** n×k, orthonormal columns: A = U diag(s) Vᵀ. */
+  v: Tensor;
+}
+
+/** Thin SVD of a tall (m ≥ n) row-major matrix; returns column-major-free arrays. */
+function jacobiTall(A: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; V: Float64Array } {
+  // Work on columns: store Aᵀ (n rows of length m) so each column is contiguous.
+  const C = new Float64Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[j * m + i] = A[i * n + j];
+  const V = new Float64Array(n * n); // rows of V are columns of V
+  for (let i = 0; i < n; i++) V[i * n + i] = 1;
+  const eps = 2 ** -52;
+  let converged = false;
+  for (let sweep = 0; sweep < 80 && !converged; sweep++) {
+    converged = true;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        let alpha = 0;
+        let beta = 0;
+        let gamma = 0;
+        const cp = p * m;
+        const cq = q * m;
+        for (let i = 0; i < m; i++) {
+          const x = C[cp + i];
+          const y = C[cq + i];
+          alpha += x * x;
+          beta += y * y;
+          gamma += x * y;
+        }
+        if (gamma === 0 || Math.abs(gamma) <= eps * Math.sqrt(alpha * beta)) continue;
+        converged = false;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = c * t;
+        for (let i = 0; i < m; i++) {
+          const x = C[cp + i];
+          const y = C[cq + i];
+          C[cp + i] = c * x - s * y;
+          C[cq + i] = s * x + c * y;
+        }
+        const vp = p * n;
+        const vq = q * n;
+        for (let i = 0; i < n; i++) {
+          const x = V[vp + i];
+          const y = V[vq + i];
+          V[vp + i] = c * x - s * y;
+          V[vq + i] = s * x + c * y;
+        }
+      }
+    }
+  }
+  if (!converged) throw new LinAlgError('svd: Jacobi sweeps did not converge in 80 sweeps');
+  const s = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm = Math.hypot(norm, C[j * m + i]);
+    s[j] = norm;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => s[y] - s[x]);
+  const U = new Float64Array(m * n);
+  const Vout = new Float64Array(n * n);
+  const sOut = new Float64Array(n);
+  order.forEach((src, j) => {
+    sOut[j] = s[src];
+    for (let i = 0; i < m; i++) U[i * n + j] = s[src] > 0 ? C[src * m + i] / s[src] : 0;
+    for (let i = 0; i < n; i++) Vout[i * n + j] = V[src * n + i];
+  });
+  // Columns of U for zero singular values: complete to an orthonormal set (Gram–Schmidt on e_i).
+  for (let j = 0; j < n; j++) {
+    if (sOut[j] > 0) continue;
+    for (let e = 0; e < m; e++) {
+      const col = new Float64Array(m);
+      col[e] = 1;
+      for (let r = 0; r < n; r++) {
+        if (r === j || (sOut[r] === 0 && r > j)) continue;
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += U[i * n + r] * col[i];
+        for (let i = 0; i < m; i++) col[i] -= dot * U[i * n + r];
+      }
+      let norm = 0;
+      for (let i = 0; i < m; i++) norm = Math.hypot(norm, col[i]);
+      if (norm > 1e-8) {
+        for (let i = 0; i < m; i++) U[i * n + j] = col[i] / norm;
+        break;
+      }
+    }
+  }
+  return { U, s: sOut, V: Vout };
+}
+
+/** Thin SVD A = U diag(s) Vᵀ with s descending (as numpy.linalg.svd(full_matrices=False)). */
+export function svd(a: Tensor): SvdResult {
+  checkMatrix('svd', a);
+  const [m, n] = a.shape;
+  const k = Math.min(m, n);
+  if (m >= n) {
+    const { U, s, V } = jacobiTall(Float64Array.from(a.data), m, n);
+    return { u: fromData(U, [m, k]), s: fromData(s, [k]), v: fromData(V, [n, k]) };
+  }
+  // Wide: decompose Aᵀ = U' S V'ᵀ, so A = V' S U'ᵀ.
+  const At = new Float64Array(n * m);
+  const d = a.data;
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) At[j * m + i] = d[i * n + j];
+  const { U, s, V } = jacobiTall(At, n, m);
+  return { u: fromData(V, [m, k]), s: fromData(s, [k]), v: fromData(U, [n, k]) };
+}

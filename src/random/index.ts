@@ -1,0 +1,2 @@
+export { Rng } from './rng.js';
+export { normal, permutation, rademacher, uniform, type RandomOptions } from './tensors.js';

@@ -1,0 +1,179 @@
+// Linear algebra against numpy.linalg (fixtures/generate_linalg.py), plus the defining properties.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import * as s from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import { expectClose, maxAbsDiff } from './helpers.js';
+
+type M = number[][];
+const { cases } = JSON.parse(readFileSync(new URL('../fixtures/linalg.json', import.meta.url), 'utf8')) as {
+  cases: {
+    eigh: { name: string; a: M; eigenvalues: number[]; eigenvectors: M }[];
+    qr: { name: string; a: M; q: M; r: M }[];
+    lstsq: { name: string; a: M; b: number[] | M; x: number[] | M; residuals: number[]; rank: number; s: number[] }[];
+    svd: { name: string; a: M; s: number[] }[];
+    cholesky: { name: string; a: M; l: M }[];
+    solve: { name: string; a: M; b: number[] | M; x: number[] | M }[];
+  };
+};
+
+function norm(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+describe('eigh', () => {
+  test.each(cases.eigh)('$name: eigenvalues match numpy; A V = V Λ; Vᵀ V = I', (c) => {
+    const a = s.tensor(c.a);
+    const n = c.a.length;
+    const { eigenvalues, eigenvectors } = s.eigh(a);
+    const scale = Math.max(1, norm(c.eigenvalues));
+    expectClose(eigenvalues, c.eigenvalues, { rtol: 0, atol: 1e-13 * scale * n });
+    const av = s.matmul(a, eigenvectors);
+    const vl = s.mul(eigenvectors, eigenvalues);
+    expect(maxAbsDiff(av.data, vl.data)).toBeLessThan(1e-13 * scale * n);
+    expect(maxAbsDiff(s.matmul(eigenvectors, eigenvectors, { transA: true }).data, s.eye(n).data)).toBeLessThan(1e-13 * n);
+  });
+
+  test.each(cases.eigh.filter((c) => !c.name.startsWith('repeated')))('$name: eigenvectors match numpy up to sign', (c) => {
+    const { eigenvectors } = s.eigh(s.tensor(c.a));
+    const n = c.a.length;
+    const ours = eigenvectors.toArray() as M;
+    for (let j = 0; j < n; j++) {
+      const gaps = c.eigenvalues.filter((_, i) => i !== j).map((v) => Math.abs(v - c.eigenvalues[j]));
+      if (Math.min(...gaps) < 1e-8) continue; // a cluster's basis is not unique
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += ours[i][j] * c.eigenvectors[i][j];
+      const sign = Math.sign(dot);
+      for (let i = 0; i < n; i++) expect(Math.abs(ours[i][j] * sign - c.eigenvectors[i][j])).toBeLessThan(1e-9);
+    }
+  });
+
+  test('eigh reads only the lower triangle, as numpy', () => {
+    const a = s.tensor([[2, 99], [1, 3]]);
+    const sym = s.tensor([[2, 1], [1, 3]]);
+    expectClose(s.eigh(a).eigenvalues, s.eigh(sym).eigenvalues, { rtol: 0, atol: 0 });
+  });
+});
+
+describe('qr', () => {
+  test.each(cases.qr)('$name: Q R = A, QᵀQ = I, R upper triangular, |R| as numpy', (c) => {
+    const a = s.tensor(c.a);
+    const { q, r } = s.qr(a);
+    expect(q.shape).toEqual([c.q.length, c.q[0].length]);
+    expect(r.shape).toEqual([c.r.length, c.r[0].length]);
+    expect(maxAbsDiff(s.matmul(q, r).data, a.data)).toBeLessThan(1e-14 * 10);
+    const k = q.shape[1];
+    expect(maxAbsDiff(s.matmul(q, q, { transA: true }).data, s.eye(k).data)).toBeLessThan(1e-14 * 10);
+    const R = r.toArray() as M;
+    R.forEach((row, i) => row.forEach((v, j) => j < i && expect(v).toBe(0)));
+    // The factorisation is unique up to the signs of R's rows (for full rank).
+    if (!c.name.startsWith('rank')) expectClose(R.flat().map(Math.abs), c.r.flat().map(Math.abs), { rtol: 1e-10, atol: 1e-14 });
+  });
+});
+
+describe('lstsq', () => {
+  test.each(cases.lstsq)('$name: solution, rank, residuals and singular values match numpy', (c) => {
+    const result = s.lstsq(s.tensor(c.a), s.tensor(c.b));
+    expect(result.rank).toBe(c.rank);
+    const scale = Math.max(1, norm((c.x as number[]).flat()));
+    const tol = c.name.includes('ill-conditioned') ? 1e-4 : 1e-10;
+    expectClose(result.solution, (c.x as number[]).flat(), { rtol: tol, atol: tol * scale });
+    expectClose(result.singularValues, c.s, { rtol: 1e-10, atol: 1e-14 * Math.max(...c.s, 1) });
+    expect(result.residuals.size).toBe(c.residuals.length);
+    if (c.residuals.length) expectClose(result.residuals, c.residuals, { rtol: 1e-8, atol: 1e-14 });
+  });
+
+  test('rank-deficient: the minimum-norm solution (orthogonal to the null space)', () => {
+    const c = cases.lstsq.find((x) => x.name.startsWith('rank-deficient'))!;
+    const { solution } = s.lstsq(s.tensor(c.a), s.tensor(c.b));
+    const nullVector = s.tensor([1, 1, 0, -1]); // col 3 = col 0 + col 1
+    expect(Math.abs(s.dot(solution, nullVector).item())).toBeLessThan(1e-12);
+  });
+});
+
+describe('svd, cholesky, solve', () => {
+  test.each(cases.svd)('svd $name: singular values match numpy and U diag(s) Vᵀ = A', (c) => {
+    const a = s.tensor(c.a);
+    const { u, s: sv, v } = s.svd(a);
+    expectClose(sv, c.s, { rtol: 1e-12, atol: 1e-15 });
+    expect(maxAbsDiff(s.matmul(s.mul(u, sv), v, { transB: true }).data, a.data)).toBeLessThan(1e-13);
+  });
+
+  test.each(cases.cholesky)('cholesky $name: L Lᵀ = A to rounding; L matches numpy to κ(A)·ε', (c) => {
+    const a = s.tensor(c.a);
+    const l = s.cholesky(a);
+    const n = c.a.length;
+    expect(maxAbsDiff(s.matmul(l, l, { transB: true }).data, a.data)).toBeLessThan(4 * n * 2 ** -52 * norm(a.data));
+    const ev = s.eigh(a).eigenvalues.data;
+    const kappa = ev[n - 1] / ev[0];
+    expectClose(l, c.l.flat(), { rtol: 10 * kappa * 2 ** -52, atol: 1e-15 });
+  });
+
+  test('cholesky says which minor fails for an indefinite matrix; isPositiveDefinite agrees', () => {
+    const a = s.tensor([[1, 2], [2, 1]]);
+    expect(() => s.cholesky(a)).toThrow(/not positive definite \(the leading 2×2 minor is not\)/);
+    expect(s.isPositiveDefinite(a)).toBe(false);
+    expect(s.isPositiveDefinite(s.tensor([[2, 1], [1, 2]]))).toBe(true);
+  });
+
+  test.each(cases.solve)('solve $name matches numpy', (c) => {
+    expectClose(s.solve(s.tensor(c.a), s.tensor(c.b)), (c.x as number[]).flat(), { rtol: 1e-11, atol: 1e-13 });
+  });
+
+  test('solve rejects a singular matrix and points to lstsq; solveTriangular inverts cholesky', () => {
+    expect(() => s.solve(s.tensor([[1, 2], [2, 4]]), s.tensor([1, 1]))).toThrow(/singular.*lstsq/);
+    const a = s.tensor([[4, 2], [2, 3]]);
+    const l = s.cholesky(a);
+    const y = s.solveTriangular(l, s.tensor([1, 2]));
+    const x = s.solveTriangular(l, y, { transpose: true });
+    expectClose(x, s.solve(a, s.tensor([1, 2])), { rtol: 1e-14 });
+  });
+
+  test('linear algebra refuses float32, traced and non-finite input with a fix', () => {
+    expect(() => s.eigh(s.zeros([2, 2], { dtype: 'float32' }))).toThrow(/float64.*cast/);
+    expect(() => s.eigh(s.tensor([[1, NaN], [NaN, 1]]))).toThrow(/non-finite entry/);
+    expect(() => s.grad((x: Tensor) => s.sum(s.eigh(x).eigenvalues))(s.eye(2))).toThrow(/not differentiable/);
+    expect(() => s.eigh(s.zeros([2, 3]))).toThrow(/must be square, got shape \[2, 3\]/);
+  });
+});
+
+describe('Krylov methods over a matvec closure', () => {
+  const n = 60;
+  const rng = new s.Rng(7);
+  const A = s.normal(rng, [n, n]);
+  const H = s.div(s.add(A, s.transpose(A)), 2);
+  const exact = s.eigh(H).eigenvalues.data;
+  const matvec = (v: Tensor) => s.matmul(H, v);
+
+  test('lanczos with n steps recovers every eigenvalue; with 30 steps the extremes', () => {
+    const full = s.lanczos(matvec, n, { steps: n, rng: new s.Rng(1) });
+    expectClose(full.eigenvalues, exact, { rtol: 0, atol: 1e-9 });
+    expectClose([full.weights.reduce((a, b) => a + b, 0)], [1], { rtol: 1e-12 });
+    const part = s.lanczos(matvec, n, { steps: 30, rng: new s.Rng(1) });
+    expect(Math.abs(part.eigenvalues[29] - exact[n - 1])).toBeLessThan(1e-6);
+    expect(Math.abs(part.eigenvalues[0] - exact[0])).toBeLessThan(1e-6);
+  });
+
+  test('lanczos over Hessian-vector products finds the Hessian spectrum without forming it', () => {
+    const f = (x: Tensor) => s.add(s.mul(s.sum(s.mul(x, s.matmul(H, x))), 0.5), s.sum(s.pow(x, 4)));
+    const x = s.mul(s.normal(new s.Rng(3), [n]), 0.1);
+    const hessEig = s.eigh(s.hessian(f)(x)).eigenvalues.data;
+    const res = s.lanczos((v) => s.hvp(f, x, v), n, { steps: n, rng: new s.Rng(2) });
+    expectClose(res.eigenvalues, hessEig, { rtol: 0, atol: 1e-8 });
+  });
+
+  test('powerIteration finds the eigenvalue of largest magnitude', () => {
+    const top = Math.abs(exact[0]) > Math.abs(exact[n - 1]) ? exact[0] : exact[n - 1];
+    const diag = s.tensor(Array.from({ length: 20 }, (_, i) => (i === 7 ? -9 : 1 + i * 0.2)));
+    const res = s.powerIteration((v) => s.mul(diag, v), 20, { rng: new s.Rng(5), tol: 1e-12, maxIterations: 2000 });
+    expect(res.converged).toBe(true);
+    expect(res.eigenvalue).toBeCloseTo(-9, 8);
+    expect(Number.isFinite(top)).toBe(true);
+  });
+
+  test('without a seed or start vector, Krylov methods refuse to run', () => {
+    expect(() => s.lanczos(matvec, n)).toThrow(/give \{rng\}/);
+  });
+});
