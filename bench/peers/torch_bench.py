@@ -1,0 +1,77 @@
+"""PyTorch peer for `npm run bench`: MLP loss+gradient and a 2-variable function's gradient.
+
+Prints one JSON document. Threads are set by the first argument (default 1).
+"""
+import json
+import sys
+import time
+
+import torch
+
+threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+torch.set_num_threads(threads)
+
+
+def timeit(fn, min_time=0.5):
+    for _ in range(3):
+        fn()
+    times = []
+    total = 0.0
+    while total < min_time or len(times) < 5:
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        times.append(dt)
+        total += dt
+    return sorted(times)[len(times) // 2]
+
+
+g = torch.Generator().manual_seed(0)
+out = {"torch": torch.__version__, "threads": threads}
+
+# MLP 784-256-10, batch 1024, float32: loss and gradient.
+x = torch.randn(1024, 784, generator=g)
+y = torch.randint(0, 10, (1024,), generator=g)
+w1 = (torch.randn(784, 256, generator=g) * (2 / 784) ** 0.5).requires_grad_()
+b1 = torch.zeros(256, requires_grad=True)
+w2 = (torch.randn(256, 10, generator=g) * (2 / 256) ** 0.5).requires_grad_()
+b2 = torch.zeros(10, requires_grad=True)
+params = [w1, b1, w2, b2]
+
+
+def mlp_loss():
+    return torch.nn.functional.cross_entropy(torch.relu(x @ w1 + b1) @ w2 + b2, y)
+
+
+def mlp_grad():
+    loss = mlp_loss()
+    return torch.autograd.grad(loss, params)
+
+
+out["mlp_grad_seconds"] = timeit(mlp_grad)
+
+# Hessian-vector product of the same loss (double backward) vs its gradient.
+vs = [torch.randn(p.shape, generator=g) for p in params]
+
+
+def mlp_hvp():
+    loss = mlp_loss()
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    dot = sum((gr * v).sum() for gr, v in zip(grads, vs))
+    return torch.autograd.grad(dot, params)
+
+
+out["mlp_hvp_seconds"] = timeit(mlp_hvp)
+
+# Gradient of Rosenbrock at a point, float64 scalars.
+xy = torch.tensor([-1.2, 1.0], dtype=torch.float64, requires_grad=True)
+
+
+def rosen_grad():
+    a, b = xy[0], xy[1]
+    f = (1 - a) ** 2 + 100 * (b - a * a) ** 2
+    return torch.autograd.grad(f, [xy])
+
+
+out["tiny_grad_seconds"] = timeit(rosen_grad, min_time=1.0)
+json.dump(out, sys.stdout)
