@@ -26,7 +26,14 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 /** NumPy broadcasting: align trailing axes; an axis of length 1 stretches. */
-export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+export function broadcastShapes(op: string, ...shapes: Shape[]): readonly number[] {
+  if (shapes.length === 2) {
+    // Fast paths (the common cases of every elementwise op): equal shapes, or a scalar.
+    const [a, b] = shapes;
+    if (b.length === 0 || (a === b)) return a;
+    if (a.length === 0) return b;
+    if (shapesEqual(a, b)) return a;
+  }
   let rank = 0;
   for (const s of shapes) rank = Math.max(rank, s.length);
   const out = new Array<number>(rank).fill(1);
