@@ -1,8 +1,12 @@
-// Symmetric eigen-decomposition: Householder reduction to tridiagonal form, then the implicit
-// QL algorithm with Wilkinson-style shifts (tred2/tql2 of EISPACK, as in JAMA; Wilkinson &
-// Reinsch, Handbook for Automatic Computation II, 1971). We keep W = Vᵀ so that every inner
-// loop, including each Givens rotation, walks contiguous memory.
+// Symmetric eigen-decomposition, the route of LAPACK's dsytrd + dstein + dormtr: Householder
+// reduction to tridiagonal form (EISPACK tred2's reduction, Wilkinson & Reinsch 1971, laid out on
+// W = Vᵀ so every inner loop walks contiguous memory), eigenvalues by implicit QL, eigenvectors of
+// the tridiagonal by inverse iteration (tridiagonal.ts), and the blocked back-transformation by
+// the reflectors (householder.ts).
+import { tridiagonalizeKernel } from '../core/kernels/index.js';
 import { fromData, type Tensor } from '../core/tensor.js';
+import { applyReflectors } from './householder.js';
+import { tridiagonalEigen } from './tridiagonal.js';
 import { LinAlgError, checkMatrix, copyData } from './matrix.js';
 
 export interface EighResult {
@@ -12,7 +16,11 @@ export interface EighResult {
   eigenvectors: Tensor;
 }
 
-/** Reduces symmetric W (n×n, row-major, overwritten) to tridiagonal d, e; W becomes Vᵀ. */
+/**
+ * Reduces symmetric W (n×n, row-major, overwritten) to tridiagonal form (the reduction half of
+ * EISPACK's tred2): the Householder vector of step i stays in row i of W (entries < i), its scale
+ * h in d[i], the off-diagonal in e, and T's diagonal on W's diagonal. The reference for the WASM kernel.
+ */
 function tridiagonalize(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
@@ -68,29 +76,6 @@ function tridiagonalize(W: Float64Array, n: number, d: Float64Array, e: Float64A
     }
     d[i] = h;
   }
-  // Accumulate the transformations.
-  for (let i = 0; i < n - 1; i++) {
-    W[i * n + n - 1] = W[i * n + i];
-    W[i * n + i] = 1;
-    const h = d[i + 1];
-    const next = (i + 1) * n;
-    if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = W[next + k] / h;
-      for (let j = 0; j <= i; j++) {
-        const row = j * n;
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += W[next + k] * W[row + k];
-        for (let k = 0; k <= i; k++) W[row + k] -= g * d[k];
-      }
-    }
-    for (let k = 0; k <= i; k++) W[next + k] = 0;
-  }
-  for (let j = 0; j < n; j++) {
-    d[j] = W[j * n + n - 1];
-    W[j * n + n - 1] = 0;
-  }
-  W[(n - 1) * n + n - 1] = 1;
-  e[0] = 0;
 }
 
 /** Implicit QL on the tridiagonal (d, e); rotations applied to the rows of W (if given). */
@@ -172,17 +157,24 @@ export function eigh(a: Tensor): EighResult {
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) W[j * n + i] = W[i * n + j];
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n > 0) {
-    tridiagonalize(W, n, d, e);
-    tridiagonalQL(d, e, W, n);
-  }
-  // Sort ascending; rows of W are eigenvectors, so V = Wᵀ with columns reordered.
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
+  if (n === 0) return { eigenvalues: fromData(d, [0]), eigenvectors: fromData(new Float64Array(0), [0, 0]) };
+  // Householder reduction A = Q T Qᵀ: W keeps the reflectors, d their scales h, e T's off-diagonal
+  // (e[i] couples i−1 and i); T's diagonal is left on W's diagonal.
+  if (!tridiagonalizeKernel(W, n, d, e)) tridiagonalize(W, n, d, e);
+  const diag = new Float64Array(n);
+  for (let i = 0; i < n; i++) diag[i] = W[i * n + i];
+  const off = new Float64Array(n);
+  for (let i = 1; i < n; i++) off[i - 1] = e[i];
+  const { values: lambda, Z } = tridiagonalEigen(diag, off, n);
+  // Eigenvectors of A are Q zⱼ; with zⱼ the rows of Z, that is Z·P₀P₁⋯P_{n−2} (blocked, by GEMM).
+  applyReflectors(Z, W, d, n);
+  const Xt = Z;
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => lambda[x] - lambda[y]);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((src, j) => {
-    values[j] = d[src];
-    for (let k = 0; k < n; k++) vectors[k * n + j] = W[src * n + k];
+    values[j] = lambda[src];
+    for (let k = 0; k < n; k++) vectors[k * n + j] = Xt[src * n + k];
   });
   return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
 }

@@ -187,7 +187,9 @@ export function compare(op: CompareOp, a: Data, aShape: Shape, b: Data, bShape: 
     for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   } else if (a.length === n && b.length === 1) {
     const s = b[0];
-    for (let i = 0; i < n; i++) out[i] = f(a[i], s);
+    if (op === 'gt') for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : 0;
+    else if (op === 'eq') for (let i = 0; i < n; i++) out[i] = a[i] === s ? 1 : 0;
+    else for (let i = 0; i < n; i++) out[i] = f(a[i], s);
   } else {
     forEachBroadcast(outShape, [aShape, bShape], (o, off) => {
       out[o] = f(a[off[0]], b[off[1]]);
@@ -199,8 +201,14 @@ export function select(
   cond: Data, condShape: Shape, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
 ): void {
   const n = out.length;
-  if (cond.length === n && a.length === n && b.length === n) {
-    for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
+  if (cond.length === n && (a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {
+    // Full-size condition with full-size or scalar branches (relu's where(x > 0, x, 0)).
+    const as = a.length === 1 ? a[0] : NaN;
+    const bs = b.length === 1 ? b[0] : NaN;
+    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
+    else if (a.length === n) for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i] : bs;
+    else if (b.length === n) for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? as : b[i];
+    else for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? as : bs;
     return;
   }
   forEachBroadcast(outShape, [condShape, aShape, bShape], (o, off) => {

@@ -2,6 +2,7 @@
 // kernels are the reference; the WASM SIMD GEMM replaces the reference for large products.
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
 import { wasmGemm, wasmAvailable } from './wasm/gemm.js';
+import { wasmTridiagonalize } from './wasm/symmetric.js';
 
 export * from './elementwise.js';
 export * from './layout.js';
@@ -25,4 +26,12 @@ export function kernelInfo(): { wasm: boolean; active: 'wasm' | 'reference' } {
 export function gemm(args: GemmArgs): void {
   if (useWasm && args.m * args.n * args.k >= WASM_GEMM_THRESHOLD && wasmGemm(args)) return;
   gemmReference(args);
+}
+
+/**
+ * Householder tridiagonalisation (the WASM SIMD kernel); false when only the reference
+ * (src/linalg/eigh.ts) can run, so the caller uses it.
+ */
+export function tridiagonalizeKernel(W: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
+  return useWasm && n >= 8 && wasmTridiagonalize(W, n, d, e);
 }

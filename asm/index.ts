@@ -1,0 +1,3 @@
+// The WASM kernels of saddle, compiled into one module by scripts/build-wasm.mjs.
+export { gemm64, gemm32, BLOCK_KC, BLOCK_MC } from './gemm';
+export { tridiagonalize } from './symmetric';
