@@ -4,22 +4,10 @@ Prints one JSON document. Run with OPENBLAS_NUM_THREADS=1 (the orchestrator sets
 """
 import json
 import sys
-import time
 
 import numpy as np
 
-
-def timeit(fn, min_time=0.5):
-    fn()
-    times = []
-    total = 0.0
-    while total < min_time or len(times) < 3:
-        t0 = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        times.append(dt)
-        total += dt
-    return sorted(times)[len(times) // 2]
+from timing import timeit
 
 
 rng = np.random.default_rng(0)

@@ -4,26 +4,13 @@ Prints one JSON document. Threads are set by the first argument (default 1).
 """
 import json
 import sys
-import time
 
 import torch
 
+from timing import timeit
+
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(threads)
-
-
-def timeit(fn, min_time=0.5):
-    for _ in range(3):
-        fn()
-    times = []
-    total = 0.0
-    while total < min_time or len(times) < 5:
-        t0 = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        times.append(dt)
-        total += dt
-    return sorted(times)[len(times) // 2]
 
 
 g = torch.Generator().manual_seed(0)

@@ -13,7 +13,17 @@ export interface SvdResult {
   v: Tensor;
 }
 
-/** Thin SVD of a tall (m ≥ n) row-major matrix; returns column-major-free arrays. */
+/** The plane rotation [x, y] ← [c x − s y, s x + c y] of two stored vectors of length len. */
+function rotate(X: Float64Array, a: number, b: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const x = X[a + i];
+    const y = X[b + i];
+    X[a + i] = c * x - s * y;
+    X[b + i] = s * x + c * y;
+  }
+}
+
+/** Thin SVD of a tall (m ≥ n) row-major matrix, U (m×n), s, V (n×n) as row-major arrays. */
 function jacobiTall(A: Float64Array, m: number, n: number): { U: Float64Array; s: Float64Array; V: Float64Array } {
   // Work on columns: store Aᵀ (n rows of length m) so each column is contiguous.
   const C = new Float64Array(n * m);
@@ -44,20 +54,8 @@ function jacobiTall(A: Float64Array, m: number, n: number): { U: Float64Array; s
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = C[cp + i];
-          const y = C[cq + i];
-          C[cp + i] = c * x - s * y;
-          C[cq + i] = s * x + c * y;
-        }
-        const vp = p * n;
-        const vq = q * n;
-        for (let i = 0; i < n; i++) {
-          const x = V[vp + i];
-          const y = V[vq + i];
-          V[vp + i] = c * x - s * y;
-          V[vq + i] = s * x + c * y;
-        }
+        rotate(C, cp, cq, m, c, s);
+        rotate(V, p * n, q * n, n, c, s);
       }
     }
   }

@@ -118,13 +118,16 @@ function reducedLast(x: Data, shape: Shape, axes: readonly number[]): { data: Da
   return { data: out, shape: perm.map((p) => shape[p]), axes: axes.map((_, i) => kept.length + i) };
 }
 
-export function sum(x: Data, shape: Shape, axes: readonly number[], out: Data): void {
-  let run = contiguousRun(shape, axes);
-  if (run === null) {
-    const moved = reducedLast(x, shape, axes);
-    x = moved.data;
-    run = contiguousRun(moved.shape, moved.axes) as [number, number, number];
-  }
+/** x viewed as [outer, reduced, inner] (moving the reduced axes last first when they are not one run). */
+function reductionView(x: Data, shape: Shape, axes: readonly number[]): { data: Data; run: [number, number, number] } {
+  const run = contiguousRun(shape, axes);
+  if (run !== null) return { data: x, run };
+  const moved = reducedLast(x, shape, axes);
+  return { data: moved.data, run: contiguousRun(moved.shape, moved.axes) as [number, number, number] };
+}
+
+export function sum(input: Data, shape: Shape, axes: readonly number[], out: Data): void {
+  const { data: x, run } = reductionView(input, shape, axes);
   const [outer, reduced, inner] = run;
   const single = x instanceof Float32Array;
   if (inner === 1) {
@@ -141,13 +144,8 @@ export function sum(x: Data, shape: Shape, axes: readonly number[], out: Data): 
   }
 }
 
-export function reduceMax(x: Data, shape: Shape, axes: readonly number[], out: Data): void {
-  let run = contiguousRun(shape, axes);
-  if (run === null) {
-    const moved = reducedLast(x, shape, axes);
-    x = moved.data;
-    run = contiguousRun(moved.shape, moved.axes) as [number, number, number];
-  }
+export function reduceMax(input: Data, shape: Shape, axes: readonly number[], out: Data): void {
+  const { data: x, run } = reductionView(input, shape, axes);
   const [outer, reduced, inner] = run;
   out.fill(-Infinity);
   for (let o = 0; o < outer; o++) {
