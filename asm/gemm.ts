@@ -86,7 +86,7 @@ function kernel<T>(ap: usize, bp: usize, kc: i32, c: usize, ldc: i32, rows: i32,
     a = splat<T>(ap + 4 * es);
     c40 = madd<T>(c40, a, b0);
     c41 = madd<T>(c41, a, b1);
-    ap += MR * es;
+    ap += <usize>MR * es;
     bp += 32;
   }
   const ld: usize = <usize>ldc * es;
@@ -114,19 +114,20 @@ function kernel<T>(ap: usize, bp: usize, kc: i32, c: usize, ldc: i32, rows: i32,
   }
 }
 
+/** Rows [rowStart, rowEnd) of C: two threads split C by rows, each with its own packing buffers. */
 function gemm<T>(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool,
-  packAPtr: usize, packBPtr: usize, scratch: usize): void {
+  packAPtr: usize, packBPtr: usize, scratch: usize, rowStart: i32, rowEnd: i32): void {
   const es = sizeof<T>();
   const nr = 2 * lanes<T>();
-  memory.fill(c, 0, <usize>(m * n) * es);
+  memory.fill(elem<T>(c, rowStart * n), 0, <usize>((rowEnd - rowStart) * n) * es);
   // Equal k-blocks of at most KC: a short last block would spend its time loading and storing C.
   const blocks = (k + KC - 1) / KC;
   const KB = (k + blocks - 1) / blocks;
   for (let p0 = 0; p0 < k; p0 += KB) {
     const kc = min(KB, k - p0);
     packB<T>(b, k, n, transB, p0, kc, packBPtr);
-    for (let i0 = 0; i0 < m; i0 += MC) {
-      const mc = min(MC, m - i0);
+    for (let i0 = rowStart; i0 < rowEnd; i0 += MC) {
+      const mc = min(MC, rowEnd - i0);
       packA<T>(a, m, k, transA, i0, p0, mc, kc, packAPtr);
       for (let jr = 0; jr < n; jr += nr) {
         const bp = packBPtr + <usize>(jr * kc) * es;
@@ -143,14 +144,14 @@ function gemm<T>(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: b
 
 /** C = op(A)·op(B) in float64. packA holds MC×KC doubles, packB KC×ceil(n/4)·4; scratch 20. */
 export function gemm64(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool,
-  packA: usize, packB: usize, scratch: usize): void {
-  gemm<f64>(a, b, c, m, k, n, transA, transB, packA, packB, scratch);
+  packA: usize, packB: usize, scratch: usize, rowStart: i32, rowEnd: i32): void {
+  gemm<f64>(a, b, c, m, k, n, transA, transB, packA, packB, scratch, rowStart, rowEnd);
 }
 
 /** C = op(A)·op(B) in float32. packA holds MC×KC floats, packB KC×ceil(n/8)·8; scratch 40. */
 export function gemm32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool,
-  packA: usize, packB: usize, scratch: usize): void {
-  gemm<f32>(a, b, c, m, k, n, transA, transB, packA, packB, scratch);
+  packA: usize, packB: usize, scratch: usize, rowStart: i32, rowEnd: i32): void {
+  gemm<f32>(a, b, c, m, k, n, transA, transB, packA, packB, scratch, rowStart, rowEnd);
 }
 
 /** Sizes the caller needs for the packing buffers (in elements). */

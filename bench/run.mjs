@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as s from '../dist/index.js';
+import { enableNodeThreads } from '../dist/cli/threads.js';
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -53,79 +54,88 @@ const np = want('matmul') || want('eigh')
   : { skipped: 'not asked' };
 const torch1 = want('mlp') || want('tiny') || want('hvp') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
 const torchAll = want('mlp') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2']) : { skipped: 'not asked' };
+const np2 = want('matmul') || want('eigh')
+  ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2' })
+  : { skipped: 'not asked' };
 for (const p of [np, torch1]) if (p.skipped) console.log(`peer skipped: ${p.skipped}`);
 
-const rng = new s.Rng(0);
+function measure(threads) {
+  const tag = threads > 1 ? ' [2 threads]' : '';
+  const npx = threads > 1 ? np2 : np;
+  const rng = new s.Rng(0);
 
-if (want('matmul')) {
-  for (const dtype of ['float32', 'float64']) {
-    for (const n of [256, 512, 1024]) {
-      const a = s.normal(rng, [n, n], { dtype });
-      const b = s.normal(rng, [n, n], { dtype });
-      const t = timeit(() => s.matmul(a, b), n === 1024 ? 1.5 : 0.5);
-      row(`matmul ${n}×${n} ${dtype}`, (2 * n ** 3) / t / 1e9, np.matmul?.[`${dtype}-${n}`] ?? 'skipped', 'GFLOP/s', 'higher', 'numpy (1 thread)');
+  if (want('matmul')) {
+    for (const dtype of ['float32', 'float64']) {
+      for (const n of [256, 512, 1024]) {
+        const a = s.normal(rng, [n, n], { dtype });
+        const b = s.normal(rng, [n, n], { dtype });
+        const t = timeit(() => s.matmul(a, b), n === 1024 ? 1.5 : 0.5);
+        row(`matmul ${n}×${n} ${dtype}${tag}`, (2 * n ** 3) / t / 1e9, npx.matmul?.[`${dtype}-${n}`] ?? 'skipped', 'GFLOP/s', 'higher', `numpy (${threads} thread${threads > 1 ? 's' : ''})`);
+      }
     }
   }
-}
 
-function mlpSetup(dtype = 'float32') {
-  const r = new s.Rng(1);
-  const x = s.normal(r, [1024, 784], { dtype });
-  const labels = Array.from({ length: 1024 }, () => r.int(10));
-  const y = s.oneHot(labels, 10, { dtype });
-  const params = {
-    w1: s.normal(r, [784, 256], { dtype, std: Math.sqrt(2 / 784) }),
-    b1: s.zeros([256], { dtype }),
-    w2: s.normal(r, [256, 10], { dtype, std: Math.sqrt(2 / 256) }),
-    b2: s.zeros([10], { dtype }),
-  };
-  const loss = (p) => s.crossEntropy(s.add(s.matmul(s.relu(s.add(s.matmul(x, p.w1), p.b1)), p.w2), p.b2), y);
-  return { params, loss };
-}
+  function mlpSetup(dtype = 'float32') {
+    const r = new s.Rng(1);
+    const x = s.normal(r, [1024, 784], { dtype });
+    const labels = Array.from({ length: 1024 }, () => r.int(10));
+    const y = s.oneHot(labels, 10, { dtype });
+    const params = {
+      w1: s.normal(r, [784, 256], { dtype, std: Math.sqrt(2 / 784) }),
+      b1: s.zeros([256], { dtype }),
+      w2: s.normal(r, [256, 10], { dtype, std: Math.sqrt(2 / 256) }),
+      b2: s.zeros([10], { dtype }),
+    };
+    const loss = (p) => s.crossEntropy(s.add(s.matmul(s.relu(s.add(s.matmul(x, p.w1), p.b1)), p.w2), p.b2), y);
+    return { params, loss };
+  }
 
-if (want('mlp') || want('hvp')) {
-  const { params, loss } = mlpSetup();
-  const vg = s.valueAndGrad(loss);
-  const tGrad = timeit(() => vg(params), 2);
-  if (want('mlp')) {
-    row('MLP 784-256-10 loss+grad, batch 1024, f32', tGrad * 1000, typeof torch1.mlp_grad_seconds === 'number' ? torch1.mlp_grad_seconds * 1000 : 'skipped', 'ms', 'lower', 'PyTorch (1 thread)');
-    if (typeof torchAll.mlp_grad_seconds === 'number') {
-      row('MLP 784-256-10 loss+grad, batch 1024, f32', tGrad * 1000, torchAll.mlp_grad_seconds * 1000, 'ms', 'lower', 'PyTorch (2 threads)');
+  if (want('mlp') || want('hvp')) {
+    const { params, loss } = mlpSetup();
+    const vg = s.valueAndGrad(loss);
+    const tGrad = timeit(() => vg(params), 2);
+    if (want('mlp')) {
+      const tp = threads > 1 ? torchAll : torch1;
+      row(`MLP 784-256-10 loss+grad, batch 1024, f32${tag}`, tGrad * 1000, typeof tp.mlp_grad_seconds === 'number' ? tp.mlp_grad_seconds * 1000 : 'skipped', 'ms', 'lower', `PyTorch (${threads} thread${threads > 1 ? 's' : ''})`);
+    }
+    if (want('hvp') && threads === 1) {
+      const r = new s.Rng(2);
+      const v = s.treeMap((p) => s.normal(r, p.shape, { dtype: p.dtype }), params);
+      const tHvp = timeit(() => s.hvp(loss, params, v), 2);
+      row('MLP HVP cost, in gradients', tHvp / tGrad, typeof torch1.mlp_hvp_seconds === 'number' ? torch1.mlp_hvp_seconds / torch1.mlp_grad_seconds : 'skipped', 'gradients', 'lower', 'PyTorch double-backward');
+      const f = (p) => s.sum(s.add(s.pow(s.sub(1, s.slice(p, [0], [1])), 2), s.mul(100, s.pow(s.sub(s.slice(p, [1], [2]), s.square(s.slice(p, [0], [1]))), 2))));
+      const x = s.tensor([-1.2, 1]);
+      const tg = timeit(() => s.grad(f)(x), 1);
+      const th = timeit(() => s.hvp(f, x, s.tensor([1, 0])), 1);
+      row('Rosenbrock HVP cost, in gradients', th / tg, '—', 'gradients', 'lower', '');
     }
   }
-  if (want('hvp')) {
-    const r = new s.Rng(2);
-    const v = s.treeMap((p) => s.normal(r, p.shape, { dtype: p.dtype }), params);
-    const tHvp = timeit(() => s.hvp(loss, params, v), 2);
-    row('MLP HVP cost, in gradients', tHvp / tGrad, typeof torch1.mlp_hvp_seconds === 'number' ? torch1.mlp_hvp_seconds / torch1.mlp_grad_seconds : 'skipped', 'gradients', 'lower', 'PyTorch double-backward');
-    const f = (p) => s.sum(s.add(s.pow(s.sub(1, s.slice(p, [0], [1])), 2), s.mul(100, s.pow(s.sub(s.slice(p, [1], [2]), s.square(s.slice(p, [0], [1]))), 2))));
+
+  if (want('tiny') && threads === 1) {
+    const f = (p) => {
+      const a = s.slice(p, [0], [1]);
+      const b = s.slice(p, [1], [2]);
+      return s.sum(s.add(s.pow(s.sub(1, a), 2), s.mul(100, s.pow(s.sub(b, s.mul(a, a)), 2))));
+    };
+    const g = s.grad(f);
     const x = s.tensor([-1.2, 1]);
-    const tg = timeit(() => s.grad(f)(x), 1);
-    const th = timeit(() => s.hvp(f, x, s.tensor([1, 0])), 1);
-    row('Rosenbrock HVP cost, in gradients', th / tg, '—', 'gradients', 'lower', '');
+    const t = timeit(() => { for (let i = 0; i < 1000; i++) g(x); }, 1) / 1000;
+    row('grad of Rosenbrock (2 variables), per call', t * 1e6, typeof torch1.tiny_grad_seconds === 'number' ? torch1.tiny_grad_seconds * 1e6 : 'skipped', 'µs', 'lower', 'PyTorch autograd');
+  }
+
+  if (want('eigh')) {
+    for (const n of [100, 300, 1000]) {
+      const a = s.normal(rng, [n, n]);
+      const h = s.div(s.add(a, s.transpose(a)), 2);
+      const t = timeit(() => s.eigh(h), n === 1000 ? 3 : 0.5);
+      row(`eigh ${n}×${n} (values and vectors)${tag}`, t * 1000, typeof npx.eigh?.[String(n)] === 'number' ? npx.eigh[String(n)] * 1000 : 'skipped', 'ms', 'lower', `numpy (${threads} thread${threads > 1 ? 's' : ''})`);
+    }
   }
 }
 
-if (want('tiny')) {
-  const f = (p) => {
-    const a = s.slice(p, [0], [1]);
-    const b = s.slice(p, [1], [2]);
-    return s.sum(s.add(s.pow(s.sub(1, a), 2), s.mul(100, s.pow(s.sub(b, s.mul(a, a)), 2))));
-  };
-  const g = s.grad(f);
-  const x = s.tensor([-1.2, 1]);
-  const t = timeit(() => { for (let i = 0; i < 1000; i++) g(x); }, 1) / 1000;
-  row('grad of Rosenbrock (2 variables), per call', t * 1e6, typeof torch1.tiny_grad_seconds === 'number' ? torch1.tiny_grad_seconds * 1e6 : 'skipped', 'µs', 'lower', 'PyTorch autograd');
-}
-
-if (want('eigh')) {
-  for (const n of [100, 300, 1000]) {
-    const a = s.normal(rng, [n, n]);
-    const h = s.div(s.add(a, s.transpose(a)), 2);
-    const t = timeit(() => s.eigh(h), n === 1000 ? 3 : 0.5);
-    row(`eigh ${n}×${n} (values and vectors)`, t * 1000, typeof np.eigh?.[String(n)] === 'number' ? np.eigh[String(n)] * 1000 : 'skipped', 'ms', 'lower', 'numpy (1 thread)');
-  }
-}
+measure(1);
+if (enableNodeThreads()) measure(2);
+else console.log('threads unavailable here (no shared memory): two-thread rows skipped');
 
 const header = ['work', 'saddle', 'peer', 'unit', 'saddle/peer', 'peer'];
 const table = rows.map((r) => [r.work, fmt(r.ours), fmt(r.theirs), r.unit, r.ratio, r.peerName]);

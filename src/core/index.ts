@@ -7,4 +7,7 @@ export * from './composite.js';
 export * from './tree.js';
 export * from './transforms.js';
 export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
-export { kernelInfo, setReferenceKernels, gemm, gemmReference, type GemmArgs } from './kernels/index.js';
+export {
+  kernelInfo, setReferenceKernels, gemm, gemmReference, enableThreads, serveGemm, threadsEnabled,
+  type GemmArgs, type GemmWorkerInit, type ThreadOptions,
+} from './kernels/index.js';

@@ -166,16 +166,16 @@ export function eigh(a: Tensor): EighResult {
   const off = new Float64Array(n);
   for (let i = 1; i < n; i++) off[i - 1] = e[i];
   const { values: lambda, Z } = tridiagonalEigen(diag, off, n);
-  // Eigenvectors of A are Q zⱼ; with zⱼ the rows of Z, that is Z·P₀P₁⋯P_{n−2} (blocked, by GEMM).
-  applyReflectors(Z, W, d, n);
-  const Xt = Z;
+  // Eigenvectors of A are Q zⱼ = P_{n−2}⋯P₀ zⱼ. Sort first, put the zⱼ in columns (X = Zᵀ), and
+  // apply the reflectors from the left, blocked, by GEMM: X becomes the eigenvector matrix itself.
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => lambda[x] - lambda[y]);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((src, j) => {
     values[j] = lambda[src];
-    for (let k = 0; k < n; k++) vectors[k * n + j] = Xt[src * n + k];
+    for (let k = 0; k < n; k++) vectors[k * n + j] = Z[src * n + k];
   });
+  applyReflectors(vectors, W, d, n);
   return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
 }
 

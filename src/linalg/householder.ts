@@ -1,19 +1,23 @@
 // Back-transformation by blocked Householder reflectors (compact WY form: Schreiber & Van Loan
-// 1989; LAPACK dlarft/dlarfb): Z ← Z·P₀P₁⋯P_{n−2} with P_i = I − u_i u_iᵀ/h_i, nb reflectors at a
-// time as Z ← Z − ((Z U) T) Uᵀ, so the O(n³) work runs in the GEMM kernel instead of as
-// memory-bound rank-1 updates.
+// 1989; LAPACK dlarft/dlarfb) with P_i = I − u_i u_iᵀ/h_i, nb reflectors at a time, so the O(n³)
+// work runs in the GEMM kernel instead of as memory-bound rank-1 updates.
 import { gemm } from '../core/kernels/index.js';
 
 const NB = 32;
 
 /**
- * Applies the reflectors left in W by tridiagonalize (u_i = row i+1 of W, entries 0..i; h_i = h[i+1])
- * on the right of Z (n×n, row-major, overwritten).
+ * X ← P_{n−2}⋯P₁P₀ X for X (n×n, row-major, overwritten), with the reflectors left in W by
+ * tridiagonalize (u_i = row i+1 of W, entries 0..i; h_i = h[i+1]). Reflector i touches rows
+ * 0..i only, so a block of nb of them updates the contiguous top L rows:
+ * X_top ← (I − U T Uᵀ)ᵀ X_top = X_top − U (Tᵀ (Uᵀ X_top)).
  */
-export function applyReflectors(Z: Float64Array, W: Float64Array, h: Float64Array, n: number): void {
+export function applyReflectors(X: Float64Array, W: Float64Array, h: Float64Array, n: number): void {
+  const W1 = new Float64Array(NB * n);
+  const W2 = new Float64Array(NB * n);
+  const update = new Float64Array(n * n);
   for (let i0 = 0; i0 < n - 1; i0 += NB) {
     const nb = Math.min(NB, n - 1 - i0);
-    const L = i0 + nb; // reflector i acts on coordinates 0..i, so the block touches columns < L
+    const L = i0 + nb;
     // U (L×nb): column j is u_{i0+j} padded with zeros; tau_j = 1/h.
     const U = new Float64Array(L * nb);
     const tau = new Float64Array(nb);
@@ -42,19 +46,9 @@ export function applyReflectors(Z: Float64Array, W: Float64Array, h: Float64Arra
         T[q * nb + j] = -tau[j] * s;
       }
     }
-    // Zl (n×L) = the first L columns of Z, contiguous.
-    const Zl = new Float64Array(n * L);
-    for (let r = 0; r < n; r++) Zl.set(Z.subarray(r * n, r * n + L), r * L);
-    const Y = new Float64Array(n * nb);
-    gemm({ a: Zl, aOffset: 0, b: U, bOffset: 0, c: Y, cOffset: 0, m: n, k: L, n: nb, transA: false, transB: false });
-    const Y2 = new Float64Array(n * nb);
-    gemm({ a: Y, aOffset: 0, b: T, bOffset: 0, c: Y2, cOffset: 0, m: n, k: nb, n: nb, transA: false, transB: false });
-    const update = new Float64Array(n * L);
-    gemm({ a: Y2, aOffset: 0, b: U, bOffset: 0, c: update, cOffset: 0, m: n, k: nb, n: L, transA: false, transB: true });
-    for (let r = 0; r < n; r++) {
-      const zr = r * n;
-      const ur = r * L;
-      for (let k = 0; k < L; k++) Z[zr + k] -= update[ur + k];
-    }
+    gemm({ a: U, aOffset: 0, b: X, bOffset: 0, c: W1, cOffset: 0, m: nb, k: L, n, transA: true, transB: false });
+    gemm({ a: T, aOffset: 0, b: W1, bOffset: 0, c: W2, cOffset: 0, m: nb, k: nb, n, transA: true, transB: false });
+    gemm({ a: U, aOffset: 0, b: W2, bOffset: 0, c: update, cOffset: 0, m: L, k: nb, n, transA: false, transB: false });
+    for (let k = 0; k < L * n; k++) X[k] -= update[k];
   }
 }

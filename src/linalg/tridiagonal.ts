@@ -7,53 +7,81 @@ import { tridiagonalQL } from './eigh.js';
 
 const EPS = 2 ** -52;
 
-/** Solves (T − λI) x = b in place; T given by diagonal d and off-diagonal e (length m − 1). */
-function solveShifted(d: Float64Array, e: Float64Array, start: number, m: number, lambda: number, tiny: number, b: Float64Array): void {
-  const a = new Float64Array(m); // pivots (diagonal of U)
-  const u1 = new Float64Array(m); // first superdiagonal of U
-  const u2 = new Float64Array(m); // second superdiagonal of U
-  const l = new Float64Array(m); // multipliers
-  const swapped = new Uint8Array(m);
-  for (let i = 0; i < m; i++) a[i] = d[start + i] - lambda;
-  for (let i = 0; i < m - 1; i++) u1[i] = e[start + i];
-  for (let i = 0; i < m - 1; i++) {
-    const sub = e[start + i];
-    if (Math.abs(a[i]) >= Math.abs(sub)) {
-      if (a[i] === 0) a[i] = tiny;
-      l[i] = sub / a[i];
-      a[i + 1] -= l[i] * u1[i];
-    } else {
-      // Interchange rows i and i + 1 (dgttrf).
-      const fact = a[i] / sub;
-      a[i] = sub;
-      l[i] = fact;
-      const temp = u1[i];
-      u1[i] = a[i + 1];
-      a[i + 1] = temp - fact * a[i + 1];
-      if (i < m - 2) {
-        u2[i] = u1[i + 1];
-        u1[i + 1] = -fact * u1[i + 1];
+/**
+ * LU factorisation with partial pivoting of T − λI (as LAPACK's dgttrf), kept to solve with
+ * several right-hand sides: the iterations of one eigenvalue share one factorisation.
+ */
+class ShiftedLU {
+  readonly a: Float64Array; // pivots (diagonal of U)
+  readonly u1: Float64Array; // first superdiagonal of U
+  readonly u2: Float64Array; // second superdiagonal of U (from row interchanges)
+  readonly l: Float64Array; // multipliers
+  readonly swapped: Uint8Array;
+  m = 0;
+  tiny = 0;
+
+  constructor(capacity: number) {
+    this.a = new Float64Array(capacity);
+    this.u1 = new Float64Array(capacity);
+    this.u2 = new Float64Array(capacity);
+    this.l = new Float64Array(capacity);
+    this.swapped = new Uint8Array(capacity);
+  }
+
+  factor(d: Float64Array, e: Float64Array, start: number, m: number, lambda: number, tiny: number): void {
+    const { a, u1, u2, l, swapped } = this;
+    this.m = m;
+    this.tiny = tiny;
+    for (let i = 0; i < m; i++) {
+      a[i] = d[start + i] - lambda;
+      u1[i] = i < m - 1 ? e[start + i] : 0;
+      u2[i] = 0;
+      swapped[i] = 0;
+    }
+    for (let i = 0; i < m - 1; i++) {
+      const sub = e[start + i];
+      if (Math.abs(a[i]) >= Math.abs(sub)) {
+        if (a[i] === 0) a[i] = tiny;
+        l[i] = sub / a[i];
+        a[i + 1] -= l[i] * u1[i];
+      } else {
+        // Interchange rows i and i + 1.
+        const fact = a[i] / sub;
+        a[i] = sub;
+        l[i] = fact;
+        const temp = u1[i];
+        u1[i] = a[i + 1];
+        a[i + 1] = temp - fact * a[i + 1];
+        if (i < m - 2) {
+          u2[i] = u1[i + 1];
+          u1[i + 1] = -fact * u1[i + 1];
+        }
+        swapped[i] = 1;
       }
-      swapped[i] = 1;
     }
+    if (a[m - 1] === 0) a[m - 1] = tiny;
   }
-  if (a[m - 1] === 0) a[m - 1] = tiny;
-  for (let i = 0; i < m - 1; i++) {
-    if (swapped[i]) {
-      const t = b[i];
-      b[i] = b[i + 1];
-      b[i + 1] = t - l[i] * b[i];
-    } else {
-      b[i + 1] -= l[i] * b[i];
+
+  /** Solves (T − λI) x = b in place; tiny pivots are replaced by ±tiny (as dlagts). */
+  solve(b: Float64Array): void {
+    const { a, u1, u2, l, swapped, m, tiny } = this;
+    for (let i = 0; i < m - 1; i++) {
+      if (swapped[i]) {
+        const t = b[i];
+        b[i] = b[i + 1];
+        b[i + 1] = t - l[i] * b[i];
+      } else {
+        b[i + 1] -= l[i] * b[i];
+      }
     }
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let s = b[i];
-    if (i + 1 < m) s -= u1[i] * b[i + 1];
-    if (i + 2 < m) s -= u2[i] * b[i + 2];
-    let p = a[i];
-    if (Math.abs(p) < tiny) p = p < 0 ? -tiny : tiny;
-    b[i] = s / p;
+    for (let i = m - 1; i >= 0; i--) {
+      let s = b[i];
+      if (i + 1 < m) s -= u1[i] * b[i + 1];
+      if (i + 2 < m) s -= u2[i] * b[i + 2];
+      let p = a[i];
+      if (Math.abs(p) < tiny) p = p < 0 ? -tiny : tiny;
+      b[i] = s / p;
+    }
   }
 }
 
@@ -87,10 +115,18 @@ function rotationsForBlock(
   return count;
 }
 
+/** Scales x to unit 2-norm (scaled by its largest entry first, so no square overflows). */
 function normalize(x: Float64Array): void {
-  let norm = 0;
-  for (let i = 0; i < x.length; i++) norm = Math.hypot(norm, x[i]);
-  if (norm > 0) for (let i = 0; i < x.length; i++) x[i] /= norm;
+  let big = 0;
+  for (let i = 0; i < x.length; i++) big = Math.max(big, Math.abs(x[i]));
+  if (big === 0 || !Number.isFinite(big)) return;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] / big;
+    ss += v * v;
+  }
+  const scale = 1 / (big * Math.sqrt(ss));
+  for (let i = 0; i < x.length; i++) x[i] *= scale;
 }
 
 /**
@@ -143,6 +179,7 @@ export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number): {
     }
     let clusterStart = 0;
     let previous = -Infinity;
+    const lu = new ShiftedLU(m);
     const vectors: Float64Array[] = [];
     for (let j = 0; j < m; j++) {
       let lambda = lambdas[j];
@@ -152,9 +189,10 @@ export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number): {
       previous = lambda;
       const x = new Float64Array(m);
       for (let i = 0; i < m; i++) x[i] = random();
+      lu.factor(d, e, start, m, lambda, tiny);
       for (let it = 0; it < 4; it++) {
         normalize(x);
-        solveShifted(d, e, start, m, lambda, tiny, x);
+        lu.solve(x);
         for (let q = clusterStart; q < j; q++) {
           const v = vectors[q];
           let dot = 0;

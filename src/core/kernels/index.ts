@@ -6,6 +6,7 @@ import { wasmTridiagonalize } from './wasm/symmetric.js';
 
 export * from './elementwise.js';
 export * from './layout.js';
+export { enableThreads, serveGemm, threadsEnabled, type GemmWorkerInit, type ThreadOptions } from './wasm/threads.js';
 export { gemmReference, type GemmArgs };
 
 /** Below this many multiply-adds the reference loop beats copying into WASM memory. */

@@ -1,17 +1,25 @@
-// The one WASM module of saddle (built from asm/ at install), instantiated on first use.
-// Synchronous compilation works in Node and in Web Workers; where it is refused (a browser's main
-// thread limits it), callers fall back to the TypeScript reference kernels.
-import { SADDLE_WASM_BASE64 } from './generated/saddle-wasm.js';
+// The WASM module of saddle (built from asm/ at install), instantiated on first use. Synchronous
+// compilation works in Node and in Web Workers; where it is refused (a browser's main thread limits
+// it), callers fall back to the TypeScript reference kernels. After enableThreads() the module is
+// the build that imports a shared memory, so a worker thread can run part of a GEMM in it.
+import { SADDLE_SHARED_WASM_BASE64, SADDLE_WASM_BASE64, SHARED_MAXIMUM_PAGES } from './generated/saddle-wasm.js';
 
 type Kernel = (...args: number[]) => void;
 
 export interface SaddleWasm {
-  memory: WebAssembly.Memory;
   gemm64: Kernel;
   gemm32: Kernel;
   tridiagonalize: Kernel;
   BLOCK_KC: WebAssembly.Global;
   BLOCK_MC: WebAssembly.Global;
+}
+
+export interface Runtime {
+  exports: SaddleWasm;
+  memory: WebAssembly.Memory;
+  /** The compiled module and whether its memory is shared (then workers can instantiate it too). */
+  module: WebAssembly.Module;
+  shared: boolean;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -21,28 +29,46 @@ function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
-let instance: SaddleWasm | null | undefined;
+const abort = () => {
+  throw new Error('saddle.wasm aborted');
+};
 
-export function wasm(): SaddleWasm | null {
-  if (instance !== undefined) return instance;
+/** Instantiates a compiled module; a shared build gets `memory` as its imported memory. */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory | null): SaddleWasm & { memory?: WebAssembly.Memory } {
+  const env: Record<string, unknown> = { abort };
+  if (memory !== null) env.memory = memory;
+  return new WebAssembly.Instance(module, { env: env as WebAssembly.ModuleImports }).exports as unknown as SaddleWasm & { memory?: WebAssembly.Memory };
+}
+
+let runtime: Runtime | null | undefined;
+
+export function wasmRuntime(): Runtime | null {
+  if (runtime !== undefined) return runtime;
   try {
     const module = new WebAssembly.Module(decodeBase64(SADDLE_WASM_BASE64) as BufferSource);
-    const inst = new WebAssembly.Instance(module, {
-      env: {
-        abort: () => {
-          throw new Error('saddle.wasm aborted');
-        },
-      },
-    });
-    instance = inst.exports as unknown as SaddleWasm;
+    const exports = instantiate(module, null);
+    runtime = { exports, memory: exports.memory as WebAssembly.Memory, module, shared: false };
   } catch {
-    instance = null;
+    runtime = null;
   }
-  return instance;
+  return runtime;
+}
+
+/** Switches to the shared-memory build; null where shared memory or threads are unavailable. */
+export function sharedRuntime(): Runtime | null {
+  if (runtime?.shared) return runtime;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(SADDLE_SHARED_WASM_BASE64) as BufferSource);
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+    runtime = { exports: instantiate(module, memory), memory, module, shared: true };
+    return runtime;
+  } catch {
+    return null;
+  }
 }
 
 export function wasmAvailable(): boolean {
-  return wasm() !== null;
+  return wasmRuntime() !== null;
 }
 
 /** First byte address callers may use (the first page is the module's own). */
@@ -51,8 +77,8 @@ export const BASE = 65536;
 export const align = (x: number): number => Math.ceil(x / 64) * 64;
 
 /** Grows linear memory to at least `end` bytes and returns its (possibly new) buffer. */
-export function ensureMemory(ex: SaddleWasm, end: number): ArrayBuffer {
-  const have = ex.memory.buffer.byteLength;
-  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
-  return ex.memory.buffer;
+export function ensureMemory(rt: Runtime, end: number): ArrayBufferLike {
+  const have = rt.memory.buffer.byteLength;
+  if (end > have) rt.memory.grow(Math.ceil((end - have) / 65536));
+  return rt.memory.buffer;
 }

@@ -1,5 +1,6 @@
 // Runs the WASM SIMD Householder tridiagonalisation (asm/symmetric.ts).
-import { BASE, align, ensureMemory, wasm } from './module.js';
+import { BASE, align, ensureMemory, wasmRuntime } from './module.js';
+import { threadRuntime } from './threads.js';
 
 /**
  * Reduces the symmetric n×n W (row-major) to tridiagonal form, leaving the Householder vectors in
@@ -7,16 +8,17 @@ import { BASE, align, ensureMemory, wasm } from './module.js';
  * Returns false (and does nothing) when WASM is unavailable.
  */
 export function wasmTridiagonalize(W: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
-  const ex = wasm();
-  if (ex === null) return false;
+  const rt = threadRuntime() ?? wasmRuntime();
+  if (rt === null) return false;
   const pW = BASE;
   const pd = align(pW + n * n * 8);
   const pe = align(pd + n * 8);
-  const buffer = ensureMemory(ex, pe + n * 8);
+  const buffer = ensureMemory(rt, pe + n * 8);
   new Float64Array(buffer, pW, n * n).set(W);
-  ex.tridiagonalize(pW, n, pd, pe);
-  W.set(new Float64Array(buffer, pW, n * n));
-  d.set(new Float64Array(buffer, pd, n));
-  e.set(new Float64Array(buffer, pe, n));
+  rt.exports.tridiagonalize(pW, n, pd, pe);
+  const after = rt.memory.buffer;
+  W.set(new Float64Array(after, pW, n * n));
+  d.set(new Float64Array(after, pd, n));
+  e.set(new Float64Array(after, pe, n));
   return true;
 }
