@@ -34,8 +34,8 @@ export interface PrimitiveParams {
   select: null;
   cast: { dtype: DType };
   stopGradient: null;
-  sum: { axes: number[]; keepdims: boolean };
-  reduceMax: { axes: number[]; keepdims: boolean };
+  sum: { axes: readonly number[]; keepdims: boolean };
+  reduceMax: { axes: readonly number[]; keepdims: boolean };
   reshape: { shape: number[] };
   broadcastTo: { shape: number[] };
   transpose: { perm: number[] };

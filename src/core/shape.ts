@@ -65,8 +65,10 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 }
 
 /** Normalises possibly negative axes to sorted, unique, in-range non-negative axes. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
-  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+const ALL_AXES: number[][] = [];
+
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): readonly number[] {
+  if (axes === undefined) return (ALL_AXES[rank] ??= Array.from({ length: rank }, (_, i) => i));
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = new Set<number>();
   for (const a of list) {

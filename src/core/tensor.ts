@@ -20,6 +20,8 @@ export interface TapeNode {
   readonly primitive: Primitive | null;
   readonly inputs: readonly Tensor[];
   readonly parents: readonly (TapeNode | null)[];
+  /** Which inputs are traced (need a cotangent). */
+  readonly needs: readonly boolean[];
   readonly params: unknown;
   readonly out: Tensor;
 }

@@ -79,14 +79,16 @@ export class GradTrace implements Trace {
     }
     const out = bind(p, primals, params);
     if (!traced || p === 'stopGradient' || p === 'compare') return out;
-    const node: TapeNode = { index: this.tape.length, primitive: p, inputs: primals, parents, params, out };
+    const needs = new Array<boolean>(parents.length);
+    for (let i = 0; i < parents.length; i++) needs[i] = parents[i] !== null;
+    const node: TapeNode = { index: this.tape.length, primitive: p, inputs: primals, parents, needs, params, out };
     this.tape.push(node);
     return new Tensor(out.dtype, out.shape, null, this, out, null, node);
   }
 
   /** A new input of this trace: a tracer with a leaf node. */
   input(primal: Tensor): Tensor {
-    const node: TapeNode = { index: this.tape.length, primitive: null, inputs: [], parents: [], params: null, out: primal };
+    const node: TapeNode = { index: this.tape.length, primitive: null, inputs: [], parents: [], needs: [], params: null, out: primal };
     this.tape.push(node);
     return new Tensor(primal.dtype, primal.shape, null, this, primal, null, node);
   }
@@ -108,8 +110,7 @@ export class GradTrace implements Trace {
       const node = this.tape[i];
       const ct = cts[i];
       if (ct === null || node.primitive === null) continue;
-      const needs = node.parents.map((q) => q !== null);
-      const inputCts = vjpRules[node.primitive](ct, node.inputs, node.out, node.params as never, needs);
+      const inputCts = vjpRules[node.primitive](ct, node.inputs, node.out, node.params as never, node.needs);
       for (let j = 0; j < node.parents.length; j++) {
         const parent = node.parents[j];
         const c = inputCts[j];
