@@ -130,7 +130,11 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   softplus: (g, [x]) => [mul(g, sigmoid(x))],
   add: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(g, b.shape) : null],
   sub: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(neg(g), b.shape) : null],
-  mul: (g, [a, b], _, __, n) => [n[0] ? sumToShape(mul(g, b), a.shape) : null, n[1] ? sumToShape(mul(g, a), b.shape) : null],
+  mul: (g, [a, b], _, __, n) => {
+    const da = n[0] ? sumToShape(mul(g, b), a.shape) : null;
+    if (a === b) return [da, da]; // x·x: both cotangents are g·x
+    return [da, n[1] ? sumToShape(mul(g, a), b.shape) : null];
+  },
   div: (g, [a, b], y, __, n) => [
     n[0] ? sumToShape(div(g, b), a.shape) : null,
     n[1] ? sumToShape(neg(div(mul(g, y), b)), b.shape) : null,

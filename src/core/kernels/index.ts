@@ -1,5 +1,6 @@
 // The kernel interface: every primitive's concrete evaluation goes through here. The TypeScript
-// kernels are the reference; the WASM SIMD GEMM replaces the reference for large products.
+// kernels are the reference; WASM SIMD kernels (GEMM, Householder tridiagonalisation) replace
+// them for large problems, and tests compare the two.
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
 import { wasmGemm, wasmAvailable } from './wasm/gemm.js';
 import { wasmTridiagonalize } from './wasm/symmetric.js';
