@@ -64,7 +64,31 @@ function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor 
   return out;
 }
 
+/**
+ * Work done by concrete evaluation: elements written by each kernel call, plus m·n·k for each
+ * matrix product. A deterministic cost model, for tests such as "an HVP costs at most ~3 gradients".
+ */
+let work = 0;
+
+export function measureWork<T>(fn: () => T): { result: T; work: number } {
+  const before = work;
+  const result = fn();
+  return { result, work: work - before };
+}
+
 export function evaluate<P extends Primitive>(p: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
+  const out = evaluateKernel(p, inputs, params);
+  if (p === 'matmul') {
+    const a = inputs[0];
+    const inner = (params as PrimitiveParams['matmul']).transA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
+    work += out.size * inner;
+  } else {
+    work += out.size;
+  }
+  return out;
+}
+
+function evaluateKernel<P extends Primitive>(p: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
   const x = inputs[0];
   switch (p) {
     case 'neg': case 'exp': case 'log': case 'log1p': case 'sin': case 'cos':
