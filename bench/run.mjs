@@ -4,8 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as s from '../dist/index.js';
-import { enableNodeThreads } from '../dist/cli/threads.js';
+import { enableNodeThreads, enableRelaxedSimd } from '../dist/cli/node-runtime.js';
 
+enableRelaxedSimd(); // as the CLI runs: fused multiply-add where the CPU has it
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
@@ -47,7 +48,8 @@ const fmt = (v) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) :
 const py = '/root/.pyenv/shims/python3';
 const numpyPython = existsSync(py) ? py : '/usr/bin/python3';
 const here = new URL('.', import.meta.url).pathname;
-console.log(`saddle ${s.VERSION}: kernels ${s.kernelInfo().active}; node ${process.versions.node}`);
+const k = s.kernelInfo();
+console.log(`saddle ${s.VERSION}: kernels ${k.active}${k.fusedMultiplyAdd ? ' (fused multiply-add)' : ''}; node ${process.versions.node}`);
 console.log('running peers (numpy, PyTorch)…');
 const np = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' })

@@ -15,8 +15,9 @@ describe('saddle CLI', () => {
 
   test('saddle info --json is one JSON document naming the active kernel', () => {
     const out = execFileSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8' });
-    const info = JSON.parse(out) as { kernels: { active: string }; threads: { gemmWorker: boolean }; dtypes: { dtype: string; epsilon: number }[] };
+    const info = JSON.parse(out) as { kernels: { active: string; fusedMultiplyAdd: boolean }; threads: { gemmWorker: boolean }; dtypes: { dtype: string; epsilon: number }[] };
     expect(info.kernels.active).toBe('wasm');
+    expect(info.kernels.fusedMultiplyAdd).toBe(true);
     expect(info.threads.gemmWorker).toBe(true);
     expect(info.dtypes.map((d) => d.epsilon)).toEqual([2 ** -52, 2 ** -23]);
   });

@@ -1,13 +1,13 @@
 // `saddle info`: what this installation computes with.
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
-import { enableNodeThreads } from './threads.js';
+import { setupNodeKernels } from './node-runtime.js';
 import { kernelInfo } from '../core/kernels/index.js';
 import { epsilon, unitRoundoff, DTYPES } from '../core/dtype.js';
 import { VERSION } from '../version.js';
 
 export function describeInstallation() {
-  const threads = enableNodeThreads();
+  const { threads } = setupNodeKernels();
   return {
     version: VERSION,
     node: process.versions.node,
@@ -30,7 +30,7 @@ export function infoCommand(): Command {
       }
       const lines = [
         `saddle ${info.version} (node ${info.node})`,
-        `kernels: ${info.kernels.active}${info.kernels.wasm ? ' (WASM SIMD GEMM loaded)' : ' (WASM unavailable)'}`,
+        `kernels: ${info.kernels.active}${info.kernels.wasm ? ` (WASM SIMD${info.kernels.fusedMultiplyAdd ? ', fused multiply-add' : ''})` : ' (WASM unavailable)'}`,
         `threads: ${info.threads.gemmWorker ? 'a second thread for large GEMMs' : 'one (no shared memory here)'}; ${info.threads.cores} cores`,
         ...info.dtypes.map((d) => `${d.dtype.padEnd(8)} epsilon ${d.epsilon.toExponential(3)}  unit roundoff ${d.unitRoundoff.toExponential(3)}`),
       ];

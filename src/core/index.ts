@@ -8,6 +8,6 @@ export * from './tree.js';
 export * from './transforms.js';
 export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
 export {
-  kernelInfo, setReferenceKernels, gemm, gemmReference, enableThreads, serveGemm, threadsEnabled,
-  type GemmArgs, type GemmWorkerInit, type ThreadOptions,
+  kernelInfo, setReferenceKernels, preferPlainSimd, gemm, gemmReference, enableThreads, serveGemm, threadsEnabled,
+  type KernelInfo, type GemmArgs, type GemmWorkerInit, type ThreadOptions,
 } from './kernels/index.js';

@@ -2,7 +2,8 @@
 // kernels are the reference; WASM SIMD kernels (GEMM, Householder tridiagonalisation) replace
 // them for large problems, and tests compare the two.
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
-import { wasmGemm, wasmAvailable } from './wasm/gemm.js';
+import { wasmGemm } from './wasm/gemm.js';
+import { wasmRuntime } from './wasm/module.js';
 import { wasmTridiagonalize } from './wasm/symmetric.js';
 
 export * from './elementwise.js';
@@ -20,9 +21,18 @@ export function setReferenceKernels(reference: boolean): void {
   useWasm = !reference;
 }
 
-export function kernelInfo(): { wasm: boolean; active: 'wasm' | 'reference' } {
-  const wasm = wasmAvailable();
-  return { wasm, active: wasm && useWasm ? 'wasm' : 'reference' };
+export { preferPlainSimd } from './wasm/module.js';
+
+export interface KernelInfo {
+  wasm: boolean;
+  active: 'wasm' | 'reference';
+  /** Whether the GEMM fuses multiply-adds (the relaxed-SIMD build). */
+  fusedMultiplyAdd: boolean;
+}
+
+export function kernelInfo(): KernelInfo {
+  const rt = wasmRuntime();
+  return { wasm: rt !== null, active: rt !== null && useWasm ? 'wasm' : 'reference', fusedMultiplyAdd: rt?.relaxed ?? false };
 }
 
 export function gemm(args: GemmArgs): void {

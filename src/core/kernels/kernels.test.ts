@@ -1,6 +1,7 @@
 // The WASM SIMD GEMM against the TypeScript reference kernel.
 import { describe, expect, test } from 'vitest';
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
+import { kernelInfo, preferPlainSimd } from './index.js';
 import { wasmAvailable, wasmGemm } from './wasm/gemm.js';
 import { allocate, type DType } from '../dtype.js';
 
@@ -10,9 +11,13 @@ function filled(dtype: DType, n: number, seed: number) {
   return d;
 }
 
+// This file tests the plain SIMD build (relaxed.test.ts the fused one), on every engine.
+preferPlainSimd(true);
+
 describe('gemm: WASM SIMD kernel against the reference', () => {
-  test('the WASM kernel loads in Node', () => {
+  test('the WASM kernel loads in Node (the plain SIMD build)', () => {
     expect(wasmAvailable()).toBe(true);
+    expect(kernelInfo().fusedMultiplyAdd).toBe(false);
   });
 
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 4, 4], [8, 8, 8], [17, 33, 9], [96, 256, 8], [97, 257, 13], [130, 300, 70], [5, 600, 3]];
