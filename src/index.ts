@@ -2,4 +2,5 @@
 export * from './core/index.js';
 export * from './linalg/index.js';
 export * from './random/index.js';
+export * from './expr/index.js';
 export { VERSION } from './version.js';
