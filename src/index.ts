@@ -3,4 +3,5 @@ export * from './core/index.js';
 export * from './linalg/index.js';
 export * from './random/index.js';
 export * from './expr/index.js';
+export * from './landscape/index.js';
 export { VERSION } from './version.js';

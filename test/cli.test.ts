@@ -29,3 +29,36 @@ describe('saddle CLI', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 });
+
+describe('saddle derive', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'derive', ...args], { encoding: 'utf8' });
+
+  test('--json gives value, gradient, Hessian and eigenvalues', () => {
+    const r = run('x^2 - y^2', '--at', 'x=1,y=2', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as { value: number; gradient: Record<string, number>; hessian: number[][]; eigenvalues: number[]; dtype: string };
+    expect(d).toMatchObject({ value: -3, gradient: { x: 2, y: -4 }, hessian: [[2, 0], [0, -2]], eigenvalues: [-2, 2], dtype: 'float64' });
+  });
+
+  test('the table names the point and the dtype', () => {
+    const r = run('x*cos(pi*x)', '--at', 'x=0.3', '--dtype', 'float32');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/at x = 0\.3\s+\(float32\)/);
+    expect(r.stdout).toMatch(/^eigenvalues/m);
+  });
+
+  test.each([
+    [['x + cso(y)', '--at', 'x=1,y=2'], /unknown function 'cso' at column 5 \(did you mean cos\?\)\n  x \+ cso\(y\)\n      \^/],
+    [['x + y', '--at', 'x=1'], /--at gives no value for 'y'; add y=<number>/],
+    [['x + y', '--at', 'x=1,y=2,z=3'], /'z' is not a variable of the expression \(its variables: x, y\)/],
+    [['x^3', '--at', 'x=abc'], /--at: x=abc is not a finite number/],
+    [['x^3', '--at', 'x1'], /'x1' is not name=value/],
+    [['x^3', '--at', 'x=1', '--dtype', 'float16'], /'float16' is not a dtype; use float64 or float32/],
+    [['log(x)', '--at', 'x=-2'], /log\(x\) \(column 1\) is NaN there/],
+  ])('bad input %# exits 2 with a specific message', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});

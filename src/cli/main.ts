@@ -2,6 +2,8 @@
 // The saddle command. The CLI is the only layer that prints, reads files or exits.
 import { Command, CommanderError } from 'commander';
 import { SaddleError } from '../core/errors.js';
+import { ParseError } from '../expr/index.js';
+import { deriveCommand } from './derive.js';
 import { infoCommand } from './info.js';
 import { VERSION } from '../version.js';
 
@@ -13,6 +15,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(deriveCommand());
   program.addCommand(infoCommand());
   return program;
 }
@@ -25,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof SaddleError) {
-      process.stderr.write(`saddle: ${err.message}\n`);
+      const pointer = err instanceof ParseError ? err.pointer() : '';
+      process.stderr.write(`saddle: ${err.message}\n${pointer ? `${pointer}\n` : ''}`);
       return 2;
     }
     process.stderr.write(`saddle: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

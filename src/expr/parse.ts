@@ -7,10 +7,17 @@ import { CONSTANTS, FUNCTIONS, isConstantName, isFunctionName, type BinaryOp, ty
 export class ParseError extends SaddleError {
   /** 1-based column of the problem in the expression. */
   readonly column: number;
+  /** The expression, once parse() has attached it. */
+  source = '';
   constructor(message: string, column: number) {
     super(`ParseError: ${message}`);
     this.name = 'ParseError';
     this.column = column;
+  }
+
+  /** The expression with a caret under the column. */
+  pointer(): string {
+    return this.source ? `  ${this.source}\n  ${' '.repeat(Math.max(0, this.column - 1))}^` : '';
   }
 }
 
@@ -206,6 +213,11 @@ function describe(t: Token): string {
 export function parse(text: string): Expr {
   if (typeof text !== 'string') throw new ParseError('the expression must be text', 1);
   if (text.length > MAX_LENGTH) throw new ParseError(`the expression is longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
-  if (text.trim() === '') throw new ParseError('the expression is empty', 1);
-  return new Parser(tokenize(text)).parse();
+  try {
+    if (text.trim() === '') throw new ParseError('the expression is empty', 1);
+    return new Parser(tokenize(text)).parse();
+  } catch (err) {
+    if (err instanceof ParseError) err.source = text;
+    throw err;
+  }
 }

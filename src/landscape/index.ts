@@ -1,0 +1,1 @@
+export { derive, type Derivatives } from './derive.js';
