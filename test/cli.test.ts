@@ -48,7 +48,7 @@ describe('saddle derive', () => {
   });
 
   test.each([
-    [['x + cso(y)', '--at', 'x=1,y=2'], /unknown function 'cso' at column 5 \(did you mean cos\?\)\n  x \+ cso\(y\)\n      \^/],
+    [['x + cso(y)', '--at', 'x=1,y=2'], /unknown function 'cso' at column 5 \(did you mean cos\?\)\n {2}x \+ cso\(y\)\n {6}\^/],
     [['x + y', '--at', 'x=1'], /--at gives no value for 'y'; add y=<number>/],
     [['x + y', '--at', 'x=1,y=2,z=3'], /'z' is not a variable of the expression \(its variables: x, y\)/],
     [['x^3', '--at', 'x=abc'], /--at: x=abc is not a finite number/],
