@@ -2,3 +2,7 @@ export { CONSTANTS, FUNCTIONS, format, variablesOf, type Expr, type BinaryOp, ty
 export { ParseError, parse } from './parse.js';
 export { compile, type CompileOptions, type Objective } from './compile.js';
 export { locateNonFinite, type NonFinite } from './locate.js';
+export { differentiate, gradientExprs, hessianExprs } from './differentiate.js';
+export {
+  DomainError, evaluateInterval, interval, contains, width, nextUp, nextDown, type Interval, type Box,
+} from './interval.js';
