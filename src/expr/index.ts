@@ -4,5 +4,6 @@ export { compile, type CompileOptions, type Objective } from './compile.js';
 export { locateNonFinite, type NonFinite } from './locate.js';
 export { differentiate, gradientExprs, hessianExprs } from './differentiate.js';
 export {
-  DomainError, evaluateInterval, interval, contains, width, nextUp, nextDown, type Interval, type Box,
+  DomainError, evaluateInterval, interval, contains, width, nextUp, nextDown, add as addInterval, sub as subInterval,
+  mul as mulInterval, type Interval, type Box,
 } from './interval.js';

@@ -13,7 +13,11 @@ export interface Interval {
 
 /** A function applied outside its domain somewhere in the box (e.g. log of an interval reaching 0). */
 export class DomainError extends SaddleError {
-  constructor(readonly fn: string, readonly argument: string, readonly column: number, condition: string) {
+  /**
+   * @param everywhere the argument is outside the domain on the whole box (no point of it is
+   *   defined), not just somewhere in it.
+   */
+  constructor(readonly fn: string, readonly argument: string, readonly column: number, condition: string, readonly everywhere = false) {
     super(`${fn} is undefined for ${argument} ${condition}`);
     this.name = 'DomainError';
   }
@@ -122,8 +126,8 @@ export type Box = readonly Interval[];
 /** An enclosure of the expression's values over a box (one interval per variable, in `variables` order). */
 export function evaluateInterval(expr: Expr, variables: readonly string[], box: Box): Interval {
   const index = new Map(variables.map((v, i) => [v, i]));
-  const domain = (fn: string, arg: Expr, condition: string): never => {
-    throw new DomainError(fn, format(arg), arg.start, condition);
+  const domain = (fn: string, arg: Expr, condition: string, everywhere = false): never => {
+    throw new DomainError(fn, format(arg), arg.start, condition, everywhere);
   };
   const visit = (e: Expr): Interval => {
     switch (e.kind) {
@@ -147,7 +151,7 @@ export function evaluateInterval(expr: Expr, variables: readonly string[], box: 
           case '^': {
             const r = visit(e.right);
             if (r.lo === r.hi && Number.isInteger(r.lo) && Math.abs(r.lo) <= 1024) return powInt(l, r.lo);
-            if (l.lo < 0) domain('^', e.left, '< 0 (a negative base needs an integer exponent)');
+            if (l.lo < 0) domain('^', e.left, '< 0 (a negative base needs an integer exponent)', l.hi < 0);
             if (l.lo === 0 && r.lo <= 0) domain('^', e.left, '= 0 with an exponent <= 0');
             // x^y = exp(y·log x) for x > 0, with 0^y = 0 for y > 0 at the lower end.
             const logL = l.lo === 0 ? { lo: -Infinity, hi: up(Math.log(l.hi), 2) } : increasing(Math.log, l);
@@ -163,13 +167,13 @@ export function evaluateInterval(expr: Expr, variables: readonly string[], box: 
         switch (e.name) {
           case 'exp': return { lo: Math.max(0, down(Math.exp(a.lo), 2)), hi: up(Math.exp(a.hi), 2) };
           case 'log':
-            if (a.lo <= 0) domain('log', arg, '<= 0');
+            if (a.lo <= 0) domain('log', arg, '<= 0', a.hi <= 0);
             return increasing(Math.log, a);
           case 'log1p':
-            if (a.lo <= -1) domain('log1p', arg, '<= -1');
+            if (a.lo <= -1) domain('log1p', arg, '<= -1', a.hi <= -1);
             return increasing(Math.log1p, a);
           case 'sqrt':
-            if (a.lo < 0) domain('sqrt', arg, '< 0');
+            if (a.lo < 0) domain('sqrt', arg, '< 0', a.hi < 0);
             return { lo: Math.max(0, down(Math.sqrt(a.lo))), hi: up(Math.sqrt(a.hi)) };
           case 'sin': return sinInterval(a);
           case 'cos': return sinInterval(shift(a, Math.PI / 2)); // widened shift keeps it rigorous
