@@ -93,3 +93,22 @@ export function format(expr: Expr): string {
   };
   return show(expr, 0, 'none');
 }
+
+/** The expression with a variable replaced by a number (e.g. to restrict a function to a face of a box). */
+export function substitute(expr: Expr, name: string, value: number): Expr {
+  const visit = (e: Expr): Expr => {
+    switch (e.kind) {
+      case 'variable':
+        return e.name === name ? { kind: 'number', value, start: e.start, end: e.end } : e;
+      case 'unary':
+        return { ...e, arg: visit(e.arg) };
+      case 'binary':
+        return { ...e, left: visit(e.left), right: visit(e.right) };
+      case 'call':
+        return { ...e, args: e.args.map(visit) };
+      default:
+        return e;
+    }
+  };
+  return visit(expr);
+}

@@ -1,4 +1,4 @@
-export { CONSTANTS, FUNCTIONS, format, variablesOf, type Expr, type BinaryOp, type FunctionName, type ConstantName, type Span } from './ast.js';
+export { CONSTANTS, FUNCTIONS, format, substitute, variablesOf, type Expr, type BinaryOp, type FunctionName, type ConstantName, type Span } from './ast.js';
 export { ParseError, parse } from './parse.js';
 export { compile, type CompileOptions, type Objective } from './compile.js';
 export { locateNonFinite, type NonFinite } from './locate.js';

@@ -77,8 +77,20 @@ function times(x: number, y: number): number {
 }
 
 export function mul(a: Interval, b: Interval): Interval {
-  const p = [times(a.lo, b.lo), times(a.lo, b.hi), times(a.hi, b.lo), times(a.hi, b.hi)];
-  return { lo: down(Math.min(...p)), hi: up(Math.max(...p)) };
+  // A product with an exactly zero factor is exactly zero: that bound needs no widening.
+  let lo = Infinity;
+  let hi = -Infinity;
+  let loExact = false;
+  let hiExact = false;
+  for (const x of [a.lo, a.hi]) {
+    for (const y of [b.lo, b.hi]) {
+      const exact = x === 0 || y === 0;
+      const v = times(x, y);
+      if (v < lo || (v === lo && exact)) [lo, loExact] = [v, exact];
+      if (v > hi || (v === hi && exact)) [hi, hiExact] = [v, exact];
+    }
+  }
+  return { lo: loExact ? lo : down(lo), hi: hiExact ? hi : up(hi) };
 }
 
 export function div(a: Interval, b: Interval): Interval {
