@@ -62,3 +62,45 @@ describe('saddle derive', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 });
+
+describe('saddle analyze', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'analyze', ...args], { encoding: 'utf8' });
+
+  test('--json: the issue’s document for x·cos(πx) on [-1, 2]', () => {
+    const r = run('x*cos(pi*x)', '--box', 'x=-1:2', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as {
+      objective: string; variables: string[]; box: Record<string, number[]>; complete: boolean;
+      stationaryPoints: { point: { x: number }; kind: string; certified: boolean; eigenvalues: number[]; value: number; gradientNorm: number }[];
+      globalMinimum: { point: { x: number }; onBoundary: boolean }; globalMaximum: { point: { x: number }; value: number; onBoundary: boolean };
+      convexity: { verdict: string };
+    };
+    expect(d).toMatchObject({ objective: 'x*cos(pi*x)', variables: ['x'], box: { x: [-1, 2] }, complete: true });
+    expect(d.stationaryPoints.map((p) => [p.kind, p.certified])).toEqual([['minimum', true], ['maximum', true], ['minimum', true]]);
+    expect(d.stationaryPoints[2].point.x).toBeCloseTo(1.090408221946721, 12);
+    expect(d.globalMinimum).toMatchObject({ onBoundary: false });
+    expect(d.globalMaximum).toMatchObject({ point: { x: 2 }, value: 2, onBoundary: true });
+    expect(d.convexity.verdict).toBe('not convex');
+  });
+
+  test('the same command gives the same output', () => {
+    const a = run('x^2 - y^2', '--box', 'x=-1:1,y=-1:1', '--json').stdout;
+    const b = run('x^2 - y^2', '--box', 'x=-1:1,y=-1:1', '--json').stdout;
+    expect(a).toBe(b);
+    expect(run("x^2 - y^2", "--box", "x=-1:1,y=-1:1").stdout).toMatch(/saddle\s+-2\.000 2\.000\s+yes/);
+  });
+
+  test.each([
+    [['log(x)', '--box', 'x=-1:2'], /log is undefined for x <= 0 inside the box x=-1:2/],
+    [['x^2 - y^2', '--box', 'x=-1:1'], /--box gives no range for 'y'; add y=<low>:<high>/],
+    [['x^2', '--box', 'x=2:-1'], /x=2:-1 is inverted \(2 > -1\); write x=-1:2/],
+    [['x^2', '--box', 'x=1:1'], /x=1:1 is empty/],
+    [['x^2', '--box', 'x=a:1'], /x=a:1 needs two finite numbers/],
+    [['x^2', '--box', 'x=0:1,z=0:1'], /'z' is not a variable of the expression/],
+    [['x^2', '--box', 'x'], /'x' is not name=low:high/],
+  ])('bad input %# exits 2 with a specific message', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

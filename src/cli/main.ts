@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { SaddleError } from '../core/errors.js';
 import { ParseError } from '../expr/index.js';
+import { analyzeCommand } from './analyze.js';
 import { deriveCommand } from './derive.js';
 import { infoCommand } from './info.js';
 import { VERSION } from '../version.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(analyzeCommand());
   program.addCommand(deriveCommand());
   program.addCommand(infoCommand());
   return program;

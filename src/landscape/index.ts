@@ -1,3 +1,4 @@
+export { analyze, type AnalysisReport } from './analyze.js';
 export { derive, type Derivatives } from './derive.js';
 export { classifyStationaryPoint, type Classification, type Kind } from './classify.js';
 export { convexity, type Convexity } from './convexity.js';

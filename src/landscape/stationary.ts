@@ -32,6 +32,9 @@ export interface StationaryPoint {
 
 export interface UnresolvedRegion {
   box: Interval[];
+  /** degenerate: a stationary point that cannot be certified; undefined: the function is undefined
+   *  there; limit: not examined within maxBoxes; unlocated: no stationary point could be located. */
+  kind: 'degenerate' | 'undefined' | 'limit' | 'unlocated';
   reason: string;
 }
 
@@ -161,7 +164,7 @@ export function stationaryPoints(objective: Objective, box: readonly Interval[],
   let examined = 0;
   while (work.length > 0) {
     if (examined >= maxBoxes) {
-      unresolved.push(...work.map((b) => ({ box: b, reason: `not examined: the limit of ${maxBoxes} boxes was reached` })));
+      unresolved.push(...work.map((b) => ({ box: b, kind: 'limit' as const, reason: `not examined: the limit of ${maxBoxes} boxes was reached` })));
       break;
     }
     examined++;
@@ -177,7 +180,7 @@ export function stationaryPoints(objective: Objective, box: readonly Interval[],
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       // Undefined on all of X: no stationary point can be there, and bisecting would not help.
-      if (err.everywhere || tooSmall) undefinedBoxes.push({ box: X, reason: err.message });
+      if (err.everywhere || tooSmall) undefinedBoxes.push({ box: X, kind: 'undefined', reason: err.message });
       else work.push(...bisect(X));
       continue;
     }
@@ -229,16 +232,16 @@ export function stationaryPoints(objective: Objective, box: readonly Interval[],
     const candidate = describe(objective, x, false, h, uncertainty);
     const scale = Math.max(1, Math.abs(candidate.value));
     if (!Number.isFinite(candidate.value) || !(candidate.gradientNorm <= 1e-6 * scale)) {
-      unresolved.push({ box: h, reason: 'no stationary point could be located here (the function may be singular or non-smooth)' });
+      unresolved.push({ box: h, kind: 'unlocated', reason: 'no stationary point could be located here (the function may be singular or non-smooth)' });
       continue;
     }
     points.push(candidate);
-    unresolved.push({ box: h, reason: 'a degenerate stationary point (singular Hessian): interval Newton cannot prove it unique here' });
+    unresolved.push({ box: h, kind: 'degenerate', reason: 'a degenerate stationary point (singular Hessian): interval Newton cannot prove it unique here' });
   }
   // Report where the function is undefined as few regions: touching boxes with one reason, merged.
   for (const reason of new Set(undefinedBoxes.map((u) => u.reason))) {
     for (const group of clusters(undefinedBoxes.filter((u) => u.reason === reason).map((u) => u.box))) {
-      unresolved.push({ box: hull(group), reason: `the function is undefined here: ${reason}` });
+      unresolved.push({ box: hull(group), kind: 'undefined', reason });
     }
   }
   points.sort((a, b) => {
