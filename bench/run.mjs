@@ -54,7 +54,7 @@ console.log('running peers (numpy, PyTorch)…');
 const np = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' })
   : { skipped: 'not asked' };
-const torch1 = want('mlp') || want('tiny') || want('hvp') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
+const torch1 = want('mlp') || want('tiny') || want('hvp') || want('landscape') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
 const torchAll = want('mlp') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2']) : { skipped: 'not asked' };
 const np2 = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2' })
@@ -65,6 +65,24 @@ function measure(threads) {
   const tag = threads > 1 ? ' [2 threads]' : '';
   const npx = threads > 1 ? np2 : np;
   const rng = new s.Rng(0);
+
+  if (want('landscape') && threads === 1) {
+    // The issue's landscape benchmark: certified analysis of the chapter's examples (no peer does
+    // certification), and gradient + Hessian evaluations of a compiled expression vs PyTorch.
+    const himmelblau = s.compile('(x^2+y-11)^2 + (x+y^2-7)^2');
+    const point = s.tensor([-0.7, 1.3]);
+    const vg = s.valueAndGrad(himmelblau.at);
+    const h = s.hessian(himmelblau.at);
+    const t = timeit(() => { for (let i = 0; i < 100; i++) { vg(point); h(point); } }, 1) / 100;
+    row('gradient + Hessian of Himmelblau (compiled expression)', 1 / t, typeof torch1.expr_grad_hessian_seconds === 'number' ? 1 / torch1.expr_grad_hessian_seconds : 'skipped', 'evals/s', 'higher', 'torch.autograd.functional.hessian');
+    for (const [text, box] of [['x*cos(pi*x)', [[-1, 2]]], ['x^2 - y^2', [[-1, 1], [-1, 1]]], ['(x^2+y-11)^2 + (x+y^2-7)^2', [[-5, 5], [-5, 5]]], ['(1 - x)^2 + 100*(y - x^2)^2', [[-2, 2], [-1, 3]]]]) {
+      const objective = s.compile(text);
+      const b = box.map(([lo, hi]) => ({ lo, hi }));
+      const ta = timeit(() => s.analyze(objective, b), 1);
+      const r = s.analyze(objective, b);
+      row(`analyze ${text} (${r.stationaryPoints.length} points, ${r.complete ? 'complete' : 'incomplete'})`, ta * 1000, '—', 'ms', 'lower', 'no peer certifies');
+    }
+  }
 
   // Per-call overhead first, on a clean heap (the large cases below leave garbage that slows GC).
   if (want('tiny') && threads === 1) {

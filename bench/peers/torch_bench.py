@@ -61,4 +61,21 @@ def rosen_grad():
 
 
 out["tiny_grad_seconds"] = timeit(rosen_grad, min_time=1.0)
+
+
+# Gradient and Hessian of Himmelblau's function at a point (as `saddle derive` computes them).
+def himmelblau(v):
+    return (v[0] ** 2 + v[1] - 11) ** 2 + (v[0] + v[1] ** 2 - 7) ** 2
+
+
+hp = torch.tensor([-0.7, 1.3], dtype=torch.float64)
+
+
+def himmelblau_grad_hessian():
+    v = hp.clone().requires_grad_()
+    (g,) = torch.autograd.grad(himmelblau(v), [v])
+    return g, torch.autograd.functional.hessian(himmelblau, hp)
+
+
+out["expr_grad_hessian_seconds"] = timeit(himmelblau_grad_hessian, min_time=1.0)
 json.dump(out, sys.stdout)
