@@ -104,3 +104,36 @@ describe('saddle analyze', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('saddle plot', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'plot', ...args], { encoding: 'utf8' });
+
+  test('writes the chapter’s figure of x·cos(πx) with its labelled minima, atomically', async () => {
+    const { mkdtempSync, readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-plot-'));
+    const out = join(dir, 'f.svg');
+    const r = run('x*cos(pi*x)', '--box', 'x=-1:2', '--out', out, '--stationary');
+    expect(r.status).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    for (const label of ['local minimum', 'local maximum', 'global minimum']) expect(svg).toContain(`>${label}</text>`);
+    expect(readdirSync(dir)).toEqual(['f.svg']); // no temporary file left behind
+    const surface = join(dir, 's.svg');
+    expect(run('x^2 - y^2', '--box', 'x=-1:1,y=-1:1', '--out', surface, '--style', 'surface', '--stationary').status).toBe(0);
+    expect(readFileSync(surface, 'utf8')).toContain('>saddle point</text>');
+  });
+
+  test.each([
+    [['x^2', '--box', 'x=-1:1', '--out', 'f.png'], /PNG output is not available yet; write an \.svg file/],
+    [['x^2', '--box', 'x=-1:1', '--out', 'f.txt'], /give a file name ending in \.svg/],
+    [['x^2', '--box', 'x=-1:1', '--out', 'f.svg', '--style', 'pie'], /'pie' is not a style/],
+    [['x^2 + y', '--box', 'x=-1:1,y=0:1', '--out', 'f.svg', '--style', 'line'], /--style line draws functions of one variable/],
+    [['x^2', '--box', 'x=-1:1', '--out', '/nonexistent-dir/f.svg'], /cannot write \/nonexistent-dir\/f\.svg \(ENOENT\)/],
+  ])('bad input %# exits 2 with a specific message', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

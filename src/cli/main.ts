@@ -6,6 +6,7 @@ import { ParseError } from '../expr/index.js';
 import { analyzeCommand } from './analyze.js';
 import { deriveCommand } from './derive.js';
 import { infoCommand } from './info.js';
+import { plotCommand } from './plot.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(analyzeCommand());
   program.addCommand(deriveCommand());
   program.addCommand(infoCommand());
+  program.addCommand(plotCommand());
   return program;
 }
 

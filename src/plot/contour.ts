@@ -1,0 +1,95 @@
+// Contour maps by marching squares (Lorensen & Cline's 2-D case) at quantile levels of the grid's
+// values, so a function with a huge range (Rosenbrock) still shows its valley. Stationary points are
+// marked by kind; optional paths draw optimiser trajectories over the map.
+import { extent, linearScale } from './scale.js';
+import { document, KIND_COLOURS, polyline, r2, text } from './svg.js';
+
+export interface MarkedPoint {
+  x: number;
+  y: number;
+  label: string;
+  kind?: string;
+}
+
+export interface ContourPlotOptions {
+  /** Grid coordinates: z[j][i] is the value at (x[i], y[j]). */
+  x: readonly number[];
+  y: readonly number[];
+  z: readonly (readonly number[])[];
+  levels?: number;
+  points?: readonly MarkedPoint[];
+  paths?: readonly { x: readonly number[]; y: readonly number[]; label?: string }[];
+  xLabel?: string;
+  yLabel?: string;
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+const M = { top: 30, right: 20, bottom: 40, left: 50 };
+const PATH_COLOURS = ['#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02'];
+
+/** Segments of the level set z = level over the grid (in grid coordinates x, y). */
+export function isoSegments(x: readonly number[], y: readonly number[], z: readonly (readonly number[])[], level: number): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  const lerp = (a: number, b: number, za: number, zb: number) => a + ((level - za) / (zb - za)) * (b - a);
+  for (let j = 0; j + 1 < y.length; j++) {
+    for (let i = 0; i + 1 < x.length; i++) {
+      const z00 = z[j][i], z10 = z[j][i + 1], z11 = z[j + 1][i + 1], z01 = z[j + 1][i];
+      if (![z00, z10, z11, z01].every(Number.isFinite)) continue;
+      // Crossing points on the four edges (bottom, right, top, left).
+      const e: ([number, number] | null)[] = [
+        (z00 < level) !== (z10 < level) ? [lerp(x[i], x[i + 1], z00, z10), y[j]] : null,
+        (z10 < level) !== (z11 < level) ? [x[i + 1], lerp(y[j], y[j + 1], z10, z11)] : null,
+        (z01 < level) !== (z11 < level) ? [lerp(x[i], x[i + 1], z01, z11), y[j + 1]] : null,
+        (z00 < level) !== (z01 < level) ? [x[i], lerp(y[j], y[j + 1], z00, z01)] : null,
+      ];
+      const hits = e.filter((p): p is [number, number] => p !== null);
+      if (hits.length === 2) out.push([...hits[0], ...hits[1]]);
+      else if (hits.length === 4) {
+        // A saddle cell: pair the crossings by the value at the centre.
+        const centre = (z00 + z10 + z11 + z01) / 4 < level;
+        const [b, r, t, l] = e as [number, number][];
+        if (centre === (z00 < level)) out.push([...b, ...r], [...t, ...l]);
+        else out.push([...b, ...l], [...t, ...r]);
+      }
+    }
+  }
+  return out;
+}
+
+export function contourPlot(options: ContourPlotOptions): string {
+  const width = options.width ?? 520;
+  const height = options.height ?? 460;
+  const sx = linearScale(extent(options.x), [M.left, width - M.right]);
+  const sy = linearScale(extent(options.y), [height - M.bottom, M.top]);
+  const values = options.z.flat().filter(Number.isFinite).sort((a, b) => a - b);
+  const count = options.levels ?? 14;
+  const levels = [...new Set(Array.from({ length: count }, (_, k) => values[Math.floor(((k + 0.5) / count) * (values.length - 1))]))];
+  const body: string[] = [];
+  body.push(`<rect x="${M.left}" y="${M.top}" width="${width - M.left - M.right}" height="${height - M.top - M.bottom}" fill="none" stroke="#444"/>`);
+  for (const t of sx.ticks) body.push(text(sx(t), height - M.bottom + 16, r2(t), 'text-anchor="middle" fill="#444"'));
+  for (const t of sy.ticks) body.push(text(M.left - 6, sy(t) + 4, r2(t), 'text-anchor="end" fill="#444"'));
+  levels.forEach((level, k) => {
+    const segments = isoSegments(options.x, options.y, options.z, level);
+    if (segments.length === 0) return;
+    const shade = Math.round(40 + (160 * k) / Math.max(1, levels.length - 1));
+    const d = segments.map(([x0, y0, x1, y1]) => `M${r2(sx(x0))} ${r2(sy(y0))}L${r2(sx(x1))} ${r2(sy(y1))}`).join('');
+    body.push(`<path d="${d}" fill="none" stroke="rgb(${shade},${shade},${255 - shade / 2})" stroke-width="1"><title>f = ${r2(level)}</title></path>`);
+  });
+  (options.paths ?? []).forEach((p, k) => {
+    const colour = PATH_COLOURS[k % PATH_COLOURS.length];
+    body.push(polyline(p.x.map((x, i) => [sx(x), sy(p.y[i])]), `stroke="${colour}" stroke-width="1.5"`));
+    if (p.label) body.push(text(width - M.right - 4, M.top + 14 + 14 * k, p.label, `text-anchor="end" fill="${colour}"`));
+  });
+  for (const p of options.points ?? []) {
+    const colour = KIND_COLOURS[p.kind ?? ''] ?? '#222';
+    body.push(`<circle cx="${r2(sx(p.x))}" cy="${r2(sy(p.y))}" r="5" fill="${colour}" stroke="white"/>`);
+    const nearRight = sx(p.x) > M.left + 0.7 * (width - M.left - M.right);
+    body.push(text(sx(p.x) + (nearRight ? -8 : 8), sy(p.y) - 8, p.label, `fill="${colour}"${nearRight ? ' text-anchor="end"' : ''}`));
+  }
+  if (options.xLabel) body.push(text((M.left + width - M.right) / 2, height - 6, options.xLabel, 'text-anchor="middle"'));
+  if (options.yLabel) body.push(text(14, (M.top + height - M.bottom) / 2, options.yLabel, `text-anchor="middle" transform="rotate(-90 14 ${r2((M.top + height - M.bottom) / 2)})"`));
+  if (options.title) body.push(text(width / 2, 18, options.title, 'text-anchor="middle" font-weight="bold"'));
+  return document(width, height, body, options.title);
+}

@@ -1,0 +1,67 @@
+// A 1-D curve with annotated points, as the chapter's figures: x·cos(πx) with arrows to its
+// "local minimum" and "global minimum", x³ with its "saddle point".
+import { extent, linearScale } from './scale.js';
+import { document, KIND_COLOURS, polyline, r2, text } from './svg.js';
+
+export interface Annotation {
+  x: number;
+  y: number;
+  label: string;
+  /** Colours the marker (minimum, maximum, saddle, degenerate). */
+  kind?: string;
+}
+
+export interface LinePlotOptions {
+  x: readonly number[];
+  y: readonly number[];
+  annotations?: readonly Annotation[];
+  xLabel?: string;
+  yLabel?: string;
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+const M = { top: 30, right: 20, bottom: 40, left: 55 };
+
+export function linePlot(options: LinePlotOptions): string {
+  const width = options.width ?? 560;
+  const height = options.height ?? 360;
+  const annotations = options.annotations ?? [];
+  const sx = linearScale(extent(options.x), [M.left, width - M.right]);
+  const [ylo, yhi] = extent([...options.y, ...annotations.map((a) => a.y)]);
+  const pad = (yhi - ylo) * 0.15 || 1;
+  const sy = linearScale([ylo - pad, yhi + pad], [height - M.bottom, M.top]);
+  const body: string[] = [];
+  // Axes with ticks.
+  body.push(`<g stroke="#444" fill="none"><line x1="${M.left}" y1="${height - M.bottom}" x2="${width - M.right}" y2="${height - M.bottom}"/><line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${height - M.bottom}"/></g>`);
+  for (const t of sx.ticks) body.push(text(sx(t), height - M.bottom + 16, r2(t), 'text-anchor="middle" fill="#444"'));
+  for (const t of sy.ticks) {
+    if (sy(t) < M.top - 1 || sy(t) > height - M.bottom + 1) continue;
+    body.push(text(M.left - 6, sy(t) + 4, r2(t), 'text-anchor="end" fill="#444"'));
+  }
+  if (options.xLabel) body.push(text((M.left + width - M.right) / 2, height - 6, options.xLabel, 'text-anchor="middle"'));
+  if (options.yLabel) body.push(text(14, (M.top + height - M.bottom) / 2, options.yLabel, `text-anchor="middle" transform="rotate(-90 14 ${r2((M.top + height - M.bottom) / 2)})"`));
+  // The curve, broken where it is undefined.
+  let run: [number, number][] = [];
+  const flush = () => {
+    if (run.length > 1) body.push(polyline(run, 'stroke="#1f77b4" stroke-width="2"'));
+    run = [];
+  };
+  options.x.forEach((x, i) => (Number.isFinite(options.y[i]) ? run.push([sx(x), sy(options.y[i])]) : flush()));
+  flush();
+  // Annotations: a marker, an arrow from the label down (or up) to the point.
+  body.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>');
+  for (const a of annotations) {
+    const px = sx(a.x);
+    const py = sy(a.y);
+    const colour = KIND_COLOURS[a.kind ?? ''] ?? '#222';
+    const above = py > (M.top + height - M.bottom) / 2;
+    const ty = above ? py - 45 : py + 50;
+    body.push(`<circle cx="${r2(px)}" cy="${r2(py)}" r="4" fill="${colour}"/>`);
+    body.push(`<line x1="${r2(px)}" y1="${r2(above ? ty + 5 : ty - 14)}" x2="${r2(px)}" y2="${r2(above ? py - 7 : py + 7)}" stroke="#222" marker-end="url(#arrow)"/>`);
+    body.push(text(px, ty, a.label, 'text-anchor="middle"'));
+  }
+  if (options.title) body.push(text(width / 2, 18, options.title, 'text-anchor="middle" font-weight="bold"'));
+  return document(width, height, body, options.title);
+}

@@ -1,0 +1,51 @@
+// A 3-D wireframe of z = f(x, y) seen from a fixed camera (azimuth −60°, elevation 30°, as
+// matplotlib's default view in the chapter's figure of x² − y²), with points marked and labelled.
+import { extent } from './scale.js';
+import { document, KIND_COLOURS, polyline, r2, text } from './svg.js';
+import type { MarkedPoint } from './contour.js';
+
+export interface WireframeOptions {
+  x: readonly number[];
+  y: readonly number[];
+  z: readonly (readonly number[])[];
+  points?: readonly (MarkedPoint & { z: number })[];
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+export function wireframePlot(options: WireframeOptions): string {
+  const width = options.width ?? 520;
+  const height = options.height ?? 440;
+  const [x0, x1] = extent(options.x);
+  const [y0, y1] = extent(options.y);
+  const [z0, z1] = extent(options.z.flat());
+  const az = (-60 * Math.PI) / 180;
+  const el = (30 * Math.PI) / 180;
+  const norm = (v: number, lo: number, hi: number) => (hi > lo ? (2 * (v - lo)) / (hi - lo) - 1 : 0);
+  const project = (x: number, y: number, z: number): [number, number] => {
+    const X = norm(x, x0, x1);
+    const Y = norm(y, y0, y1);
+    const Z = norm(z, z0, z1) * 0.8;
+    const u = X * Math.cos(az) - Y * Math.sin(az);
+    const depth = X * Math.sin(az) + Y * Math.cos(az);
+    const v = Z * Math.cos(el) + depth * Math.sin(el);
+    return [width / 2 + u * width * 0.32, height / 2 - v * height * 0.36];
+  };
+  const body: string[] = [];
+  const { x, y, z } = options;
+  for (let j = 0; j < y.length; j++) {
+    body.push(polyline(x.map((xi, i) => project(xi, y[j], z[j][i])), 'stroke="#1f77b4" stroke-width="0.8"'));
+  }
+  for (let i = 0; i < x.length; i++) {
+    body.push(polyline(y.map((yj, j) => project(x[i], yj, z[j][i])), 'stroke="#1f77b4" stroke-width="0.8"'));
+  }
+  for (const p of options.points ?? []) {
+    const [px, py] = project(p.x, p.y, p.z);
+    const colour = KIND_COLOURS[p.kind ?? ''] ?? '#222';
+    body.push(`<circle cx="${r2(px)}" cy="${r2(py)}" r="5" fill="${colour}" stroke="white"/>`);
+    body.push(text(px + 8, py - 8, p.label, `fill="${colour}"`));
+  }
+  if (options.title) body.push(text(width / 2, 18, options.title, 'text-anchor="middle" font-weight="bold"'));
+  return document(width, height, body, options.title);
+}
