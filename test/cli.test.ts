@@ -123,11 +123,15 @@ describe('saddle plot', () => {
     const surface = join(dir, 's.svg');
     expect(run('x^2 - y^2', '--box', 'x=-1:1,y=-1:1', '--out', surface, '--style', 'surface', '--stationary').status).toBe(0);
     expect(readFileSync(surface, 'utf8')).toContain('>saddle point</text>');
+    const png = join(dir, 'f.png');
+    expect(run('x*cos(pi*x)', '--box', 'x=-1:2', '--out', png).status).toBe(0);
+    const bytes = readFileSync(png);
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // the PNG signature
+    expect(bytes.readUInt32BE(16)).toBe(1120); // width: 560 px drawn at 2×
   });
 
   test.each([
-    [['x^2', '--box', 'x=-1:1', '--out', 'f.png'], /PNG output is not available yet; write an \.svg file/],
-    [['x^2', '--box', 'x=-1:1', '--out', 'f.txt'], /give a file name ending in \.svg/],
+    [['x^2', '--box', 'x=-1:1', '--out', 'f.txt'], /give a file name ending in \.svg or \.png/],
     [['x^2', '--box', 'x=-1:1', '--out', 'f.svg', '--style', 'pie'], /'pie' is not a style/],
     [['x^2 + y', '--box', 'x=-1:1,y=0:1', '--out', 'f.svg', '--style', 'line'], /--style line draws functions of one variable/],
     [['x^2', '--box', 'x=-1:1', '--out', '/nonexistent-dir/f.svg'], /cannot write \/nonexistent-dir\/f\.svg \(ENOENT\)/],

@@ -5,7 +5,7 @@ import { compile } from '../expr/index.js';
 import { analyze, type AnalysisReport } from '../landscape/index.js';
 import { VERSION } from '../version.js';
 import { parseBox, UsageError } from './arguments.js';
-import { checkSvgPath, landscapeFigure } from './figures.js';
+import { checkFigurePath, encodeFigure, landscapeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
 
 const fmt = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : v.toPrecision(12).replace(/\.?0+(e|$)/, '$1'));
@@ -39,10 +39,10 @@ export function analyzeCommand(): Command {
     .argument('<expression>', 'the objective, e.g. "x*cos(pi*x)"')
     .requiredOption('--box <ranges>', 'the box, e.g. "x=-1:2,y=-1:1"')
     .option('--maximize', 'use the negative of the expression (maximisation as minimisation)')
-    .option('--plot <file.svg>', 'also draw the objective with its stationary points (SVG)')
+    .option('--plot <file>', 'also draw the objective with its stationary points (.svg or .png)')
     .option('--json', 'print one JSON document')
     .action((expression: string, options: { box: string; maximize?: boolean; json?: boolean; plot?: string }) => {
-      if (options.plot) checkSvgPath(options.plot);
+      const plotFormat = options.plot ? checkFigurePath(options.plot) : 'svg';
       const objective = compile(expression, { maximize: options.maximize ?? false });
       const box = parseBox(options.box, objective.variables);
       const report = analyze(objective, box);
@@ -50,7 +50,7 @@ export function analyzeCommand(): Command {
       if (undefinedRegion) {
         throw new UsageError(`${undefinedRegion.reason} inside the box ${options.box}; choose a box where ${objective.text} is defined`);
       }
-      if (options.plot) writeAtomic(options.plot, landscapeFigure(objective, box, undefined, report));
+      if (options.plot) writeAtomic(options.plot, encodeFigure(landscapeFigure(objective, box, undefined, report), plotFormat));
       if (options.json) {
         const { seconds: _seconds, ...deterministic } = report;
         process.stdout.write(`${JSON.stringify({ ...deterministic, version: VERSION }, null, 2)}\n`);

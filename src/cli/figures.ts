@@ -1,5 +1,6 @@
 // Figures of an objective on a box: the grid is evaluated in one vectorised pass, stationary points
 // are labelled as the chapter labels them ("local minimum", "global minimum", "saddle point").
+import { Resvg } from '@resvg/resvg-js';
 import { linspace, tensor } from '../core/index.js';
 import type { Interval, Objective } from '../expr/index.js';
 import type { AnalysisReport } from '../landscape/index.js';
@@ -51,7 +52,17 @@ export function parseStyle(text: string | undefined): Style | undefined {
   throw new UsageError(`--style: '${text}' is not a style; use line, contour or surface`);
 }
 
-export function checkSvgPath(path: string): void {
-  if (path.toLowerCase().endsWith('.png')) throw new UsageError(`${path}: PNG output is not available yet; write an .svg file`);
-  if (!path.toLowerCase().endsWith('.svg')) throw new UsageError(`${path}: figures are written as SVG; give a file name ending in .svg`);
+/** Figures are SVG, or PNG rendered from the SVG by resvg; the file name says which. */
+export function checkFigurePath(path: string): 'svg' | 'png' {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.svg')) return 'svg';
+  if (lower.endsWith('.png')) return 'png';
+  throw new UsageError(`${path}: figures are written as SVG or PNG; give a file name ending in .svg or .png`);
+}
+
+/** The figure in the format its file name asks for. */
+export function encodeFigure(svg: string, format: 'svg' | 'png'): string | Uint8Array {
+  if (format === 'svg') return svg;
+  const resvg = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: 2 } });
+  return resvg.render().asPng();
 }

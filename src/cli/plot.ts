@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { compile } from '../expr/index.js';
 import { analyze } from '../landscape/index.js';
 import { parseBox } from './arguments.js';
-import { checkSvgPath, landscapeFigure, parseStyle } from './figures.js';
+import { checkFigurePath, encodeFigure, landscapeFigure, parseStyle } from './figures.js';
 import { writeAtomic } from './files.js';
 
 export function plotCommand(): Command {
@@ -11,17 +11,17 @@ export function plotCommand(): Command {
     .description('draw an objective on a box: a curve (1 variable), a contour map or a wireframe (2 variables)')
     .argument('<expression>', 'the objective, e.g. "x*cos(pi*x)"')
     .requiredOption('--box <ranges>', 'the box, e.g. "x=-1:2"')
-    .requiredOption('--out <file.svg>', 'where to write the figure (SVG)')
+    .requiredOption('--out <file>', 'where to write the figure: .svg, or .png (rendered by resvg)')
     .option('--style <style>', 'line, contour or surface (default: line for 1 variable, contour for 2)')
     .option('--stationary', 'mark and label the stationary points (found and certified by analyze)')
     .option('--maximize', 'draw the negative of the expression')
     .action((expression: string, options: { box: string; out: string; style?: string; stationary?: boolean; maximize?: boolean }) => {
-      checkSvgPath(options.out);
+      const format = checkFigurePath(options.out);
       const style = parseStyle(options.style);
       const objective = compile(expression, { maximize: options.maximize ?? false });
       const box = parseBox(options.box, objective.variables);
       const report = options.stationary ? analyze(objective, box) : null;
-      writeAtomic(options.out, landscapeFigure(objective, box, style, report));
+      writeAtomic(options.out, encodeFigure(landscapeFigure(objective, box, style, report), format));
       process.stdout.write(`wrote ${options.out}\n`);
     });
 }

@@ -51,7 +51,7 @@ export function linePlot(options: LinePlotOptions): string {
   options.x.forEach((x, i) => (Number.isFinite(options.y[i]) ? run.push([sx(x), sy(options.y[i])]) : flush()));
   flush();
   // Annotations: a marker, an arrow from the label down (or up) to the point.
-  body.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>');
+  body.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>');
   for (const a of annotations) {
     const px = sx(a.x);
     const py = sy(a.y);
