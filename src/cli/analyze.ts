@@ -4,11 +4,12 @@ import { Command } from 'commander';
 import { compile } from '../expr/index.js';
 import { analyze, type AnalysisReport } from '../landscape/index.js';
 import { VERSION } from '../version.js';
+import { formatNumber } from './format.js';
 import { parseBox, UsageError } from './arguments.js';
 import { checkFigurePath, encodeFigure, landscapeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
 
-const fmt = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : v.toPrecision(12).replace(/\.?0+(e|$)/, '$1'));
+const fmt = formatNumber;
 const at = (p: Record<string, number>) => Object.entries(p).map(([k, v]) => `${k} = ${fmt(v)}`).join(', ');
 
 export function formatReport(r: AnalysisReport): string {

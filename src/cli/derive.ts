@@ -3,9 +3,10 @@ import { Command } from 'commander';
 import { compile } from '../expr/index.js';
 import { derive, type Derivatives } from '../landscape/index.js';
 import { VERSION } from '../version.js';
+import { formatNumber } from './format.js';
 import { parseAssignments, parseDType, pointFor } from './arguments.js';
 
-const fmt = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : v.toPrecision(12).replace(/\.?0+(e|$)/, '$1'));
+const fmt = formatNumber;
 
 export function formatDerivatives(d: Derivatives): string {
   const names = d.variables;
