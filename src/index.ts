@@ -4,4 +4,5 @@ export * from './linalg/index.js';
 export * from './random/index.js';
 export * from './expr/index.js';
 export * from './landscape/index.js';
+export * from './optim/index.js';
 export { VERSION } from './version.js';

@@ -1,0 +1,7 @@
+export { applyUpdates, chain, stateless, type Extras, type GradientTransformation } from './transform.js';
+export {
+  addDecayedWeights, addNoise, addWeightDecay, clipByValue, clipByGlobalNorm, scale, scaleByAdadelta, scaleByAdagrad, scaleByAdam,
+  scaleByAdamax, scaleByLearningRate, scaleByNadam, scaleByRadam, scaleByRms, trace, valueAt, type AdamOptions, type RmsOptions,
+  type Schedule, type TraceOptions,
+} from './transforms.js';
+export { adadelta, adagrad, adam, adamax, adamw, nadam, radam, rmsprop, sgd, type Optimizer } from './alias.js';
