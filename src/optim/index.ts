@@ -5,3 +5,4 @@ export {
   type Schedule, type TraceOptions,
 } from './transforms.js';
 export { adadelta, adagrad, adam, adamax, adamw, nadam, radam, rmsprop, sgd, type Optimizer } from './alias.js';
+export { minimize, type MinimizeOptions, type MinimizeResult, type TrajectoryPoint } from './minimize.js';
