@@ -6,3 +6,7 @@ export {
 } from './transforms.js';
 export { adadelta, adagrad, adam, adamax, adamw, nadam, radam, rmsprop, sgd, type Optimizer } from './alias.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type TrajectoryPoint } from './minimize.js';
+export {
+  constant, cosine, cosineRestarts, expDecay, exponential, inverseTimeDecay, joinSchedules, linearWarmup, multiStep, oneCycle,
+  polynomial, stepDecay,
+} from './schedules.js';
