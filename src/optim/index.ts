@@ -10,3 +10,4 @@ export {
   constant, cosine, cosineRestarts, expDecay, exponential, inverseTimeDecay, joinSchedules, linearWarmup, multiStep, oneCycle,
   polynomial, stepDecay,
 } from './schedules.js';
+export { newton, perturbedGradientDescent, saddleFreeNewton, type PerturbedOptions } from './second-order.js';
