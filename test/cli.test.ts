@@ -141,3 +141,52 @@ describe('saddle plot', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('saddle optimize', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'optimize', ...args], { encoding: 'utf8' });
+
+  test('--json: the issue’s document (optimizer, trajectory of named points, final, stopped, reason)', () => {
+    const r = run('x^2 + 2*y^2', '--from', 'x=1,y=1', '--optimizer', 'adam', '--lr', '0.1', '--betas', '0.9,0.999', '--steps', '3', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as { optimizer: { name: string; settings: { lr: number } }; trajectory: { step: number; point: { x: number; y: number }; value: number; gradientNorm: number; lr: number | null }[]; final: unknown; stopped: string; reason: string };
+    expect(d.optimizer.name).toBe('adam');
+    expect(d.optimizer.settings.lr).toBe(0.1);
+    expect(d.trajectory).toHaveLength(4);
+    expect(d.trajectory[0]).toEqual({ step: 0, point: { x: 1, y: 1 }, value: 3, gradientNorm: Math.hypot(2, 4), lr: 0.1 });
+    // Adam's first step is η·g/(|g| + ε) in each coordinate: 0.1·2/(2 + 1e-8) for x.
+    expect(d.trajectory[1].point.x).toBe(1 - 0.1 * (2 / (2 + 1e-8)));
+    expect(d.trajectory[1].point.y).toBeCloseTo(0.9, 8);
+    expect(d.final).toEqual(d.trajectory[3]);
+    expect(d.stopped).toBe('max-steps');
+  });
+
+  test('--compare runs several optimisers from the same start; seeded noise is reproducible', () => {
+    const args = ['x^2 - y^2', '--from', 'x=1,y=0.01', '--compare', 'newton,saddle-free-newton', '--steps', '5', '--json'];
+    const d = JSON.parse(run(...args).stdout) as { runs: { optimizer: { name: string }; final: { point: { x: number; y: number } } }[] };
+    expect(d.runs.map((r) => r.optimizer.name)).toEqual(['newton', 'saddle-free-newton']);
+    expect(d.runs[0].final.point).toEqual({ x: 0, y: 0 });
+    expect(d.runs[1].final.point.y).toBeCloseTo(0.32, 12);
+    const noisy = ['x^2', '--from', 'x=1', '--noise', '1', '--seed', '3', '--steps', '20', '--json'];
+    expect(run(...noisy).stdout).toBe(run(...noisy).stdout);
+  });
+
+  test('a diverging learning rate reports the step and the cause (exit 0: a result, not an error)', () => {
+    const r = run('x^2', '--from', 'x=10', '--lr', '1.1', '--steps', '1000');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/diverged at step \d+: the value .*lower the learning rate/);
+  });
+
+  test.each([
+    [['x^2', '--from', 'x=1', '--optimizer', 'adamm'], /unknown optimizer 'adamm'/],
+    [['x^2', '--from', 'x=1', '--lr', '-3'], /--lr: '-3' is not a positive number/],
+    [['x^2', '--from', 'x=1', '--betas', '0.9'], /--betas: '0.9' must be two numbers in \[0, 1\)/],
+    [['x^2', '--from', 'x=1', '--noise', '0.1'], /--noise draws random numbers: give --seed/],
+    [['x^2', '--from', 'y=1'], /'y' is not a variable of the expression/],
+    [['x^2', '--from', 'x=1', '--steps', '2.5'], /--steps: '2.5' is not a non-negative integer/],
+    [['x^2', '--from', 'x=1', '--schedule', 'cosine'], /schedule "cosine" needs T=<number>/],
+  ])('bad input %# exits 2 with a specific message', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

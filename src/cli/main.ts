@@ -6,6 +6,7 @@ import { ParseError } from '../expr/index.js';
 import { analyzeCommand } from './analyze.js';
 import { deriveCommand } from './derive.js';
 import { infoCommand } from './info.js';
+import { optimizeCommand } from './optimize.js';
 import { plotCommand } from './plot.js';
 import { VERSION } from '../version.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(analyzeCommand());
   program.addCommand(deriveCommand());
   program.addCommand(infoCommand());
+  program.addCommand(optimizeCommand());
   program.addCommand(plotCommand());
   return program;
 }

@@ -11,3 +11,4 @@ export {
   polynomial, stepDecay,
 } from './schedules.js';
 export { newton, perturbedGradientDescent, saddleFreeNewton, type PerturbedOptions } from './second-order.js';
+export { makeOptimizer, parseSchedule, OPTIMIZER_NAMES, type OptimizerSettings } from './registry.js';

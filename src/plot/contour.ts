@@ -27,7 +27,7 @@ export interface ContourPlotOptions {
 }
 
 const M = { top: 30, right: 20, bottom: 40, left: 50 };
-const PATH_COLOURS = ['#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02'];
+const PATH_COLOURS = ['#d95f02', '#1b9e77', '#e7298a', '#66a61e', '#a6761d'];
 
 /** Segments of the level set z = level over the grid (in grid coordinates x, y). */
 export function isoSegments(x: readonly number[], y: readonly number[], z: readonly (readonly number[])[], level: number): [number, number, number, number][] {
@@ -75,11 +75,11 @@ export function contourPlot(options: ContourPlotOptions): string {
     if (segments.length === 0) return;
     const shade = Math.round(40 + (160 * k) / Math.max(1, levels.length - 1));
     const d = segments.map(([x0, y0, x1, y1]) => `M${r2(sx(x0))} ${r2(sy(y0))}L${r2(sx(x1))} ${r2(sy(y1))}`).join('');
-    body.push(`<path d="${d}" fill="none" stroke="rgb(${shade},${shade},${255 - shade / 2})" stroke-width="1"><title>f = ${r2(level)}</title></path>`);
+    body.push(`<path d="${d}" fill="none" stroke="rgb(${shade},${shade},${255 - shade / 2})" stroke-opacity="0.55" stroke-width="1"><title>f = ${r2(level)}</title></path>`);
   });
   (options.paths ?? []).forEach((p, k) => {
     const colour = PATH_COLOURS[k % PATH_COLOURS.length];
-    body.push(polyline(p.x.map((x, i) => [sx(x), sy(p.y[i])]), `stroke="${colour}" stroke-width="1.5"`));
+    body.push(polyline(p.x.map((x, i) => [sx(x), sy(p.y[i])]), `stroke="${colour}" stroke-width="2"`));
     if (p.label) body.push(text(width - M.right - 4, M.top + 14 + 14 * k, p.label, `text-anchor="end" fill="${colour}"`));
   });
   for (const p of options.points ?? []) {

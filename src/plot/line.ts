@@ -15,6 +15,8 @@ export interface LinePlotOptions {
   x: readonly number[];
   y: readonly number[];
   annotations?: readonly Annotation[];
+  /** Iterates drawn over the curve (the chapter's show_trace): points joined in order. */
+  traces?: readonly { x: readonly number[]; y: readonly number[]; label?: string }[];
   xLabel?: string;
   yLabel?: string;
   title?: string;
@@ -50,6 +52,14 @@ export function linePlot(options: LinePlotOptions): string {
   };
   options.x.forEach((x, i) => (Number.isFinite(options.y[i]) ? run.push([sx(x), sy(options.y[i])]) : flush()));
   flush();
+  const TRACE_COLOURS = ['#d95f02', '#1b9e77', '#e7298a', '#66a61e', '#a6761d'];
+  (options.traces ?? []).forEach((tr, k) => {
+    const colour = TRACE_COLOURS[k % TRACE_COLOURS.length];
+    const pts = tr.x.map((x, i) => [sx(x), sy(tr.y[i])] as [number, number]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+    body.push(polyline(pts, `stroke="${colour}" stroke-width="1"`));
+    for (const [a, b] of pts) body.push(`<circle cx="${r2(a)}" cy="${r2(b)}" r="2.5" fill="${colour}"/>`);
+    if (tr.label) body.push(text(width - M.right - 4, M.top + 14 + 14 * k, tr.label, `text-anchor="end" fill="${colour}"`));
+  });
   // Annotations: a marker, an arrow from the label down (or up) to the point.
   body.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>');
   for (const a of annotations) {
