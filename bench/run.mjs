@@ -54,7 +54,7 @@ console.log('running peers (numpy, PyTorch)…');
 const np = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' })
   : { skipped: 'not asked' };
-const torch1 = want('mlp') || want('tiny') || want('hvp') || want('landscape') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
+const torch1 = want('mlp') || want('tiny') || want('hvp') || want('landscape') || want('optim') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
 const torchAll = want('mlp') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2']) : { skipped: 'not asked' };
 const np2 = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2' })
@@ -65,6 +65,21 @@ function measure(threads) {
   const tag = threads > 1 ? ' [2 threads]' : '';
   const npx = threads > 1 ? np2 : np;
   const rng = new s.Rng(0);
+
+  if (want('optim') && threads === 1) {
+    // Optimiser steps (gradient + update) per second, as torch's loop zero_grad/backward/step.
+    const at = (p, i) => s.reshape(s.slice(p, [i], [i + 1]), []);
+    const rosen = (p) => s.add(s.pow(s.sub(1, at(p, 0)), 2), s.mul(100, s.pow(s.sub(at(p, 1), s.pow(at(p, 0), 2)), 2)));
+    const d = s.linspace(0.5, 2.0, 100000);
+    const quad = (x) => s.mul(0.5, s.sum(s.mul(d, s.mul(x, x))));
+    for (const [name, make] of [['adam', () => s.adam(1e-3)], ['sgd', () => s.sgd(1e-3, { momentum: 0.9 })]]) {
+      for (const [fname, f, x0, n] of [['rosenbrock', rosen, s.tensor([-1.2, 1]), 200], ['quadratic', quad, s.ones([100000]), 20]]) {
+        const t = timeit(() => s.minimize(f, x0, make(), { steps: n }), 1) / n;
+        const peer = torch1[`optim_${name}_${fname}_seconds`];
+        row(`${name} steps on ${fname === 'rosenbrock' ? 'Rosenbrock (2 params)' : 'a quadratic (1e5 params)'}`, 1 / t, typeof peer === 'number' ? 1 / peer : 'skipped', 'steps/s', 'higher', 'torch.optim');
+      }
+    }
+  }
 
   if (want('landscape') && threads === 1) {
     // The issue's landscape benchmark: certified analysis of the chapter's examples (no peer does

@@ -78,4 +78,34 @@ def himmelblau_grad_hessian():
 
 
 out["expr_grad_hessian_seconds"] = timeit(himmelblau_grad_hessian, min_time=1.0)
+
+
+# Optimiser steps (gradient + update): Adam and SGD with momentum, on Rosenbrock (2 parameters) and
+# on a 10^5-parameter quadratic 0.5·Σ dᵢ xᵢ².
+def optimizer_steps(make, fn, x0, n=200):
+    x = x0.clone().requires_grad_()
+    opt = make([x])
+
+    def run():
+        for _ in range(n):
+            opt.zero_grad()
+            fn(x).backward()
+            opt.step()
+    return timeit(run, min_time=1.0) / n
+
+
+def rosen_vec(x):
+    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+
+
+d = torch.linspace(0.5, 2.0, 100000, dtype=torch.float64)
+
+
+def quad(x):
+    return 0.5 * (d * x * x).sum()
+
+
+for name, make in {"adam": lambda p: torch.optim.Adam(p, lr=1e-3), "sgd": lambda p: torch.optim.SGD(p, lr=1e-3, momentum=0.9)}.items():
+    out[f"optim_{name}_rosenbrock_seconds"] = optimizer_steps(make, rosen_vec, torch.tensor([-1.2, 1.0], dtype=torch.float64))
+    out[f"optim_{name}_quadratic_seconds"] = optimizer_steps(make, quad, torch.ones(100000, dtype=torch.float64), n=20)
 json.dump(out, sys.stdout)

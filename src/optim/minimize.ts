@@ -2,13 +2,13 @@
 // convergence (gradient norm ≤ tol), on the step limit, or on divergence (a non-finite value or
 // gradient, or a value that has blown up by a large factor), saying at which step and why and
 // keeping the trajectory up to there.
-import { ravel, sum, mul, treeLeaves, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
+import { allFinite, ravel, sum, mul, treeLeaves, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
 import { applyUpdates, type GradientTransformation } from './transform.js';
 import type { Optimizer } from './alias.js';
 
 export interface TrajectoryPoint {
   step: number;
-  /** The parameters, flattened (ravel) in tree order. */
+  /** The parameters, flattened (ravel) in tree order; empty when points are not recorded. */
   point: number[];
   value: number;
   gradientNorm: number;
@@ -28,6 +28,8 @@ export interface MinimizeOptions {
   steps?: number;
   /** Stop when the gradient norm is at most tol (default 0: never). */
   tol?: number;
+  /** Record the parameters at every step (default: when there are at most 10 000 of them). */
+  recordPoints?: boolean;
   /** Diverged also when |value| exceeds this factor times max(1, |f(x0)|) (default 1e12). */
   divergenceFactor?: number;
   /** Called after each recorded point; return false to stop early. */
@@ -51,14 +53,15 @@ export function minimize<T extends Tree>(
   let state = optimizer.init(params);
   const trajectory: TrajectoryPoint[] = [];
   const factor = options.divergenceFactor ?? 1e12;
+  const record = options.recordPoints ?? treeLeaves(x0).reduce((n, t) => n + t.size, 0) <= 10_000;
   let limit = Infinity;
   for (let step = 0; ; step++) {
     const [value, g] = vg(params);
     const v = value.item();
     const norm = gradientNorm(g);
-    const point = Array.from(ravel(params).flat.data);
-    const record: TrajectoryPoint = { step, point, value: v, gradientNorm: norm, lr: step < steps ? lrAt(step + 1) : NaN };
-    trajectory.push(record);
+    const point = record ? Array.from(ravel(params).flat.data) : [];
+    const entry: TrajectoryPoint = { step, point, value: v, gradientNorm: norm, lr: step < steps ? lrAt(step + 1) : NaN };
+    trajectory.push(entry);
     if (step === 0) limit = factor * Math.max(1, Math.abs(v));
     if (Math.abs(v) > limit) {
       return {
@@ -66,14 +69,15 @@ export function minimize<T extends Tree>(
         reason: `diverged at step ${step}: the value ${v.toPrecision(6)} is more than ${factor} times the starting value; the iterates ran away (lower the learning rate, or clip the gradient)`,
       };
     }
-    if (!Number.isFinite(v) || !Number.isFinite(norm) || !point.every(Number.isFinite)) {
-      const what = !point.every(Number.isFinite) ? 'the parameters are not finite' : !Number.isFinite(v) ? `the value is ${v}` : `the gradient norm is ${norm}`;
+    const finiteParams = treeLeaves(params).every(allFinite);
+    if (!Number.isFinite(v) || !Number.isFinite(norm) || !finiteParams) {
+      const what = !finiteParams ? 'the parameters are not finite' : !Number.isFinite(v) ? `the value is ${v}` : `the gradient norm is ${norm}`;
       return {
         params, trajectory, stopped: 'diverged', steps: step,
         reason: `diverged at step ${step}: ${what}; the iterates ran away (lower the learning rate, or clip the gradient)`,
       };
     }
-    if (options.callback?.(record) === false) return { params, trajectory, stopped: 'max-steps', steps: step, reason: 'stopped by the callback' };
+    if (options.callback?.(entry) === false) return { params, trajectory, stopped: 'max-steps', steps: step, reason: 'stopped by the callback' };
     if (norm <= tol) return { params, trajectory, stopped: 'converged', steps: step, reason: `gradient norm ${norm} ≤ tol ${tol} at step ${step}` };
     if (step === steps) return { params, trajectory, stopped: 'max-steps', steps: step, reason: `reached the limit of ${steps} steps` };
     const [updates, next] = optimizer.update(g, state, params, { value: v, objective: f as (p: Tree) => Tensor });
