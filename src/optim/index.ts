@@ -1,6 +1,6 @@
 export { applyUpdates, chain, stateless, type Extras, type GradientTransformation } from './transform.js';
 export {
-  addDecayedWeights, addNoise, addWeightDecay, clipByValue, clipByGlobalNorm, scale, scaleByAdadelta, scaleByAdagrad, scaleByAdam,
+  addDecayedWeights, addNoise, addWeightDecay, applyIfFinite, clipByValue, clipByGlobalNorm, scale, scaleByAdadelta, scaleByAdagrad, scaleByAdam,
   scaleByAdamax, scaleByLearningRate, scaleByNadam, scaleByRadam, scaleByRms, trace, valueAt, type AdamOptions, type RmsOptions,
   type Schedule, type TraceOptions,
 } from './transforms.js';

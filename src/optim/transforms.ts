@@ -249,3 +249,20 @@ export function addNoise(std: Schedule, seed: number): GradientTransformation<{ 
   };
 }
 
+
+/**
+ * Skips updates that contain NaN or ±∞ (all-zero updates instead), keeping the inner state as it
+ * was, and counts consecutive skips; after `maxConsecutiveErrors` they are let through, so a run
+ * that is really broken still shows it (optax.apply_if_finite).
+ */
+export function applyIfFinite<S>(inner: GradientTransformation<S>, maxConsecutiveErrors = 5): GradientTransformation<{ inner: S; errors: number; totalSkipped: number }> {
+  return {
+    init: (params) => ({ inner: inner.init(params), errors: 0, totalSkipped: 0 }),
+    update: (g, st, params, extras) => {
+      const [u, next] = inner.update(g, st.inner, params, extras);
+      const finite = treeLeaves(u).every((leaf) => leaf.data.every(Number.isFinite));
+      if (finite || st.errors + 1 > maxConsecutiveErrors) return [u, { inner: next, errors: finite ? 0 : st.errors + 1, totalSkipped: st.totalSkipped }];
+      return [treeMap((leaf) => full(leaf.shape, 0, { dtype: leaf.dtype }), u), { inner: st.inner, errors: st.errors + 1, totalSkipped: st.totalSkipped + 1 }];
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import * as s from '../core/index.js';
+import { addNoise, applyIfFinite, chain, clipByGlobalNorm, clipByValue, sgd } from './index.js';
+
+describe('transformations', () => {
+  test('applyIfFinite skips a non-finite update, keeps the inner state, and counts', () => {
+    const t = applyIfFinite(sgd(0.1, { momentum: 0.9 }), 2);
+    const p = s.tensor([1, 2]);
+    let st = t.init(p);
+    let u;
+    [u, st] = t.update(s.tensor([1, 1]), st, p);
+    const afterGood = st.inner;
+    [u, st] = t.update(s.tensor([NaN, 1]), st, p);
+    expect(Array.from((u as s.Tensor).data)).toEqual([0, 0]);
+    expect(st.inner).toBe(afterGood);
+    expect(st).toMatchObject({ errors: 1, totalSkipped: 1 });
+    [u, st] = t.update(s.tensor([Infinity, 1]), st, p);
+    expect(st.errors).toBe(2);
+    [u, st] = t.update(s.tensor([NaN, 1]), st, p); // the third in a row is let through
+    expect(Number.isNaN((u as s.Tensor).data[0])).toBe(true);
+  });
+
+  test('clipByGlobalNorm scales the whole tree to the norm (as torch’s clip_grad_norm_, with its 1e-6)', () => {
+    const t = clipByGlobalNorm(1);
+    const g = { a: s.tensor([3]), b: s.tensor([4]) };
+    const [u] = t.update(g, t.init(g), g);
+    const out = u as { a: s.Tensor; b: s.Tensor };
+    expect(out.a.item()).toBeCloseTo(3 / (5 + 1e-6), 15);
+    expect(out.b.item()).toBeCloseTo(4 / (5 + 1e-6), 15);
+    const [small] = t.update({ a: s.tensor([0.3]), b: s.tensor([0.4]) }, null, g);
+    expect((small as { a: s.Tensor }).a.item()).toBe(0.3);
+  });
+
+  test('clipByValue clamps each component', () => {
+    const [u] = clipByValue(0.5).update(s.tensor([-2, 0.1, 3]), null, s.tensor([0, 0, 0]));
+    expect(Array.from((u as s.Tensor).data)).toEqual([-0.5, 0.1, 0.5]);
+  });
+
+  test('addNoise is seeded: the same seed gives the same noise, another seed other noise', () => {
+    const g = s.zeros([1000]);
+    const run = (seed: number) => chain(addNoise(1, seed)).update(g, [{ count: 1 }], g)[0] as s.Tensor;
+    expect(Array.from(run(5).data)).toEqual(Array.from(run(5).data));
+    expect(Array.from(run(5).data)).not.toEqual(Array.from(run(6).data));
+    const d = Array.from(run(5).data);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const variance = d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length;
+    expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(1000));
+    expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / 1000));
+  });
+});
