@@ -6,18 +6,15 @@ describe('transformations', () => {
   test('applyIfFinite skips a non-finite update, keeps the inner state, and counts', () => {
     const t = applyIfFinite(sgd(0.1, { momentum: 0.9 }), 2);
     const p = s.tensor([1, 2]);
-    let st = t.init(p);
-    let u;
-    [u, st] = t.update(s.tensor([1, 1]), st, p);
-    const afterGood = st.inner;
-    [u, st] = t.update(s.tensor([NaN, 1]), st, p);
-    expect(Array.from((u as s.Tensor).data)).toEqual([0, 0]);
-    expect(st.inner).toBe(afterGood);
-    expect(st).toMatchObject({ errors: 1, totalSkipped: 1 });
-    [u, st] = t.update(s.tensor([Infinity, 1]), st, p);
-    expect(st.errors).toBe(2);
-    [u, st] = t.update(s.tensor([NaN, 1]), st, p); // the third in a row is let through
-    expect(Number.isNaN((u as s.Tensor).data[0])).toBe(true);
+    const [, st1] = t.update(s.tensor([1, 1]), t.init(p), p);
+    const [skipped, st2] = t.update(s.tensor([NaN, 1]), st1, p);
+    expect(Array.from((skipped as s.Tensor).data)).toEqual([0, 0]);
+    expect(st2.inner).toBe(st1.inner);
+    expect(st2).toMatchObject({ errors: 1, totalSkipped: 1 });
+    const [, st3] = t.update(s.tensor([Infinity, 1]), st2, p);
+    expect(st3.errors).toBe(2);
+    const [through] = t.update(s.tensor([NaN, 1]), st3, p); // the third in a row is let through
+    expect(Number.isNaN((through as s.Tensor).data[0])).toBe(true);
   });
 
   test('clipByGlobalNorm scales the whole tree to the norm (as torch’s clip_grad_norm_, with its 1e-6)', () => {
