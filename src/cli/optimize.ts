@@ -108,7 +108,7 @@ export function optimizeCommand(): Command {
     .description('run an optimiser (torch.optim names and defaults) on an expression and record its trajectory')
     .argument('<expression>', 'the objective, e.g. "(1 - x)^2 + 100*(y - x^2)^2"')
     .requiredOption('--from <point>', 'the start, e.g. "x=-1.2,y=1"')
-    .option('--optimizer <name>', 'sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, newton, damped-newton, saddle-free-newton, perturbed-gd', 'sgd')
+    .option('--optimizer <name>', 'sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, newton, damped-newton, saddle-free-newton, perturbed-gd, bfgs, lbfgs', 'sgd')
     .option('--compare <names>', 'run several optimisers from the same start, e.g. adam,sgd,rmsprop')
     .option('--lr <number>', 'learning rate (default: torch.optim\'s for the optimiser)')
     .option('--betas <b1,b2>').option('--eps <number>').option('--weight-decay <number>').option('--momentum <number>')

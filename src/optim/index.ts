@@ -12,3 +12,5 @@ export {
 } from './schedules.js';
 export { newton, perturbedGradientDescent, saddleFreeNewton, type PerturbedOptions } from './second-order.js';
 export { makeOptimizer, parseSchedule, OPTIMIZER_NAMES, type OptimizerSettings } from './registry.js';
+export { backtracking, strongWolfe, type LinePhi } from './line-search.js';
+export { bfgs, lbfgs } from './quasi-newton.js';

@@ -4,6 +4,7 @@ import { SaddleError } from '../core/errors.js';
 import { adadelta, adagrad, adam, adamax, adamw, nadam, radam, rmsprop, sgd, type Optimizer } from './alias.js';
 import { cosine, cosineRestarts, expDecay, exponential, inverseTimeDecay, oneCycle, polynomial, stepDecay, linearWarmup } from './schedules.js';
 import { newton, perturbedGradientDescent, saddleFreeNewton } from './second-order.js';
+import { bfgs, lbfgs } from './quasi-newton.js';
 import type { Schedule } from './transforms.js';
 
 export interface OptimizerSettings {
@@ -24,12 +25,12 @@ export interface OptimizerSettings {
   schedule?: string;
 }
 
-export const OPTIMIZER_NAMES = ['sgd', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'newton', 'damped-newton', 'saddle-free-newton', 'perturbed-gd'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'newton', 'damped-newton', 'saddle-free-newton', 'perturbed-gd', 'bfgs', 'lbfgs'] as const;
 
 /** torch.optim's default learning rates (and the chapter's 0.5 for damped Newton). */
 const DEFAULT_LR: Record<string, number> = {
   sgd: 0.01, adagrad: 0.01, rmsprop: 0.01, adadelta: 1.0, adam: 1e-3, adamw: 1e-3, adamax: 2e-3, nadam: 2e-3, radam: 1e-3,
-  newton: 1, 'damped-newton': 0.5, 'saddle-free-newton': 1, 'perturbed-gd': 0.01,
+  newton: 1, 'damped-newton': 0.5, 'saddle-free-newton': 1, 'perturbed-gd': 0.01, bfgs: 1, lbfgs: 1,
 };
 
 function spec(text: string): { kind: string; args: Map<string, number> } {
@@ -92,6 +93,8 @@ export function makeOptimizer(name: string, settings: OptimizerSettings = {}): O
     case 'newton':
     case 'damped-newton': return { ...newton(lr), name };
     case 'saddle-free-newton': return saddleFreeNewton(lr);
+    case 'bfgs': return bfgs() as Optimizer;
+    case 'lbfgs': return lbfgs() as Optimizer;
     case 'perturbed-gd': {
       if (settings.seed === undefined) throw new SaddleError('perturbed-gd draws random perturbations: give it a seed');
       return perturbedGradientDescent(lr, { seed: settings.seed });
