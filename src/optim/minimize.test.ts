@@ -68,3 +68,26 @@ describe('linear rates on an ill-conditioned quadratic f = ½(x² + κy²), κ =
     expect(measured).toBeLessThan((kappa - 1) / (kappa + 1) - 0.1); // much faster than gradient descent
   });
 });
+
+describe('stochastic gradients', () => {
+  test('minibatch SGD on linear regression reaches the least-squares fit, reproducibly', async () => {
+    const { minibatches, normal, Rng } = await import('../random/index.js');
+    const rng = new Rng(11);
+    const n = 200;
+    const X = normal(rng, [n, 2]);
+    const y = s.add(s.matmul(X, s.tensor([2, -3])), s.mul(normal(rng, [n]), 0.1));
+    const mb = minibatches(n, { batchSize: 20, seed: 3 });
+    const loss = (w: Tensor, step: number) => {
+      const idx = mb.batch(step);
+      const Xb = s.stack(idx.map((i) => s.slice(X, [i, 0], [i + 1, 2])).map((r) => s.reshape(r, [2])));
+      const yb = s.tensor(idx.map((i) => y.data[i]));
+      return s.mean(s.square(s.sub(s.matmul(Xb, w), yb)));
+    };
+    const run = () => minimize(loss, s.tensor([0, 0]), sgd(0.05), { steps: 400 });
+    const r = run();
+    const [w0, w1] = r.trajectory.at(-1)!.point;
+    expect(Math.abs(w0 - 2)).toBeLessThan(0.05);
+    expect(Math.abs(w1 + 3)).toBeLessThan(0.05);
+    expect(run().trajectory.at(-1)!.point).toEqual([w0, w1]);
+  });
+});

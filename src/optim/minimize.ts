@@ -42,8 +42,12 @@ function gradientNorm(g: Tree): number {
   return Math.sqrt(s);
 }
 
+/**
+ * f may take the step index as a second argument (a stochastic objective picks its minibatch from
+ * it: see minibatches in src/random); the same step's line searches see the same batch.
+ */
 export function minimize<T extends Tree>(
-  f: (params: T) => Tensor, x0: T, optimizer: GradientTransformation | Optimizer, options: MinimizeOptions = {},
+  f: (params: T, step: number) => Tensor, x0: T, optimizer: GradientTransformation | Optimizer, options: MinimizeOptions = {},
 ): MinimizeResult<T> {
   const steps = options.steps ?? 100;
   const tol = options.tol ?? 0;
@@ -56,7 +60,7 @@ export function minimize<T extends Tree>(
   const record = options.recordPoints ?? treeLeaves(x0).reduce((n, t) => n + t.size, 0) <= 10_000;
   let limit = Infinity;
   for (let step = 0; ; step++) {
-    const [value, g] = vg(params);
+    const [value, g] = vg(params, step);
     const v = value.item();
     const norm = gradientNorm(g);
     const point = record ? Array.from(ravel(params).flat.data) : [];
@@ -80,7 +84,7 @@ export function minimize<T extends Tree>(
     if (options.callback?.(entry) === false) return { params, trajectory, stopped: 'max-steps', steps: step, reason: 'stopped by the callback' };
     if (norm <= tol) return { params, trajectory, stopped: 'converged', steps: step, reason: `gradient norm ${norm} ≤ tol ${tol} at step ${step}` };
     if (step === steps) return { params, trajectory, stopped: 'max-steps', steps: step, reason: `reached the limit of ${steps} steps` };
-    const [updates, next] = optimizer.update(g, state, params, { value: v, objective: f as (p: Tree) => Tensor });
+    const [updates, next] = optimizer.update(g, state, params, { value: v, objective: (p: Tree) => f(p as T, step) });
     state = next;
     params = applyUpdates(params, updates); // a non-finite result is reported at the next step
   }
