@@ -5,4 +5,5 @@ export * from './random/index.js';
 export * from './expr/index.js';
 export * from './landscape/index.js';
 export * from './optim/index.js';
+export * from './models/index.js';
 export { VERSION } from './version.js';

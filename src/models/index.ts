@@ -1,0 +1,1 @@
+export { fitStandardizer, loadIris, loadMnist, parseCsv, splitDataset, type Dataset, type Standardizer } from './data.js';
