@@ -1,1 +1,3 @@
 export { fitStandardizer, loadIris, loadMnist, parseCsv, splitDataset, type Dataset, type Standardizer } from './data.js';
+export { initialize, INITIALIZERS, type Initializer } from './init.js';
+export { accuracy, classificationLoss, forward, meanSquaredError, mlp, type Activation, type Layer, type MlpOptions, type MlpParams } from './mlp.js';
