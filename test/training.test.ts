@@ -16,3 +16,17 @@ describe('training', () => {
     expect(r.trajectory.at(-1)!.value).toBeLessThan(r.trajectory[0].value / 5);
   });
 });
+
+describe('MNIST (the issue’s acceptance setup)', () => {
+  test('784-128-10, ReLU, He init, Adam 1e-3, batch 128, 5 epochs on 8,000 digits: at least 91% on 2,000 held out', async () => {
+    const data = await s.loadMnist();
+    const { train, test: held } = s.splitDataset(data, { train: 8000, test: 2000, seed: 1 });
+    const params = s.mlp([784, 128, 10], { init: 'he-uniform', rng: new s.Rng(1), dtype: 'float32' });
+    const { epochs } = s.trainClassifier(params, train, held, { optimizer: s.adam(1e-3), epochs: 5, batchSize: 128, seed: 1 });
+    expect(epochs).toHaveLength(5);
+    expect(epochs[4].testAccuracy).toBeGreaterThanOrEqual(0.91);
+    // Training error keeps falling; the test accuracy trails the training accuracy.
+    for (let e = 1; e < 5; e++) expect(epochs[e].trainLoss).toBeLessThan(epochs[e - 1].trainLoss);
+    expect(epochs[4].trainAccuracy).toBeGreaterThan(epochs[4].testAccuracy);
+  }, 120_000);
+});
