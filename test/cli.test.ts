@@ -190,3 +190,45 @@ describe('saddle optimize', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('saddle train', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'train', ...args], { encoding: 'utf8', timeout: 120_000 });
+
+  test('the issue’s command reaches at least 91% test accuracy on 2,000 held-out digits; JSON as specified', () => {
+    const r = run('--model', 'mlp:784-128-10', '--activation', 'relu', '--init', 'he', '--data', 'mnist', '--train', '8000', '--test', '2000',
+      '--optimizer', 'adam', '--lr', '1e-3', '--batch', '128', '--epochs', '5', '--seed', '1', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as { model: string; settings: Record<string, unknown>; epochs: { epoch: number; trainLoss: number; trainAccuracy: number; testLoss: number; testAccuracy: number; seconds: number }[]; final: { testAccuracy: number } };
+    expect(d.model).toBe('mlp:784-128-10');
+    expect(d.settings).toMatchObject({ optimizer: 'adam', lr: 1e-3, batch: 128, epochs: 5, seed: 1 });
+    expect(d.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(d.final.testAccuracy).toBeGreaterThanOrEqual(0.91);
+  }, 120_000);
+
+  test('Iris with --save and --plot writes both files (atomically)', async () => {
+    const { mkdtempSync, readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-train-'));
+    const r = run('--model', 'mlp:4-8-3', '--data', 'iris', '--train', '100', '--test', '50', '--epochs', '20', '--lr', '0.01', '--batch', '16',
+      '--save', join(dir, 'p.json'), '--plot', join(dir, 'curves.svg'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 20\/20: train loss/m);
+    const saved = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as { layers: { w: { shape: number[] } }[] };
+    expect(saved.layers.map((l) => l.w.shape)).toEqual([[4, 8], [8, 3]]);
+    expect(readdirSync(dir).sort()).toEqual(['curves.svg', 'p.json']);
+  });
+
+  test.each([
+    [['--model', 'mlp:700-10', '--data', 'mnist'], /input size 700 does not match the data's 784 features/],
+    [['--model', 'cnn:3', '--data', 'iris'], /is not mlp:<in>-<hidden>-…-<out>/],
+    [['--model', 'mlp:4-3', '--data', 'iris', '--train', '140', '--test', '20'], /need 160 examples; the data has 150/],
+    [['--model', 'mlp:4-3', '--data', 'iris', '--init', 'magic'], /--init: 'magic' is not he, xavier/],
+    [['--model', 'mlp:4-3', '--data', 'iris', '--epochs', '0'], /--epochs: '0' is not an integer ≥ 1/],
+    [['--model', 'mlp:4-3', '--data', 'data.csv'], /needs --target <column>/],
+  ])('bad input %# exits 2 with a specific message', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

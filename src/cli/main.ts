@@ -8,6 +8,7 @@ import { deriveCommand } from './derive.js';
 import { infoCommand } from './info.js';
 import { optimizeCommand } from './optimize.js';
 import { plotCommand } from './plot.js';
+import { trainCommand } from './train.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(infoCommand());
   program.addCommand(optimizeCommand());
   program.addCommand(plotCommand());
+  program.addCommand(trainCommand());
   return program;
 }
 
