@@ -30,3 +30,16 @@ describe('MNIST (the issue’s acceptance setup)', () => {
     expect(epochs[4].trainAccuracy).toBeGreaterThan(epochs[4].testAccuracy);
   }, 120_000);
 });
+
+describe('analytic against numerical linear regression', () => {
+  test('gradient descent on standardised Iris features reaches the analytic (normal-equation) solution', async () => {
+    const { readFileSync } = await import('node:fs');
+    const ds = s.parseCsv(readFileSync(new URL('../fixtures/iris.csv', import.meta.url), 'utf8'), { target: 'petal_width' });
+    const analytic = s.linearRegression(ds);
+    const st = s.fitStandardizer(ds.x);
+    const design = s.designMatrix(st.apply(ds.x));
+    const r = s.minimize((w: s.Tensor) => s.regressionLoss(w, design, ds.y), s.zeros([5]), s.sgd(0.1), { steps: 3000 });
+    const fitted = s.unstandardizeWeights(Array.from(r.params.data), st.mean, st.std);
+    fitted.forEach((w, j) => expect(Math.abs(w - analytic.weights[j])).toBeLessThan(1e-8 * Math.max(1, Math.abs(analytic.weights[j]))));
+  });
+});
