@@ -54,14 +54,14 @@ console.log('running peers (numpy, PyTorch)…');
 const np = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' })
   : { skipped: 'not asked' };
-const torch1 = want('mlp') || want('tiny') || want('hvp') || want('landscape') || want('optim') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
-const torchAll = want('mlp') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2']) : { skipped: 'not asked' };
+const torch1 = want('mlp') || want('tiny') || want('hvp') || want('landscape') || want('optim') || want('mnist') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
+const torchAll = want('mlp') || want('mnist') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2']) : { skipped: 'not asked' };
 const np2 = want('matmul') || want('eigh')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2' })
   : { skipped: 'not asked' };
 for (const p of [np, torch1]) if (p.skipped) console.log(`peer skipped: ${p.skipped}`);
 
-function measure(threads) {
+async function measure(threads) {
   const tag = threads > 1 ? ' [2 threads]' : '';
   const npx = threads > 1 ? np2 : np;
   const rng = new s.Rng(0);
@@ -159,6 +159,21 @@ function measure(threads) {
     }
   }
 
+  if (want('mnist')) {
+    // The issue's benchmark: one epoch of 8,000 real digits, 784-128-10, batch 128, Adam, float32. The
+    // epoch's time is the batch loop only (trainClassifier's report), as the peer times it.
+    const data = await mnist;
+    const { train, test } = s.splitDataset(data, { train: 8000, test: 10, seed: 1 });
+    const secs = [];
+    for (let k = 0; k < 5; k++) {
+      const params = s.mlp([784, 128, 10], { init: 'he-uniform', rng: new s.Rng(k), dtype: 'float32' });
+      secs.push(s.trainClassifier(params, train, test, { optimizer: s.adam(1e-3), epochs: 1, batchSize: 128, seed: k }).epochs[0].seconds);
+    }
+    secs.sort((a, b) => a - b);
+    const tp = threads > 1 ? torchAll : torch1;
+    row(`MNIST epoch (8,000 images, 784-128-10, batch 128, Adam, f32)${tag}`, secs[2] * 1000, typeof tp.mnist_epoch_seconds === 'number' ? tp.mnist_epoch_seconds * 1000 : 'skipped', 'ms', 'lower', `PyTorch (${threads} thread${threads > 1 ? 's' : ''})`);
+  }
+
   if (want('eigh')) {
     for (const n of [100, 300, 1000]) {
       const a = s.normal(rng, [n, n]);
@@ -169,8 +184,9 @@ function measure(threads) {
   }
 }
 
-measure(1);
-if (enableNodeThreads()) measure(2);
+const mnist = want('mnist') ? s.loadMnist({ dtype: 'float32' }) : undefined;
+await measure(1);
+if (enableNodeThreads()) await measure(2);
 else console.log('threads unavailable here (no shared memory): two-thread rows skipped');
 
 const header = ['work', 'saddle', 'peer', 'unit', 'saddle/peer', 'peer'];

@@ -1,6 +1,8 @@
 // The command line, run as a user would (through the compiled entry point).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { VERSION } from '../src/index.js';
 
@@ -226,6 +228,81 @@ describe('saddle train', () => {
     [['--model', 'mlp:4-3', '--data', 'iris', '--init', 'magic'], /--init: 'magic' is not he, xavier/],
     [['--model', 'mlp:4-3', '--data', 'iris', '--epochs', '0'], /--epochs: '0' is not an integer ≥ 1/],
     [['--model', 'mlp:4-3', '--data', 'data.csv'], /needs --target <column>/],
+  ])('bad input %# exits 2 with a specific message', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('saddle regress and saddle generate', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const iris = new URL('../fixtures/iris.csv', import.meta.url).pathname;
+  type Out = {
+    method: string; coefficients: Record<string, number>; intercept: number; trainingLoss: number; conditionNumber: number | null; rank: number;
+    warnings: string[]; trajectory?: { step: number; loss: number; distanceToAnalytic: number }[]; distanceToAnalytic?: number;
+    analytic?: { coefficients: Record<string, number>; intercept: number };
+  };
+
+  test('analytic: the issue’s JSON, matching numpy.linalg.lstsq on Iris (fixture) to 1e-10', () => {
+    const fixture = (JSON.parse(readFileSync(new URL('../fixtures/regression.json', import.meta.url), 'utf8')) as { cases: { features: string[]; intercept: number; coefficients: number[] }[] }).cases[0];
+    // The fixture regresses on three measurements: drop species by writing a CSV without it.
+    const lines = readFileSync(iris, 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, 4).join(','));
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-regress-'));
+    writeFileSync(join(dir, 'iris3.csv'), `${lines.join('\n')}\n`);
+    const r = run('regress', join(dir, 'iris3.csv'), '--target', 'petal_width', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as Out;
+    expect(Object.keys(d)).toEqual(expect.arrayContaining(['coefficients', 'intercept', 'trainingLoss', 'conditionNumber', 'rank', 'warnings']));
+    expect(Math.abs(d.intercept - fixture.intercept)).toBeLessThan(1e-10);
+    fixture.features.forEach((f, j) => expect(Math.abs(d.coefficients[f] - fixture.coefficients[j])).toBeLessThan(1e-10));
+    expect(d.rank).toBe(4);
+    expect(d.warnings).toEqual([]);
+  });
+
+  test('gd: a trajectory, and the distance to the analytic solution, which it reaches', () => {
+    const r = run('regress', iris, '--target', 'petal_width', '--method', 'gd', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as Out;
+    expect(d.trajectory!.length).toBeGreaterThan(10);
+    expect(d.trajectory![0].step).toBe(0);
+    expect(d.distanceToAnalytic).toBeLessThan(1e-8);
+    expect(d.distanceToAnalytic).toBe(d.trajectory!.at(-1)!.distanceToAnalytic);
+    expect(Math.abs(d.intercept - d.analytic!.intercept)).toBeLessThan(1e-8);
+  });
+
+  test('generate → regress: seeded linear data round trip, the same file for the same seed, and the true weights recovered', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-generate-'));
+    const args = ['generate', 'linear', '--weights', '2,-3.4', '--bias', '4.2', '--n', '500', '--noise', '0.01', '--seed', '1'];
+    expect(run(...args, '--out', join(dir, 'a.csv')).status).toBe(0);
+    const again = run(...args);
+    expect(again.stdout).toBe(readFileSync(join(dir, 'a.csv'), 'utf8'));
+    const d = JSON.parse(run('regress', join(dir, 'a.csv'), '--target', 'y', '--method', 'qr', '--json').stdout) as Out;
+    expect(Math.abs(d.coefficients.x1 - 2)).toBeLessThan(3e-3);
+    expect(Math.abs(d.coefficients.x2 + 3.4)).toBeLessThan(3e-3);
+    expect(Math.abs(d.intercept - 4.2)).toBeLessThan(3e-3);
+  });
+
+  test('a rank-deficient CSV: the minimum-norm solution, a warning, and null for the infinite condition number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-regress-'));
+    writeFileSync(join(dir, 'dup.csv'), 'a,b,c,y\n1,2,3,1\n2,1,3,2\n3,5,8,2.5\n4,3,7,4.1\n5,5,10,5\n');
+    const d = JSON.parse(run('regress', join(dir, 'dup.csv'), '--target', 'y', '--json').stdout) as Out;
+    expect(d.rank).toBe(3);
+    expect(d.warnings[0]).toMatch(/XᵀX is singular.*minimum-norm/);
+    expect(d.conditionNumber === null || d.conditionNumber > 1e12).toBe(true);
+    const table = run('regress', join(dir, 'dup.csv'), '--target', 'y');
+    expect(table.stdout).toMatch(/^warning: XᵀX is singular/m);
+  });
+
+  test.each([
+    [['regress', iris, '--target', 'petal_width', '--method', 'newton'], /--method: 'newton' is not one of analytic, qr, gd, sgd, adam/],
+    [['regress', iris, '--target', 'height'], /no column 'height' for --target; the columns are sepal_length/],
+    [['regress', '/nonexistent.csv', '--target', 'y'], /cannot read \/nonexistent.csv: no such file/],
+    [['regress', iris, '--target', 'petal_width', '--plot', 'f.svg'], /--plot draws the steps of a numerical method/],
+    [['regress', iris, '--target', 'petal_width', '--method', 'gd', '--batch', '8'], /--batch applies to --method sgd only/],
+    [['generate', 'linear', '--seed', '1'], /linear data need --weights/],
+    [['generate', 'linear', '--weights', '1'], /--seed is required/],
+    [['generate', 'spiral', '--seed', '1'], /'spiral' is not a dataset kind/],
   ])('bad input %# exits 2 with a specific message', (args, message) => {
     const r = run(...args);
     expect(r.status).toBe(2);

@@ -108,4 +108,25 @@ def quad(x):
 for name, make in {"adam": lambda p: torch.optim.Adam(p, lr=1e-3), "sgd": lambda p: torch.optim.SGD(p, lr=1e-3, momentum=0.9)}.items():
     out[f"optim_{name}_rosenbrock_seconds"] = optimizer_steps(make, rosen_vec, torch.tensor([-1.2, 1.0], dtype=torch.float64))
     out[f"optim_{name}_quadratic_seconds"] = optimizer_steps(make, quad, torch.ones(100000, dtype=torch.float64), n=20)
+
+# One MNIST-sized epoch: 8,000 images of 784 float32 pixels, 784-128-10 ReLU MLP, batch 128, Adam 1e-3,
+# a fresh shuffle, row gathering, forward, backward and the optimiser step per batch (as saddle's
+# trainClassifier does). Timing does not depend on the pixel values, so uniform noise stands in.
+xm = torch.rand(8000, 784, generator=g)
+ym = torch.randint(0, 10, (8000,), generator=g)
+model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
+def mnist_epoch():
+    perm = torch.randperm(8000, generator=g)
+    for i in range(0, 8000, 128):
+        idx = perm[i:i + 128]
+        loss = torch.nn.functional.cross_entropy(model(xm[idx]), ym[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+out["mnist_epoch_seconds"] = timeit(mnist_epoch, min_time=2)
 json.dump(out, sys.stdout)

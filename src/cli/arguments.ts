@@ -10,6 +10,21 @@ export class UsageError extends SaddleError {
   }
 }
 
+/** A numeric flag: undefined when absent, else a number passing `check` (what it must be is said on failure). */
+export function parseNumber(flag: string, text: string | undefined, check: (v: number) => boolean = Number.isFinite, what = 'a finite number'): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !check(v)) throw new UsageError(`${flag}: '${text}' is not ${what}`);
+  return v;
+}
+
+/** An integer flag ≥ min. */
+export function parseInteger(flag: string, text: string, min = 1): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`${flag}: '${text}' is not an integer ≥ ${min}`);
+  return v;
+}
+
 /** "x=1,y=-2.5" -> {x: 1, y: -2.5}. */
 export function parseAssignments(option: string, text: string): Map<string, number> {
   const out = new Map<string, number>();

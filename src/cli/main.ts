@@ -5,9 +5,11 @@ import { SaddleError } from '../core/errors.js';
 import { ParseError } from '../expr/index.js';
 import { analyzeCommand } from './analyze.js';
 import { deriveCommand } from './derive.js';
+import { generateCommand } from './generate.js';
 import { infoCommand } from './info.js';
 import { optimizeCommand } from './optimize.js';
 import { plotCommand } from './plot.js';
+import { regressCommand } from './regress.js';
 import { trainCommand } from './train.js';
 import { VERSION } from '../version.js';
 
@@ -21,14 +23,21 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(analyzeCommand());
   program.addCommand(deriveCommand());
+  program.addCommand(generateCommand());
   program.addCommand(infoCommand());
   program.addCommand(optimizeCommand());
   program.addCommand(plotCommand());
+  program.addCommand(regressCommand());
   program.addCommand(trainCommand());
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (saddle … | head) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

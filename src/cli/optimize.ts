@@ -9,7 +9,7 @@ import {
 } from '../optim/index.js';
 import { contourPlot, linePlot } from '../plot/index.js';
 import { VERSION } from '../version.js';
-import { parseAssignments, pointFor, UsageError } from './arguments.js';
+import { parseAssignments, parseNumber as num, pointFor, UsageError } from './arguments.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
 import { formatNumber as fmt } from './format.js';
@@ -19,13 +19,6 @@ interface Flags {
   momentum?: string; dampening?: string; nesterov?: boolean; alpha?: string; rho?: string; lrDecay?: string; centered?: boolean;
   amsgrad?: boolean; clipNorm?: string; clipValue?: string; schedule?: string; noise?: string; seed?: string; steps: string;
   tol?: string; maximize?: boolean; plot?: string; json?: boolean;
-}
-
-function num(flag: string, text: string | undefined, check: (v: number) => boolean = Number.isFinite, what = 'a finite number'): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !check(v)) throw new UsageError(`${flag}: '${text}' is not ${what}`);
-  return v;
 }
 
 function settingsFrom(flags: Flags): OptimizerSettings {

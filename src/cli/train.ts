@@ -1,15 +1,14 @@
 // `saddle train --model mlp:784-128-10 --activation relu --init he --data mnist --train 8000 --test 2000
 //  --optimizer adam --lr 1e-3 --batch 128 --epochs 5 --seed 1 [--json] [--plot curves.svg] [--save params.json]`.
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadIris, loadMnist, mlp, parseCsv, splitDataset, trainClassifier, INITIALIZERS, type Dataset, type Initializer, type MlpParams } from '../models/index.js';
 import { makeOptimizer } from '../optim/index.js';
 import { linePlot } from '../plot/index.js';
 import { Rng } from '../random/index.js';
 import { VERSION } from '../version.js';
-import { UsageError } from './arguments.js';
+import { parseInteger as integer, UsageError } from './arguments.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
-import { writeAtomic } from './files.js';
+import { readText, writeAtomic } from './files.js';
 import { setupNodeKernels } from './node-runtime.js';
 
 interface Flags {
@@ -19,24 +18,12 @@ interface Flags {
 
 const INIT_ALIASES: Record<string, Initializer> = { he: 'he-uniform', xavier: 'xavier-uniform', glorot: 'xavier-uniform', kaiming: 'he-uniform' };
 
-function integer(flag: string, text: string, min = 1): number {
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag}: '${text}' is not an integer ≥ ${min}`);
-  return v;
-}
-
 async function dataset(flags: Flags): Promise<Dataset> {
   if (flags.data === 'mnist') return loadMnist();
   if (flags.data === 'iris') return loadIris();
   if (!flags.data.toLowerCase().endsWith('.csv')) throw new UsageError(`--data: '${flags.data}' is not mnist, iris or a .csv file`);
   if (!flags.target) throw new UsageError(`--data ${flags.data} needs --target <column> (the class column)`);
-  let text: string;
-  try {
-    text = readFileSync(flags.data, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${flags.data} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const ds = parseCsv(text, { target: flags.target, source: flags.data });
+  const ds = parseCsv(readText(flags.data), { target: flags.target, source: flags.data });
   const classes = Math.max(...Array.from(ds.y.data)) + 1;
   if (!Array.from(ds.y.data).every((v) => Number.isInteger(v) && v >= 0)) {
     throw new UsageError(`${flags.data}: the target column '${flags.target}' must hold class indices 0, 1, 2, …`);
@@ -110,8 +97,8 @@ export function trainCommand(): Command {
       if (flags.plot) {
         const e = result.epochs.map((r) => r.epoch);
         const svg = linePlot({
-          x: e, y: result.epochs.map((r) => r.trainLoss), traces: [{ x: e, y: result.epochs.map((r) => r.testLoss), label: 'test loss' }],
-          title: `${flags.model}: training (line) and test loss`, xLabel: 'epoch', yLabel: 'loss',
+          x: e, y: result.epochs.map((r) => r.trainLoss), label: 'training loss', traces: [{ x: e, y: result.epochs.map((r) => r.testLoss), label: 'test loss' }],
+          yRange: 'all', title: `${flags.model}: training and test loss`, xLabel: 'epoch', yLabel: 'loss',
         });
         writeAtomic(flags.plot, encodeFigure(svg, plotFormat));
       }

@@ -99,7 +99,8 @@ export function parseCsv(text: string, options: { target: string; source?: strin
   return { x: fromData(x, [n, d]), y: fromData(y, [n]), featureNames: header.filter((_, j) => j !== t), targetName: options.target };
 }
 
-function rows(ds: Dataset, index: readonly number[]): Dataset {
+/** The rows `index` of a dataset, in that order (a minibatch, a split). */
+export function selectRows(ds: Dataset, index: readonly number[]): Dataset {
   const [, d] = ds.x.shape;
   const xd = ds.x.data;
   const yd = ds.y.data;
@@ -122,7 +123,7 @@ export function splitDataset(ds: Dataset, options: { train: number; test?: numbe
     throw new SaddleError(`splitDataset: cannot take ${train} training and ${test} test examples from ${n}`);
   }
   const order = permutation(new Rng(options.seed), n);
-  return { train: rows(ds, order.slice(0, train)), test: rows(ds, order.slice(train, train + test)) };
+  return { train: selectRows(ds, order.slice(0, train)), test: selectRows(ds, order.slice(train, train + test)) };
 }
 
 export interface Standardizer {

@@ -1,5 +1,13 @@
-export { fitStandardizer, loadIris, loadMnist, parseCsv, splitDataset, type Dataset, type Standardizer } from './data.js';
+export { fitStandardizer, loadIris, loadMnist, parseCsv, selectRows, splitDataset, type Dataset, type Standardizer } from './data.js';
 export { initialize, INITIALIZERS, type Initializer } from './init.js';
 export { accuracy, classificationLoss, forward, meanSquaredError, mlp, type Activation, type Layer, type MlpOptions, type MlpParams } from './mlp.js';
 export { trainClassifier, type EpochReport, type TrainOptions, type UpdateRule } from './train.js';
-export { designMatrix, linearRegression, regressionLoss, unstandardizeWeights, type RegressionResult } from './regression.js';
+export {
+  designMatrix, fitLinearRegression, linearRegression, regressionLoss, regressionSmoothness, unstandardizeWeights,
+  type NumericalRegressionOptions, type NumericalRegressionResult, type RegressionResult, type RegressionStep,
+} from './regression.js';
+export {
+  bayesianLinearNll, gaussianKl, gaussianNll, linearRegressionPosterior, logisticLoss, negativeElbo, negativeLogPosterior,
+  type BayesianLinearOptions, type ElboOptions, type MeanFieldGaussian,
+} from './objectives.js';
+export { curveData, CURVES, empiricalRisk, linearData, risk, toCsv, type Curve, type LinearDataOptions } from './synthetic.js';

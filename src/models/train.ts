@@ -2,10 +2,9 @@
 // the gap between optimisation (training error) and generalisation (test error) is visible. Any
 // transformation of the shape {init, update} works (every optimiser in src/optim has it); models/
 // does not depend on optim/.
-import { add, fromData, treeMap, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
-import { allocate } from '../core/dtype.js';
+import { add, treeMap, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
 import { minibatches } from '../random/index.js';
-import type { Dataset } from './data.js';
+import { selectRows, type Dataset } from './data.js';
 import { accuracy, classificationLoss, forward, type Activation, type MlpParams } from './mlp.js';
 
 /** The shape of a gradient transformation (src/optim's GradientTransformation). */
@@ -36,19 +35,6 @@ export interface TrainOptions<S> {
   onBatch?: (batch: number, perEpoch: number) => void;
 }
 
-function take(ds: Dataset, idx: readonly number[]): [Tensor, Tensor] {
-  const d = ds.x.shape[1];
-  const x = allocate(ds.x.dtype, idx.length * d);
-  const y = allocate(ds.y.dtype, idx.length);
-  const xs = ds.x.data;
-  const ys = ds.y.data;
-  idx.forEach((r, i) => {
-    x.set(xs.subarray(r * d, (r + 1) * d), i * d);
-    y[i] = ys[r];
-  });
-  return [fromData(x, [idx.length, d]), fromData(y, [idx.length])];
-}
-
 export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Dataset, options: TrainOptions<S>): { params: MlpParams; epochs: EpochReport[] } {
   const activation = options.activation ?? 'relu';
   const n = train.x.shape[0];
@@ -64,7 +50,7 @@ export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Data
   for (let e = 1; e <= options.epochs; e++) {
     const started = performance.now();
     batches.epoch(e - 1).forEach((idx, b) => {
-      const [x, y] = take(train, idx);
+      const { x, y } = selectRows(train, idx);
       const [, g] = vg(current, x, y);
       const [updates, next] = options.optimizer.update(g, state, current);
       state = next;

@@ -16,7 +16,11 @@ export interface LinePlotOptions {
   y: readonly number[];
   annotations?: readonly Annotation[];
   /** Iterates drawn over the curve (the chapter's show_trace): points joined in order. */
-  traces?: readonly { x: readonly number[]; y: readonly number[]; label?: string }[];
+  traces?: readonly { x: readonly number[]; y: readonly number[]; label?: string; /** A dot at every point (default true). */ markers?: boolean }[];
+  /** Label of the main curve, shown in the legend with the traces'. */
+  label?: string;
+  /** The y-axis spans the main curve only (default: iterates that leave it are clipped) or all the traces too. */
+  yRange?: 'curve' | 'all';
   xLabel?: string;
   yLabel?: string;
   title?: string;
@@ -31,7 +35,8 @@ export function linePlot(options: LinePlotOptions): string {
   const height = options.height ?? 360;
   const annotations = options.annotations ?? [];
   const sx = linearScale(extent(options.x), [M.left, width - M.right]);
-  const [ylo, yhi] = extent([...options.y, ...annotations.map((a) => a.y)]);
+  const traceYs = options.yRange === 'all' ? (options.traces ?? []).flatMap((t) => t.y) : [];
+  const [ylo, yhi] = extent([...options.y, ...annotations.map((a) => a.y), ...traceYs]);
   const pad = (yhi - ylo) * 0.15 || 1;
   const sy = linearScale([ylo - pad, yhi + pad], [height - M.bottom, M.top]);
   const body: string[] = [];
@@ -52,13 +57,15 @@ export function linePlot(options: LinePlotOptions): string {
   };
   options.x.forEach((x, i) => (Number.isFinite(options.y[i]) ? run.push([sx(x), sy(options.y[i])]) : flush()));
   flush();
+  const legendOffset = options.label ? 1 : 0;
+  if (options.label) body.push(text(width - M.right - 4, M.top + 14, options.label, 'text-anchor="end" fill="#1f77b4"'));
   const TRACE_COLOURS = ['#d95f02', '#1b9e77', '#e7298a', '#66a61e', '#a6761d'];
   (options.traces ?? []).forEach((tr, k) => {
     const colour = TRACE_COLOURS[k % TRACE_COLOURS.length];
     const pts = tr.x.map((x, i) => [sx(x), sy(tr.y[i])] as [number, number]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
     body.push(polyline(pts, `stroke="${colour}" stroke-width="1"`));
-    for (const [a, b] of pts) body.push(`<circle cx="${r2(a)}" cy="${r2(b)}" r="2.5" fill="${colour}"/>`);
-    if (tr.label) body.push(text(width - M.right - 4, M.top + 14 + 14 * k, tr.label, `text-anchor="end" fill="${colour}"`));
+    if (tr.markers ?? true) for (const [a, b] of pts) body.push(`<circle cx="${r2(a)}" cy="${r2(b)}" r="2.5" fill="${colour}"/>`);
+    if (tr.label) body.push(text(width - M.right - 4, M.top + 14 + 14 * (k + legendOffset), tr.label, `text-anchor="end" fill="${colour}"`));
   });
   // Annotations: a marker, an arrow from the label down (or up) to the point.
   body.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>');
