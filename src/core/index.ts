@@ -5,6 +5,7 @@ export * from './tensor.js';
 export * from './ops.js';
 export * from './composite.js';
 export * from './tree.js';
+export { fusedAdam, isConcrete, type AdamConstants } from './fused.js';
 export * from './transforms.js';
 export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
 export {

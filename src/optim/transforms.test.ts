@@ -45,3 +45,27 @@ describe('transformations', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / 1000));
   });
 });
+
+describe('differentiating through an update (meta-gradients)', () => {
+  test('Adam: the traced (composed) path and the fused path agree, and the derivative matches central differences', async () => {
+    const { adam } = await import('./index.js');
+    const opt = adam(0.1, { amsgrad: true });
+    const p = s.tensor([0.5, -1, 2]);
+    const st0 = opt.init(p);
+    const [, st1] = opt.update(s.tensor([0.3, -0.2, 0.1]), st0, p);
+    const step = (g: s.Tensor) => {
+      const [u] = opt.update(g, st1, p);
+      return s.sum(s.square(u as s.Tensor));
+    };
+    const g0 = s.tensor([0.7, 0.4, -1.1]);
+    const value = step(g0).item();
+    const [traced, grad] = s.valueAndGrad(step)(g0);
+    expect(traced.item()).toBe(value);
+    const h = 1e-6;
+    Array.from(g0.data).forEach((_, i) => {
+      const e = Array.from(g0.data, (_, j) => (j === i ? h : 0));
+      const fd = (step(s.add(g0, s.tensor(e))).item() - step(s.sub(g0, s.tensor(e))).item()) / (2 * h);
+      expect(Math.abs(grad.data[i] - fd)).toBeLessThan(1e-7 * Math.max(1, Math.abs(fd)));
+    });
+  });
+});

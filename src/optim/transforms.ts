@@ -2,7 +2,7 @@
 // version 1.13, are the reference; fixtures/generate_torch_optim.py records its trajectories).
 // `count` is the number of updates applied so far plus one, i.e. PyTorch's `step` at update time.
 import {
-  abs, add, div, full, greater, maximum, mul, sqrt, sub, sum, treeLeaves, treeMap, where, type Tree,
+  abs, add, div, full, fusedAdam, greater, isConcrete, maximum, mul, sqrt, sub, sum, treeFlatten, treeLeaves, treeMap, where, type Tree,
 } from '../core/index.js';
 import { normal, Rng } from '../random/index.js';
 import type { GradientTransformation } from './transform.js';
@@ -140,10 +140,20 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<M
     init: (params) => ({ count: 1, m: zerosLike(params), v: zerosLike(params), vmax: amsgrad ? zerosLike(params) : null }),
     update: (g, st) => {
       const t = st.count;
-      const { m, v } = moments(g, st, b1, b2);
-      const vmax = amsgrad ? treeMap((a, b) => maximum(a, b), st.vmax as Tree, v) : null;
       const bc1 = 1 - b1 ** t;
       const bc2sqrt = Math.sqrt(1 - b2 ** t);
+      // Concrete values (not being differentiated): one fused pass per leaf, bit-identical to the ops below.
+      const G = treeFlatten(g);
+      const [M, V] = [treeLeaves(st.m), treeLeaves(st.v)];
+      const X = st.vmax ? treeLeaves(st.vmax) : null;
+      if ([G.leaves, M, V, X ?? []].every((ls) => ls.every(isConcrete))) {
+        const r = G.leaves.map((gi, i) => fusedAdam(gi, M[i], V[i], X ? X[i] : null, { b1, b2, eps, bc1, bc2sqrt }));
+        return [G.unflatten(r.map((x) => x.update)), {
+          count: t + 1, m: G.unflatten(r.map((x) => x.m)), v: G.unflatten(r.map((x) => x.v)), vmax: X ? G.unflatten(r.map((x) => x.vmax!)) : null,
+        }];
+      }
+      const { m, v } = moments(g, st, b1, b2);
+      const vmax = amsgrad ? treeMap((a, b) => maximum(a, b), st.vmax as Tree, v) : null;
       const out = treeMap((mi, vi) => div(div(mi, add(div(sqrt(vi), bc2sqrt), eps)), bc1), m, vmax ?? v);
       return [out, { count: t + 1, m, v, vmax }];
     },
