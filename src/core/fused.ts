@@ -11,6 +11,9 @@ export function isConcrete(t: Tensor): boolean {
   return t.trace === null && t.buffer !== null;
 }
 
+/** max with NaN propagation, as the max primitive. */
+const nanMax = (a: number, b: number): number => (a !== a || b !== b ? NaN : a > b ? a : b);
+
 export type AdamConstants = { b1: number; b2: number; eps: number; bc1: number; bc2sqrt: number };
 
 /**
@@ -35,12 +38,7 @@ export function fusedAdam(g: Tensor, m: Tensor, v: Tensor, vmax: Tensor | null, 
       const gi = gd[i];
       const mi = f(f(md[i] * b1) + f(gi * a1));
       const vi = f(f(vd[i] * b2) + f(f(gi * gi) * a2));
-      let vh = vi;
-      if (xd) {
-        const x = xd[i];
-        vh = x !== x || vi !== vi ? NaN : x > vi ? x : vi;
-        xo![i] = vh;
-      }
+      const vh = xd ? (xo![i] = nanMax(xd[i], vi)) : vi;
       mo[i] = mi;
       vo[i] = vi;
       u[i] = f(mi / f(f(f(Math.sqrt(vh)) / bc2) + eps)) / bc1;
@@ -53,12 +51,7 @@ export function fusedAdam(g: Tensor, m: Tensor, v: Tensor, vmax: Tensor | null, 
       const gi = gd[i];
       const mi = md[i] * b1 + gi * a1;
       const vi = vd[i] * b2 + gi * gi * a2;
-      let vh = vi;
-      if (xd) {
-        const x = xd[i];
-        vh = x !== x || vi !== vi ? NaN : x > vi ? x : vi;
-        xo![i] = vh;
-      }
+      const vh = xd ? (xo![i] = nanMax(xd[i], vi)) : vi;
       mo[i] = mi;
       vo[i] = vi;
       u[i] = mi / (Math.sqrt(vh) / bc2 + eps) / bc1;
