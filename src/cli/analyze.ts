@@ -6,7 +6,8 @@ import { analyze, type AnalysisReport } from '../landscape/index.js';
 import { VERSION } from '../version.js';
 import { formatNumber } from './format.js';
 import { parseBox, UsageError } from './arguments.js';
-import { checkFigurePath, encodeFigure, landscapeFigure } from './figures.js';
+import { landscapeFigure } from '../experiments/index.js';
+import { checkFigurePath, encodeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
 
 const fmt = formatNumber;

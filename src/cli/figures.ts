@@ -1,50 +1,8 @@
-// Figures of an objective on a box: the grid is evaluated in one vectorised pass, stationary points
-// are labelled as the chapter labels them ("local minimum", "global minimum", "saddle point").
+// Figure files: the style and path flags, and PNG rendering (resvg) of the SVG figures that
+// src/experiments/figures.ts and src/plot draw.
 import { Resvg } from '@resvg/resvg-js';
-import { linspace, tensor } from '../core/index.js';
-import type { Interval, Objective } from '../expr/index.js';
-import type { AnalysisReport } from '../landscape/index.js';
-import { contourPlot, linePlot, wireframePlot } from '../plot/index.js';
+import type { Style } from '../experiments/index.js';
 import { UsageError } from './arguments.js';
-
-export type Style = 'line' | 'contour' | 'surface';
-
-function labelFor(p: AnalysisReport['stationaryPoints'][number], report: AnalysisReport): string {
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
-  if (p.kind === 'minimum') return close(p.value, report.globalMinimum.value) ? 'global minimum' : 'local minimum';
-  if (p.kind === 'maximum') return close(p.value, report.globalMaximum.value) ? 'global maximum' : 'local maximum';
-  if (p.kind === 'saddle') return 'saddle point';
-  return 'degenerate point';
-}
-
-export function landscapeFigure(objective: Objective, box: readonly Interval[], style: Style | undefined, report: AnalysisReport | null, resolution = 0): string {
-  const n = objective.variables.length;
-  const chosen = style ?? (n === 1 ? 'line' : 'contour');
-  const title = `f(${objective.variables.join(', ')}) = ${objective.text}`;
-  const points = report?.stationaryPoints ?? [];
-  if (chosen === 'line') {
-    if (n !== 1) throw new UsageError(`--style line draws functions of one variable; ${objective.text} has ${n}: use --style contour or surface`);
-    const xs = linspace(box[0].lo, box[0].hi, resolution || 400);
-    const ys = Array.from(objective.evaluate([xs]).data);
-    return linePlot({
-      x: Array.from(xs.data), y: ys, title, xLabel: objective.variables[0], yLabel: 'f',
-      annotations: points.map((p) => ({ x: p.point[objective.variables[0]], y: p.value, label: labelFor(p, report as AnalysisReport), kind: p.kind })),
-    });
-  }
-  if (n !== 2) throw new UsageError(`--style ${chosen} draws functions of two variables; ${objective.text} has ${n}`);
-  const m = resolution || (chosen === 'contour' ? 120 : 30);
-  const x = Array.from(linspace(box[0].lo, box[0].hi, m).data);
-  const y = Array.from(linspace(box[1].lo, box[1].hi, m).data);
-  const gx = tensor(y.map(() => x), { shape: [m, m] });
-  const gy = tensor(y.map((yj) => x.map(() => yj)), { shape: [m, m] });
-  const zFlat = objective.evaluate([gx, gy]).data;
-  const z = y.map((_, j) => Array.from(zFlat.subarray(j * m, (j + 1) * m)));
-  const [vx, vy] = objective.variables;
-  const marks = points.map((p) => ({ x: p.point[vx], y: p.point[vy], z: p.value, label: labelFor(p, report as AnalysisReport), kind: p.kind }));
-  return chosen === 'contour'
-    ? contourPlot({ x, y, z, points: marks, title, xLabel: vx, yLabel: vy })
-    : wireframePlot({ x, y, z, points: marks, title });
-}
 
 export function parseStyle(text: string | undefined): Style | undefined {
   if (text === undefined) return undefined;

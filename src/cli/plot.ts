@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { compile } from '../expr/index.js';
 import { analyze } from '../landscape/index.js';
 import { parseBox } from './arguments.js';
-import { checkFigurePath, encodeFigure, landscapeFigure, parseStyle } from './figures.js';
+import { landscapeFigure } from '../experiments/index.js';
+import { checkFigurePath, encodeFigure, parseStyle } from './figures.js';
 import { writeAtomic } from './files.js';
 
 export function plotCommand(): Command {

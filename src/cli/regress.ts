@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { fitLinearRegression, linearRegression, parseCsv, regressionSmoothness, type RegressionResult } from '../models/index.js';
 import { makeOptimizer } from '../optim/index.js';
-import { linePlot } from '../plot/index.js';
+import { regressionFigure } from '../experiments/index.js';
 import { VERSION } from '../version.js';
 import { parseInteger, parseNumber, UsageError } from './arguments.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
@@ -84,14 +84,7 @@ export function regressCommand(): Command {
       const r = fitLinearRegression(ds, { optimizer, steps, tol, batchSize: batch, seed });
       const settings = { optimizer: method, lr, schedule: schedule ?? 'constant', steps, batch, seed, tol, smoothness: L };
       if (flags.plot) {
-        const k = r.trajectory.map((p) => p.step);
-        // Below ε·loss the excess loss is rounding, not progress: it is drawn at that floor.
-        const floor = Number.EPSILON * r.analytic.trainingLoss;
-        const svg = linePlot({
-          x: k, y: r.trajectory.map((p) => Math.log10(Math.max(p.distanceToAnalytic, 1e-300))), label: 'distance to the analytic solution',
-          traces: [{ x: k, y: r.trajectory.map((p) => Math.log10(Math.max(p.loss - r.analytic.trainingLoss, floor))), label: 'excess training loss', markers: false }],
-          yRange: 'all', title: `${method} against the analytic solution`, xLabel: 'step', yLabel: 'log10',
-        });
+        const svg = regressionFigure(r, method);
         writeAtomic(flags.plot, encodeFigure(svg, plotFormat));
       }
       if (flags.json) {

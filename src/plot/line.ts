@@ -16,7 +16,11 @@ export interface LinePlotOptions {
   y: readonly number[];
   annotations?: readonly Annotation[];
   /** Iterates drawn over the curve (the chapter's show_trace): points joined in order. */
-  traces?: readonly { x: readonly number[]; y: readonly number[]; label?: string; /** A dot at every point (default true). */ markers?: boolean }[];
+  traces?: readonly {
+    x: readonly number[]; y: readonly number[]; label?: string;
+    /** A dot at every point (default true). */ markers?: boolean;
+    /** Join the points (default true); false draws a scatter. */ line?: boolean;
+  }[];
   /** Label of the main curve, shown in the legend with the traces'. */
   label?: string;
   /** The y-axis spans the main curve only (default: iterates that leave it are clipped) or all the traces too. */
@@ -34,7 +38,9 @@ export function linePlot(options: LinePlotOptions): string {
   const width = options.width ?? 560;
   const height = options.height ?? 360;
   const annotations = options.annotations ?? [];
-  const sx = linearScale(extent(options.x), [M.left, width - M.right]);
+  // With no main curve (x empty), the traces set both axes: a scatter plot.
+  const xs = options.x.length > 0 ? options.x : (options.traces ?? []).flatMap((t) => t.x);
+  const sx = linearScale(extent(xs), [M.left, width - M.right]);
   const traceYs = options.yRange === 'all' ? (options.traces ?? []).flatMap((t) => t.y) : [];
   const [ylo, yhi] = extent([...options.y, ...annotations.map((a) => a.y), ...traceYs]);
   const pad = (yhi - ylo) * 0.15 || 1;
@@ -63,7 +69,7 @@ export function linePlot(options: LinePlotOptions): string {
   (options.traces ?? []).forEach((tr, k) => {
     const colour = TRACE_COLOURS[k % TRACE_COLOURS.length];
     const pts = tr.x.map((x, i) => [sx(x), sy(tr.y[i])] as [number, number]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
-    body.push(polyline(pts, `stroke="${colour}" stroke-width="1"`));
+    if (tr.line ?? true) body.push(polyline(pts, `stroke="${colour}" stroke-width="1"`));
     if (tr.markers ?? true) for (const [a, b] of pts) body.push(`<circle cx="${r2(a)}" cy="${r2(b)}" r="2.5" fill="${colour}"/>`);
     if (tr.label) body.push(text(width - M.right - 4, M.top + 14 + 14 * (k + legendOffset), tr.label, `text-anchor="end" fill="${colour}"`));
   });
