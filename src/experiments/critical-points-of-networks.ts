@@ -2,7 +2,7 @@
 // as in Dauphin et al. 2014 and Pennington & Bahri 2017) and classified by the Hessian: the index
 // (fraction of negative eigenvalues) rises with the loss, and relabelling hidden units maps a
 // minimum to another of equal loss.
-import { add, concat, grad, hessian, matmul, mean, mul, reshape, slice, square, sub, sum, tanh, tensor, type Tensor } from '../core/index.js';
+import { add, grad, hessian, matmul, mean, mul, reshape, slice, square, sub, sum, tanh, tensor, type Tensor } from '../core/index.js';
 import { eigvalsh, solve } from '../linalg/index.js';
 import { adam, lbfgs, minimize } from '../optim/index.js';
 import { linePlot } from '../plot/index.js';

@@ -2,3 +2,4 @@ export { linePlot, type Annotation, type LinePlotOptions } from './line.js';
 export { contourPlot, isoSegments, type ContourPlotOptions, type MarkedPoint } from './contour.js';
 export { wireframePlot, type WireframeOptions } from './wireframe.js';
 export { linearScale, niceStep, extent } from './scale.js';
+export { heatmapPlot, type HeatmapOptions } from './heatmap.js';
