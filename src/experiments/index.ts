@@ -7,6 +7,7 @@ import { hessianClassification } from './hessian-classification.js';
 import { localGlobalMinima } from './local-global-minima.js';
 import { machinePrecision } from './machine-precision.js';
 import { newtonSaddles } from './newton-saddles.js';
+import { plateaus } from './plateaus.js';
 import { randomMatrix } from './random-matrix.js';
 import { sgdEscapesSaddles } from './sgd-escapes-saddles.js';
 import { saddle1d } from './saddle-1d.js';
@@ -18,7 +19,7 @@ export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, type CheckResult, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles,
+  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {
