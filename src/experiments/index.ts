@@ -2,6 +2,7 @@
 // a result (numbers, figures, verdict) without letting a failure stop the others.
 import { Rng } from '../random/index.js';
 import { analyticVsNumerical } from './analytic-vs-numerical.js';
+import { cliffs } from './cliffs.js';
 import { criticalPointsOfNetworks } from './critical-points-of-networks.js';
 import { hessianClassification } from './hessian-classification.js';
 import { localGlobalMinima } from './local-global-minima.js';
@@ -19,7 +20,7 @@ export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, type CheckResult, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus,
+  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {
