@@ -11,6 +11,7 @@ import { newtonSaddles } from './newton-saddles.js';
 import { plateaus } from './plateaus.js';
 import { randomMatrix } from './random-matrix.js';
 import { sgdEscapesSaddles } from './sgd-escapes-saddles.js';
+import { vanishingExploding } from './vanishing-exploding.js';
 import { saddle1d } from './saddle-1d.js';
 import { saddle2d } from './saddle-2d.js';
 import type { Experiment, ExperimentConfig, ExperimentResult } from './types.js';
@@ -20,7 +21,7 @@ export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, type CheckResult, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs,
+  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {
