@@ -4,6 +4,7 @@ import { Rng } from '../random/index.js';
 import { analyticVsNumerical } from './analytic-vs-numerical.js';
 import { cliffs } from './cliffs.js';
 import { criticalPointsOfNetworks } from './critical-points-of-networks.js';
+import { goodBadMinima } from './good-bad-minima.js';
 import { hessianClassification } from './hessian-classification.js';
 import { localGlobalMinima } from './local-global-minima.js';
 import { machinePrecision } from './machine-precision.js';
@@ -21,7 +22,7 @@ export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, type CheckResult, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding,
+  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {
