@@ -9,6 +9,7 @@ import { hessianClassification } from './hessian-classification.js';
 import { localGlobalMinima } from './local-global-minima.js';
 import { machinePrecision } from './machine-precision.js';
 import { newtonSaddles } from './newton-saddles.js';
+import { optimizationVsGeneralization } from './optimization-vs-generalization.js';
 import { plateaus } from './plateaus.js';
 import { randomMatrix } from './random-matrix.js';
 import { sgdEscapesSaddles } from './sgd-escapes-saddles.js';
@@ -22,7 +23,7 @@ export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, type CheckResult, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima,
+  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima, optimizationVsGeneralization,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {
