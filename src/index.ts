@@ -6,4 +6,6 @@ export * from './expr/index.js';
 export * from './landscape/index.js';
 export * from './optim/index.js';
 export * from './models/index.js';
+export * from './experiments/index.js';
+export * from './plot/index.js';
 export { VERSION } from './version.js';

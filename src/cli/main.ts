@@ -10,6 +10,7 @@ import { infoCommand } from './info.js';
 import { optimizeCommand } from './optimize.js';
 import { plotCommand } from './plot.js';
 import { regressCommand } from './regress.js';
+import { reproduceCommand } from './reproduce.js';
 import { trainCommand } from './train.js';
 import { VERSION } from '../version.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(optimizeCommand());
   program.addCommand(plotCommand());
   program.addCommand(regressCommand());
+  program.addCommand(reproduceCommand());
   program.addCommand(trainCommand());
   return program;
 }

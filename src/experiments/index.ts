@@ -41,3 +41,4 @@ export async function runExperiment(experiment: Experiment<never>, config: Exper
     settings: out.settings, numbers: out.numbers, verdict, reasons, figures: out.figures, seconds: (performance.now() - started) / 1000,
   };
 }
+export { reportHtml, type ReportEntry } from './report.js';

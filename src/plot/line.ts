@@ -23,7 +23,7 @@ export interface LinePlotOptions {
   }[];
   /** Label of the main curve, shown in the legend with the traces'. */
   label?: string;
-  /** The y-axis spans the main curve only (default: iterates that leave it are clipped) or all the traces too. */
+  /** The axes span the main curve only (default: iterates that leave it are clipped) or all the traces too. */
   yRange?: 'curve' | 'all';
   xLabel?: string;
   yLabel?: string;
@@ -39,7 +39,7 @@ export function linePlot(options: LinePlotOptions): string {
   const height = options.height ?? 360;
   const annotations = options.annotations ?? [];
   // With no main curve (x empty), the traces set both axes: a scatter plot.
-  const xs = options.x.length > 0 ? options.x : (options.traces ?? []).flatMap((t) => t.x);
+  const xs = options.x.length > 0 && options.yRange !== 'all' ? options.x : [...options.x, ...(options.traces ?? []).flatMap((t) => t.x)];
   const sx = linearScale(extent(xs), [M.left, width - M.right]);
   const traceYs = options.yRange === 'all' ? (options.traces ?? []).flatMap((t) => t.y) : [];
   const [ylo, yhi] = extent([...options.y, ...annotations.map((a) => a.y), ...traceYs]);

@@ -1,0 +1,80 @@
+// `saddle reproduce [--only id,…] [--out report/] [--quick] [--seed n] [--json]`: every claim of the
+// chapter as an experiment: per experiment <out>/<id>/result.json and its figures (SVG and PNG),
+// then <out>/index.html. Files are written atomically; a failed experiment is reported and the
+// others still run (the exit code is then 1).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { EXPERIMENTS, reportHtml, runExperiment, type ReportEntry } from '../experiments/index.js';
+import { VERSION } from '../version.js';
+import { parseInteger, UsageError } from './arguments.js';
+import { encodeFigure } from './figures.js';
+import { writeAtomic } from './files.js';
+import { setupNodeKernels } from './node-runtime.js';
+
+interface Flags { only?: string; out: string; quick?: boolean; seed: string; json?: boolean }
+
+export function reproduceCommand(): Command {
+  return new Command('reproduce')
+    .description('re-derive every claim of the chapter as an experiment: numbers, figures, a verdict each, and an HTML report')
+    .option('--only <ids>', `comma-separated experiments (default: all): ${EXPERIMENTS.map((e) => e.id).join(', ')}`)
+    .option('--out <dir>', 'where to write the report', 'report')
+    .option('--quick', 'smaller sizes (under two minutes in all)')
+    .option('--seed <n>', 'the seed every experiment starts from', '1')
+    .option('--json', 'print a JSON summary (id, verdict, seconds, files) instead of the table')
+    .action(async (flags: Flags) => {
+      const seed = parseInteger('--seed', flags.seed, 0);
+      const ids = flags.only ? flags.only.split(',').map((s) => s.trim()).filter((s) => s !== '') : EXPERIMENTS.map((e) => e.id);
+      for (const id of ids) {
+        if (!EXPERIMENTS.some((e) => e.id === id)) throw new UsageError(`--only: no experiment '${id}'; the experiments are ${EXPERIMENTS.map((e) => e.id).join(', ')}`);
+      }
+      const chosen = EXPERIMENTS.filter((e) => ids.includes(e.id));
+      try {
+        mkdirSync(flags.out, { recursive: true });
+      } catch (err) {
+        throw new UsageError(`cannot create ${flags.out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      setupNodeKernels();
+      const tty = !flags.json && process.stderr.isTTY;
+      const started = performance.now();
+      const entries: ReportEntry[] = [];
+      const summary: { id: string; verdict: string; seconds: number; result?: string; error?: string }[] = [];
+      for (const [k, e] of chosen.entries()) {
+        const head = `[${k + 1}/${chosen.length}] ${e.id}`;
+        const onProgress = (fraction: number, what: string) => {
+          if (!tty) return;
+          const width = 20;
+          const done = Math.max(0, Math.min(width, Math.round(fraction * width)));
+          process.stderr.write(`\r\x1b[K${head} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${what.slice(0, 60)}`);
+        };
+        try {
+          const result = await runExperiment(e, { quick: flags.quick ?? false, seed, onProgress });
+          const dir = join(flags.out, e.id);
+          mkdirSync(dir, { recursive: true });
+          const figureFiles = result.figures.map((f) => {
+            writeAtomic(join(dir, `${f.name}.svg`), f.svg);
+            writeAtomic(join(dir, `${f.name}.png`), encodeFigure(f.svg, 'png'));
+            return { svg: `${e.id}/${f.name}.svg`, png: `${e.id}/${f.name}.png`, caption: f.caption };
+          });
+          const { figures, ...rest } = result;
+          writeAtomic(join(dir, 'result.json'), `${JSON.stringify({ ...rest, figures: figures.map((f) => ({ name: f.name, caption: f.caption, svg: `${f.name}.svg`, png: `${f.name}.png` })), version: VERSION }, null, 2)}\n`);
+          entries.push({ result, figureFiles });
+          summary.push({ id: e.id, verdict: result.verdict, seconds: result.seconds, result: join(dir, 'result.json') });
+          if (tty) process.stderr.write('\r\x1b[K');
+          if (!flags.json) process.stdout.write(`${head}: ${result.verdict} (${result.seconds.toFixed(1)} s)\n`);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          entries.push({ failed: { id: e.id, title: e.title, claim: e.claim, error: message } });
+          summary.push({ id: e.id, verdict: 'failed', seconds: 0, error: message });
+          if (tty) process.stderr.write('\r\x1b[K');
+          process.stderr.write(`${head}: failed: ${message}\n`);
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const index = join(flags.out, 'index.html');
+      writeAtomic(index, reportHtml(entries, { version: VERSION, quick: flags.quick ?? false, seed, seconds }));
+      if (flags.json) process.stdout.write(`${JSON.stringify({ report: index, seed, quick: flags.quick ?? false, seconds, experiments: summary, version: VERSION }, null, 2)}\n`);
+      else process.stdout.write(`wrote ${index} (${seconds.toFixed(0)} s)\n`);
+      if (summary.some((s) => s.verdict === 'failed')) process.exitCode = 1;
+    });
+}
