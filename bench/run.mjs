@@ -51,7 +51,7 @@ const here = new URL('.', import.meta.url).pathname;
 const k = s.kernelInfo();
 console.log(`saddle ${s.VERSION}: kernels ${k.active}${k.fusedMultiplyAdd ? ' (fused multiply-add)' : ''}; node ${process.versions.node}`);
 console.log('running peers (numpy, PyTorch)…');
-const np = want('matmul') || want('eigh')
+const np = want('matmul') || want('eigh') || want('experiments')
   ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' })
   : { skipped: 'not asked' };
 const torch1 = want('mlp') || want('tiny') || want('hvp') || want('landscape') || want('optim') || want('mnist') ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1']) : { skipped: 'not asked' };
@@ -172,6 +172,15 @@ async function measure(threads) {
     secs.sort((a, b) => a - b);
     const tp = threads > 1 ? torchAll : torch1;
     row(`MNIST epoch (8,000 images, 784-128-10, batch 128, Adam, f32)${tag}`, secs[2] * 1000, typeof tp.mnist_epoch_seconds === 'number' ? tp.mnist_epoch_seconds * 1000 : 'skipped', 'ms', 'lower', `PyTorch (${threads} thread${threads > 1 ? 's' : ''})`);
+  }
+
+  if (want('experiments') && threads === 1) {
+    // The random-matrix experiment's sampler (bordered Cholesky, entries drawn as needed) against numpy's
+    // batched eigvalsh on the same question: is a 7×7 GOE matrix positive definite?
+    const r = new s.Rng(5);
+    const n = 2_000_000;
+    const t = timeit(() => s.positiveDefiniteCounts(7, n, r), 2);
+    row('GOE 7×7 positive-definite test (random-matrix experiment)', n / t / 1e6, typeof npx.goe_samples_per_second === 'number' ? npx.goe_samples_per_second / 1e6 : 'skipped', 'M samples/s', 'higher', 'numpy batched eigvalsh');
   }
 
   if (want('eigh')) {

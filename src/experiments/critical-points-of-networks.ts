@@ -128,7 +128,7 @@ export const criticalPointsOfNetworks: Experiment<Numbers> = {
     const c = new Conditions();
     const minima = n.points.filter((p) => p.index === 0);
     const saddles = n.points.filter((p) => p.index > 0);
-    c.expect(minima.length >= 1 && saddles.length >= 1, `${n.found} distinct critical points from ${n.starts} starts: ${minima.length} minima (index 0), ${saddles.length} saddles`);
+    c.expect(minima.length >= 1 && saddles.length >= 1, `${n.found} distinct critical points from ${n.starts} starts: ${minima.length} ${minima.length === 1 ? 'minimum' : 'minima'} (index 0), ${saddles.length} saddle${saddles.length === 1 ? '' : 's'}`);
     c.expect(n.spearman > 0, `the index rises with the loss: Spearman correlation ${n.spearman.toFixed(2)}`);
     const lowest = Math.min(...n.points.map((p) => p.loss));
     c.expect(minima.some((p) => p.loss === lowest), `the lowest critical point (loss ${lowest.toExponential(3)}) is a minimum`);
