@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-check/**', 'build/**', 'node_modules/**', 'asm/**', 'src/core/kernels/wasm/generated/**'] },
+  { ignores: ['dist/**', 'dist-check/**', 'build/**', 'node_modules/**', 'asm/**', 'src/core/kernels/wasm/generated/**', 'web/dist/**', 'report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

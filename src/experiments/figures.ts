@@ -18,7 +18,18 @@ function labelFor(p: AnalysisReport['stationaryPoints'][number], report: Analysi
   return 'degenerate point';
 }
 
-export function landscapeFigure(objective: Objective, box: readonly Interval[], style: Style | undefined, report: AnalysisReport | null, resolution = 0): string {
+export type LandscapeFigureOptions = {
+  /** Grid points per axis (default: 400 for a curve, 120 for contours, 30 for a wireframe). */
+  resolution?: number;
+  /** Wireframe camera, in degrees. */
+  azimuth?: number;
+  elevation?: number;
+  /** Optimiser trajectories over a contour map. */
+  paths?: readonly { x: readonly number[]; y: readonly number[]; label?: string }[];
+};
+
+export function landscapeFigure(objective: Objective, box: readonly Interval[], style: Style | undefined, report: AnalysisReport | null, options: LandscapeFigureOptions = {}): string {
+  const resolution = options.resolution ?? 0;
   const n = objective.variables.length;
   const chosen = style ?? (n === 1 ? 'line' : 'contour');
   const title = `f(${objective.variables.join(', ')}) = ${objective.text}`;
@@ -43,8 +54,8 @@ export function landscapeFigure(objective: Objective, box: readonly Interval[], 
   const [vx, vy] = objective.variables;
   const marks = points.map((p) => ({ x: p.point[vx], y: p.point[vy], z: p.value, label: labelFor(p, report as AnalysisReport), kind: p.kind }));
   return chosen === 'contour'
-    ? contourPlot({ x, y, z, points: marks, title, xLabel: vx, yLabel: vy })
-    : wireframePlot({ x, y, z, points: marks, title });
+    ? contourPlot({ x, y, z, points: marks, title, xLabel: vx, yLabel: vy, paths: options.paths })
+    : wireframePlot({ x, y, z, points: marks, title, azimuth: options.azimuth, elevation: options.elevation });
 }
 
 

@@ -18,9 +18,9 @@ import { saddle1d } from './saddle-1d.js';
 import { saddle2d } from './saddle-2d.js';
 import type { Experiment, ExperimentConfig, ExperimentResult } from './types.js';
 
-export { landscapeFigure, regressionFigure, type Style } from './figures.js';
+export { landscapeFigure, regressionFigure, type LandscapeFigureOptions, type Style } from './figures.js';
 export { positiveDefiniteCounts, wilson } from './random-matrix.js';
-export { Conditions, type CheckResult, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
+export { Conditions, param, type CheckResult, type Control, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
   localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima, optimizationVsGeneralization,

@@ -6,7 +6,7 @@ import { linspace, tensor, type Tensor } from '../core/index.js';
 import { compile } from '../expr/index.js';
 import { addNoise, chain, minimize, newton, perturbedGradientDescent, saddleFreeNewton, sgd, type GradientTransformation } from '../optim/index.js';
 import { heatmapPlot } from '../plot/index.js';
-import { Conditions, type Experiment, type Figure } from './types.js';
+import { Conditions, param, type Control, type Experiment, type Figure } from './types.js';
 
 const OBJECTIVE = 'x^4/4 - x^2/2 + y^2/2';
 const ENDS = { minimum: '#1b9e77', saddle: '#d95f02', elsewhere: '#bbbbbb' } as const;
@@ -14,7 +14,11 @@ type End = keyof typeof ENDS;
 
 type Numbers = { grid: number; methods: { name: string; steps: number; fractions: Record<End, number> }[] };
 
+const NEWTON_LR = { name: 'newtonLr', label: 'step size of Newton and saddle-free Newton (1: full steps; < 1: damped)', kind: 'number', min: 0.05, max: 1, step: 0.05, default: 1 } as const satisfies Control;
+const GD_LR = { name: 'lr', label: 'learning rate of the gradient methods', kind: 'number', min: 0.01, max: 0.5, step: 0.01, default: 0.1 } as const satisfies Control;
+
 export const newtonSaddles: Experiment<Numbers> = {
+  controls: [NEWTON_LR, GD_LR],
   id: 'newton-saddles',
   title: 'Newton\'s method is attracted to saddles; noise and curvature-aware steps escape',
   claim: 'Newton\'s method can go badly wrong for nonconvex functions: where the Hessian has negative eigenvalues it moves towards a maximum or a saddle instead of a minimum. Gradient descent with noise (stochastic gradients) or perturbations, and saddle-free Newton (which uses |H|), escape saddle points.',
@@ -24,12 +28,14 @@ export const newtonSaddles: Experiment<Numbers> = {
     const n = config.quick ? 15 : 41; // odd: the grid includes x = 0, the saddle's stable manifold
     const xs = Array.from(linspace(-1.5, 1.5, n).data);
     const seed = rng.int(1_000_000);
+    const eta: number = param(config, NEWTON_LR);
+    const lr: number = param(config, GD_LR);
     const methods: { name: string; steps: number; make: () => GradientTransformation<unknown> }[] = [
-      { name: 'Newton', steps: 50, make: () => newton(1) as GradientTransformation<unknown> },
-      { name: 'saddle-free Newton', steps: 50, make: () => saddleFreeNewton(1) as GradientTransformation<unknown> },
-      { name: 'gradient descent', steps: 300, make: () => sgd(0.1) as GradientTransformation<unknown> },
-      { name: 'perturbed gradient descent', steps: 300, make: () => perturbedGradientDescent(0.1, { seed }) as GradientTransformation<unknown> },
-      { name: 'noisy gradient descent (SGD)', steps: 300, make: () => chain(addNoise(0.1, seed), sgd(0.1)) as GradientTransformation<unknown> },
+      { name: 'Newton', steps: 50, make: () => newton(eta) as GradientTransformation<unknown> },
+      { name: 'saddle-free Newton', steps: 50, make: () => saddleFreeNewton(eta) as GradientTransformation<unknown> },
+      { name: 'gradient descent', steps: 300, make: () => sgd(lr) as GradientTransformation<unknown> },
+      { name: 'perturbed gradient descent', steps: 300, make: () => perturbedGradientDescent(lr, { seed }) as GradientTransformation<unknown> },
+      { name: 'noisy gradient descent (SGD)', steps: 300, make: () => chain(addNoise(0.1, seed), sgd(lr)) as GradientTransformation<unknown> },
     ];
     const classify = (p: ArrayLike<number>): End => {
       if (Math.hypot(p[0], p[1]) < 0.1) return 'saddle';
@@ -59,7 +65,7 @@ export const newtonSaddles: Experiment<Numbers> = {
       });
       return { name: m.name, steps: m.steps, fractions: { minimum: count('minimum'), saddle: count('saddle'), elsewhere: count('elsewhere') } };
     });
-    return { numbers: { grid: n, methods: results }, settings: { objective: OBJECTIVE, grid: `${n}×${n} on [-1.5, 1.5]²`, lr: 0.1, noiseStd: 0.1, seed }, figures };
+    return { numbers: { grid: n, methods: results }, settings: { objective: OBJECTIVE, grid: `${n}×${n} on [-1.5, 1.5]²`, newtonStep: eta, lr, noiseStd: 0.1, seed }, figures };
   },
   check: (n) => {
     const c = new Conditions();

@@ -5,7 +5,7 @@ import { add, div, scalar, transpose } from '../core/index.js';
 import { eigvalsh } from '../linalg/index.js';
 import { linePlot } from '../plot/index.js';
 import { normal, type Rng } from '../random/index.js';
-import { Conditions, type Experiment } from './types.js';
+import { Conditions, param, type Control, type Experiment } from './types.js';
 
 const THETA = Math.log(3) / 4;
 const EXACT_K2 = (2 - Math.SQRT2) / 4;
@@ -55,14 +55,18 @@ type Numbers = {
   semicircle: { n: number; matrices: number; fractionPositive: number; l1Distance: number };
 };
 
+const K_CONTROL = { name: 'k', label: 'largest dimension k', kind: 'number', min: 2, max: 9, step: 1, default: 7 } as const satisfies Control;
+const SAMPLES_CONTROL = { name: 'samples', label: 'Monte Carlo samples (0: 2·10⁶ quick, 2·10⁸ full)', kind: 'number', min: 0, max: 1e9, step: 1e5, default: 0, scale: 'log' } as const satisfies Control;
+
 export const randomMatrix: Experiment<Numbers> = {
+  controls: [K_CONTROL, SAMPLES_CONTROL],
   id: 'random-matrix',
   title: 'Why saddles outnumber minima: eigenvalues of random symmetric matrices',
   claim: 'For high-dimensional problems the likelihood that at least some of the eigenvalues are negative is quite high. … if the eigenvalues are drawn at random with an equal chance of being positive or negative, the probability that all k of them are positive (a minimum) is 0.5^k, so saddle points are more likely than local minima.',
   source: 'd2l.ai, Optimization and Deep Learning §12.1.2.2; Dean & Majumdar, PRL 97, 160201 (2006) and PRE 77, 041108 (2008); Wigner\'s semicircle law',
   run: (config, rng) => {
-    const K = 7;
-    const samples = config.quick ? 2_000_000 : 200_000_000;
+    const K: number = param(config, K_CONTROL);
+    const samples = param<number>(config, SAMPLES_CONTROL) || (config.quick ? 2_000_000 : 200_000_000);
     config.onProgress?.(0, `${samples.toLocaleString('en')} GOE matrices`);
     const counts = positiveDefiniteCounts(K, samples, rng);
     const rows = Array.from({ length: K }, (_, i) => {

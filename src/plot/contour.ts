@@ -2,7 +2,7 @@
 // values, so a function with a huge range (Rosenbrock) still shows its valley. Stationary points are
 // marked by kind; optional paths draw optimiser trajectories over the map.
 import { extent, linearScale } from './scale.js';
-import { document, KIND_COLOURS, polyline, r2, text } from './svg.js';
+import { document, frameOf, KIND_COLOURS, polyline, r2, text } from './svg.js';
 
 export interface MarkedPoint {
   x: number;
@@ -61,8 +61,10 @@ export function isoSegments(x: readonly number[], y: readonly number[], z: reado
 export function contourPlot(options: ContourPlotOptions): string {
   const width = options.width ?? 520;
   const height = options.height ?? 460;
-  const sx = linearScale(extent(options.x), [M.left, width - M.right]);
-  const sy = linearScale(extent(options.y), [height - M.bottom, M.top]);
+  const xDomain = extent(options.x);
+  const yDomain = extent(options.y);
+  const sx = linearScale(xDomain, [M.left, width - M.right]);
+  const sy = linearScale(yDomain, [height - M.bottom, M.top]);
   const values = options.z.flat().filter(Number.isFinite).sort((a, b) => a - b);
   const count = options.levels ?? 14;
   const levels = [...new Set(Array.from({ length: count }, (_, k) => values[Math.floor(((k + 0.5) / count) * (values.length - 1))]))];
@@ -91,5 +93,5 @@ export function contourPlot(options: ContourPlotOptions): string {
   if (options.xLabel) body.push(text((M.left + width - M.right) / 2, height - 6, options.xLabel, 'text-anchor="middle"'));
   if (options.yLabel) body.push(text(14, (M.top + height - M.bottom) / 2, options.yLabel, `text-anchor="middle" transform="rotate(-90 14 ${r2((M.top + height - M.bottom) / 2)})"`));
   if (options.title) body.push(text(width / 2, 18, options.title, 'text-anchor="middle" font-weight="bold"'));
-  return document(width, height, body, options.title);
+  return document(width, height, body, options.title, frameOf(sx, sy, xDomain, yDomain));
 }

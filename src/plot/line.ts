@@ -1,7 +1,7 @@
 // A 1-D curve with annotated points, as the chapter's figures: x·cos(πx) with arrows to its
 // "local minimum" and "global minimum", x³ with its "saddle point".
 import { extent, linearScale } from './scale.js';
-import { document, KIND_COLOURS, polyline, r2, text } from './svg.js';
+import { document, frameOf, KIND_COLOURS, polyline, r2, text } from './svg.js';
 
 export interface Annotation {
   x: number;
@@ -40,11 +40,13 @@ export function linePlot(options: LinePlotOptions): string {
   const annotations = options.annotations ?? [];
   // With no main curve (x empty), the traces set both axes: a scatter plot.
   const xs = options.x.length > 0 && options.yRange !== 'all' ? options.x : [...options.x, ...(options.traces ?? []).flatMap((t) => t.x)];
-  const sx = linearScale(extent(xs), [M.left, width - M.right]);
+  const xDomain = extent(xs);
+  const sx = linearScale(xDomain, [M.left, width - M.right]);
   const traceYs = options.yRange === 'all' ? (options.traces ?? []).flatMap((t) => t.y) : [];
   const [ylo, yhi] = extent([...options.y, ...annotations.map((a) => a.y), ...traceYs]);
   const pad = (yhi - ylo) * 0.15 || 1;
-  const sy = linearScale([ylo - pad, yhi + pad], [height - M.bottom, M.top]);
+  const yDomain: [number, number] = [ylo - pad, yhi + pad];
+  const sy = linearScale(yDomain, [height - M.bottom, M.top]);
   const body: string[] = [];
   // Axes with ticks.
   body.push(`<g stroke="#444" fill="none"><line x1="${M.left}" y1="${height - M.bottom}" x2="${width - M.right}" y2="${height - M.bottom}"/><line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${height - M.bottom}"/></g>`);
@@ -86,5 +88,5 @@ export function linePlot(options: LinePlotOptions): string {
     body.push(text(px, ty, a.label, 'text-anchor="middle"'));
   }
   if (options.title) body.push(text(width / 2, 18, options.title, 'text-anchor="middle" font-weight="bold"'));
-  return document(width, height, body, options.title);
+  return document(width, height, body, options.title, frameOf(sx, sy, xDomain, yDomain));
 }

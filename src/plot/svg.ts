@@ -9,9 +9,20 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function document(width: number, height: number, body: string[], title?: string): string {
+/**
+ * The data-to-pixel frame of a plot, recorded on the SVG element (data-frame = "px0 px1 py0 py1 x0
+ * x1 y0 y1") so that an interactive page can map a pointer position back to data coordinates.
+ */
+export type Frame = { px: [number, number]; py: [number, number]; x: [number, number]; y: [number, number] };
+
+export function frameOf(sx: { (v: number): number }, sy: { (v: number): number }, x: [number, number], y: [number, number]): Frame {
+  return { px: [sx(x[0]), sx(x[1])], py: [sy(y[0]), sy(y[1])], x, y };
+}
+
+export function document(width: number, height: number, body: string[], title?: string, frame?: Frame): string {
+  const data = frame ? ` data-frame="${[...frame.px, ...frame.py].map(r2).concat([...frame.x, ...frame.y].map((v) => String(Number(v.toPrecision(10))))).join(' ')}"` : '';
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12"${data}>`,
     title ? `<title>${escapeXml(title)}</title>` : '',
     `<rect width="${width}" height="${height}" fill="white"/>`,
     ...body,

@@ -9,6 +9,9 @@ export interface WireframeOptions {
   y: readonly number[];
   z: readonly (readonly number[])[];
   points?: readonly (MarkedPoint & { z: number })[];
+  /** Camera azimuth and elevation in degrees (default −60 and 30, matplotlib's view). */
+  azimuth?: number;
+  elevation?: number;
   title?: string;
   width?: number;
   height?: number;
@@ -20,8 +23,8 @@ export function wireframePlot(options: WireframeOptions): string {
   const [x0, x1] = extent(options.x);
   const [y0, y1] = extent(options.y);
   const [z0, z1] = extent(options.z.flat());
-  const az = (-60 * Math.PI) / 180;
-  const el = (30 * Math.PI) / 180;
+  const az = ((options.azimuth ?? -60) * Math.PI) / 180;
+  const el = ((options.elevation ?? 30) * Math.PI) / 180;
   const norm = (v: number, lo: number, hi: number) => (hi > lo ? (2 * (v - lo)) / (hi - lo) - 1 : 0);
   const project = (x: number, y: number, z: number): [number, number] => {
     const X = norm(x, x0, x1);

@@ -1,0 +1,186 @@
+// The web lab end to end in headless Chromium (Debian's chromium through playwright-core): built by
+// scripts/build-web.mjs, served by scripts/serve-web.mjs, used as a reader uses it.
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// @ts-expect-error: plain ES modules of the build scripts
+import { buildWeb } from '../scripts/build-web.mjs';
+// @ts-expect-error: plain ES modules of the build scripts
+import { serveWeb } from '../scripts/serve-web.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} not found in CI: .ci/run must install chromium`);
+
+let browser: Browser;
+let server: Server;
+let url = '';
+
+beforeAll(async () => {
+  if (!available) return;
+  await buildWeb({ quiet: true });
+  ({ server, url } = (await serveWeb({ port: 0 })) as { server: Server; url: string });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+async function open(hash = '', viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${url}${hash}`);
+  return { page, errors };
+}
+
+describe.runIf(available)('the web lab', () => {
+  test('the page loads from the local server in under 2 s, with nothing fetched from elsewhere', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #objective');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await page.waitForSelector('tr.point-row');
+    expect(requests.every((u) => u.startsWith(url))).toBe(true);
+    await page.close();
+  });
+
+  test('landscape: type an objective and see its stationary points, labelled and certified', async () => {
+    const { page, errors } = await open('#/landscape');
+    await page.fill('#objective', 'x*cos(pi*x)');
+    await page.fill('#box', 'x=-1:2');
+    await page.press('#objective', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('tr.point-row').length === 3 && /3 stationary points/.test(document.querySelector('#summary')?.textContent ?? ''));
+    const kinds = await page.$$eval('tr.point-row td:nth-child(3)', (x) => x.map((t) => t.textContent));
+    expect(kinds.sort()).toEqual(['maximum', 'minimum', 'minimum']);
+    expect(await page.$$eval('tr.point-row td:nth-child(5)', (x) => x.map((t) => t.textContent))).toEqual(['yes', 'yes', 'yes']);
+    expect(await page.textContent('#figure svg')).toMatch(/global minimum/);
+    // Hover shows the value and the gradient.
+    const box = (await page.$('#figure svg'))!.boundingBox();
+    const b = (await box)!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.waitForFunction(() => /f\(.*\) = .*∇f = /.test(document.querySelector('#hover')?.textContent ?? ''));
+    // Two variables: the saddle of x² − y².
+    await page.fill('#objective', 'x^2 - y^2');
+    await page.fill('#box', 'x=-1:1,y=-1:1');
+    await page.click('#landscape-form button[type=submit]');
+    await page.waitForFunction(() => /1 stationary point —/.test(document.querySelector('#summary')?.textContent ?? ''));
+    expect(await page.textContent('tr.point-row td:nth-child(3)')).toBe('saddle');
+    expect(await page.textContent('tr.point-row td:nth-child(4)')).toBe('-2, 2');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('a bad expression shows its error inline, at the column', async () => {
+    const { page } = await open('#/landscape');
+    await page.waitForSelector('tr.point-row');
+    await page.fill('#objective', 'x*cso(x)');
+    await page.press('#objective', 'Enter');
+    await page.waitForFunction(() => (document.querySelector('#error')?.textContent ?? '') !== '');
+    const text = (await page.textContent('#error'))!;
+    expect(text).toMatch(/unknown function 'cso' at column 3 \(did you mean cos\?\)/);
+    expect(text).toMatch(/x\*cso\(x\)\n\s+\^/);
+    expect(await page.$$('tr.point-row')).toHaveLength(0);
+    await page.close();
+  });
+
+  test('a shared URL gives the same view, and reloading it gives it again', async () => {
+    const hash = `#/landscape?f=${encodeURIComponent('x^2 - y^2')}&box=${encodeURIComponent('x=-1:1,y=-1:1')}&style=surface&az=30&el=40`;
+    const { page } = await open(hash);
+    await page.waitForSelector('tr.point-row');
+    expect(await page.inputValue('#objective')).toBe('x^2 - y^2');
+    expect(await page.inputValue('#style')).toBe('surface');
+    expect(await page.inputValue('#azimuth')).toBe('30');
+    const first = await page.innerHTML('#figure');
+    await page.reload();
+    await page.waitForSelector('tr.point-row');
+    expect(await page.innerHTML('#figure')).toBe(first);
+    // Changing the view writes it back into the URL.
+    await page.selectOption('#style', 'contour');
+    await page.waitForFunction(() => location.hash.includes('style=contour'));
+    await page.close();
+  });
+
+  test('optimiser race: from a shared start, gradient descent reaches the minimum of x² + 2y²; a click on the map starts a new race', async () => {
+    const { page, errors } = await open(`#/race?f=${encodeURIComponent('x^2 + 2*y^2')}&box=${encodeURIComponent('x=-3:3,y=-3:3')}&start=-2.5,-2&steps=60&opts=gd:0.1,adam:0.1`);
+    await page.waitForSelector('tr.result-row');
+    const rows = await page.$$eval('tr.result-row', (x) => x.map((r) => ({ name: r.querySelector('td')?.textContent, final: (r as HTMLElement).dataset.final!.split(',').map(Number), value: Number((r as HTMLElement).dataset.value) })));
+    const gd = rows.find((r) => r.name === 'gradient descent')!;
+    expect(Math.hypot(...gd.final)).toBeLessThan(1e-3);
+    expect(rows.find((r) => r.name === 'Adam')!.value).toBeLessThan(0.1);
+    expect(await page.$$('#map polyline.trajectory')).toHaveLength(2);
+    expect(await page.$('#loss-chart svg')).not.toBeNull();
+    const b = (await (await page.$('#map svg'))!.boundingBox())!;
+    await page.mouse.click(b.x + b.width * 0.8, b.y + b.height * 0.3);
+    await page.waitForFunction(() => !location.hash.includes('start=-2.5,-2') && /start=/.test(location.hash));
+    await page.waitForFunction(() => /Done: 2 optimisers/.test(document.querySelector('#status')?.textContent ?? ''));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the chapter: every experiment is listed, and one runs live with its verdict and figure', async () => {
+    const { page } = await open('#/chapter');
+    await page.waitForSelector('#experiments li');
+    expect(await page.$$('#experiments li')).toHaveLength(15);
+    await page.click('text=A saddle point in two dimensions');
+    await page.waitForSelector('#verdict');
+    expect(await page.textContent('#verdict')).toBe('holds');
+    expect(await page.$$('#result svg')).toHaveLength(1);
+    // Controls come from the experiment: the random-matrix page has k and the sample count, kept in the URL.
+    await page.goto(`${url}#/chapter/random-matrix?k=4&samples=200000`);
+    await page.reload();
+    await page.waitForSelector('#verdict', { timeout: 30_000 });
+    expect(await page.inputValue('#control-k')).toBe('4');
+    expect(await page.textContent('#result')).toMatch(/for every k from 2 to 4/);
+    await page.close();
+  }, 60_000);
+
+  test('train: an MLP on MNIST digits in a worker, with live curves; stop ends it', async () => {
+    const { page, errors } = await open('#/train?hidden=32&train=500&test=200&epochs=2&batch=50');
+    await page.click('#start');
+    await page.waitForFunction(() => /Done: 2 epochs/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    expect(await page.$$('tr.epoch-row')).toHaveLength(2);
+    expect(await page.$('#curves svg')).not.toBeNull();
+    await page.fill('#epochs', '50');
+    await page.click('#start');
+    await page.waitForSelector('tr.epoch-row', { timeout: 60_000 });
+    await page.click('#stop');
+    await page.waitForFunction(() => /Stopped after \d+ epoch/.test(document.querySelector('#status')?.textContent ?? ''));
+    expect(await page.isEnabled('#start')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test('accessible basics: every control has a label; phone width has no sideways scrolling; the figure is drawn', async () => {
+    for (const hash of ['#/landscape', '#/race', '#/train']) {
+      const { page } = await open(hash, { width: 390, height: 844 });
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForTimeout(300);
+      const unlabelled = await page.$$eval('input, select, button', (xs) => xs.filter((x) => !(x.closest('label') || x.getAttribute('aria-label') || (x.id && document.querySelector(`label[for="${x.id}"]`)) || (x.tagName === 'BUTTON' && x.textContent?.trim()))).map((x) => x.outerHTML));
+      expect(unlabelled).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
+      await page.close();
+    }
+    const { page } = await open('#/landscape');
+    await page.waitForSelector('tr.point-row');
+    const shot = await (await page.$('#figure'))!.screenshot();
+    // A drawn figure, not a blank box: many distinct pixel rows in the PNG mean content.
+    expect(shot.length).toBeGreaterThan(8000);
+    // Keyboard: Tab reaches the objective field from the page start.
+    await page.keyboard.press('Tab');
+    let focused = '';
+    for (let i = 0; i < 8 && focused !== 'objective'; i++) {
+      focused = await page.evaluate(() => document.activeElement?.id ?? '');
+      if (focused !== 'objective') await page.keyboard.press('Tab');
+    }
+    expect(focused).toBe('objective');
+    await page.close();
+  });
+});

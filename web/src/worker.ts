@@ -1,0 +1,123 @@
+// The lab's worker: every computation of the pages, on the library's own code.
+import {
+  analyze, compile, EXPERIMENTS, grad, landscapeFigure, loadMnist, makeOptimizer, minimize, mlp, ParseError, runExperiment,
+  SaddleError, splitDataset, tensor, trainClassifier, Rng, INITIALIZERS, type Initializer, type Tensor,
+} from '../../src/index.js';
+import type {
+  ExperimentInfo, ExperimentRequest, FromWorker, LandscapeRequest, LandscapeResponse, PointRequest, PointResponse, RaceRequest, RaceResponse,
+  ToWorker, TrainRequest, WorkerError,
+} from './protocol.js';
+
+const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
+
+/** "x=-1:2,y=0:3" → intervals in the objective's variable order (errors say how to write it). */
+function parseBox(text: string, variables: readonly string[]): [number, number][] {
+  const ranges = new Map<string, [number, number]>();
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const m = /^([A-Za-z_]\w*)\s*=\s*([^:]+):(.+)$/.exec(part);
+    if (!m) throw new SaddleError(`box: '${part}' is not name=low:high, e.g. x=-1:2`);
+    const lo = Number(m[2]);
+    const hi = Number(m[3]);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) throw new SaddleError(`box: ${part} needs two finite numbers, low < high`);
+    ranges.set(m[1], [lo, hi]);
+  }
+  return variables.map((v) => {
+    const r = ranges.get(v);
+    if (!r) throw new SaddleError(`box: no range for '${v}'; add ${v}=<low>:<high>`);
+    return r;
+  });
+}
+
+function objective(f: string) {
+  const o = compile(f);
+  if (o.variables.length < 1 || o.variables.length > 2) throw new SaddleError(`the lab draws functions of 1 or 2 variables; '${f}' has ${o.variables.length} (${o.variables.join(', ') || 'none'})`);
+  return o;
+}
+
+function landscape(req: LandscapeRequest): LandscapeResponse {
+  const o = objective(req.f);
+  const box = parseBox(req.box, o.variables);
+  const intervals = box.map(([lo, hi]) => ({ lo, hi }));
+  const style = o.variables.length === 1 ? 'line' : req.style === 'surface' ? 'surface' : 'contour';
+  const report = req.analyze === false ? null : analyze(o, intervals, { maxBoxes: 20_000 });
+  const svg = landscapeFigure(o, intervals, style, report, { azimuth: req.azimuth, elevation: req.elevation, paths: req.paths });
+  return { variables: [...o.variables], box, svg, report, style };
+}
+
+function point(req: PointRequest): PointResponse {
+  const o = objective(req.f);
+  const x = tensor(req.at);
+  const value = o.at(x).item();
+  const g = grad((p: Tensor) => o.at(p))(x);
+  return { value, gradient: Array.from(g.data) };
+}
+
+function race(req: RaceRequest): RaceResponse {
+  const o = objective(req.f);
+  if (req.start.length !== o.variables.length) throw new SaddleError(`the start point needs ${o.variables.length} coordinates`);
+  const trajectories = req.optimizers.map((spec) => {
+    const opt = makeOptimizer(spec.optimizer, { lr: spec.lr, momentum: spec.momentum });
+    try {
+      const r = minimize((p: Tensor) => o.at(p), tensor(req.start), opt, { steps: req.steps, recordPoints: true });
+      return { name: spec.name, points: r.trajectory.map((t) => t.point), values: r.trajectory.map((t) => t.value), stopped: r.stopped, reason: r.reason };
+    } catch (err) {
+      return { name: spec.name, points: [req.start], values: [o.at(tensor(req.start)).item()], stopped: 'failed', reason: err instanceof Error ? err.message : String(err) };
+    }
+  });
+  return { trajectories };
+}
+
+function experiments(): ExperimentInfo[] {
+  return EXPERIMENTS.map((e) => ({ id: e.id, title: e.title, claim: e.claim, source: e.source, controls: e.controls ?? [] }));
+}
+
+async function experiment(req: ExperimentRequest, id: number) {
+  const e = EXPERIMENTS.find((x) => x.id === req.id);
+  if (!e) throw new SaddleError(`no experiment '${req.id}'`);
+  return runExperiment(e, { quick: true, seed: req.seed, params: req.params, onProgress: (fraction, what) => post({ id, progress: { fraction, what } }) });
+}
+
+async function train(req: TrainRequest, id: number) {
+  if (!(INITIALIZERS as readonly string[]).includes(req.init)) throw new SaddleError(`unknown initialiser '${req.init}'`);
+  const data = await loadMnist({ dtype: 'float32' });
+  post({ id, progress: { kind: 'loaded', examples: data.x.shape[0] } });
+  const { train: tr, test } = splitDataset(data, { train: req.train, test: req.test, seed: req.seed });
+  const params = mlp([784, ...req.hidden, 10], { init: req.init as Initializer, rng: new Rng(req.seed), dtype: 'float32' });
+  let epoch = 1;
+  const r = trainClassifier(params, tr, test, {
+    optimizer: makeOptimizer(req.optimizer, { lr: req.lr }), epochs: req.epochs, batchSize: req.batch, seed: req.seed, activation: req.activation,
+    onBatch: (batch, perEpoch) => {
+      if (batch % 8 === 0) post({ id, progress: { kind: 'batch', batch, perEpoch, epoch } });
+    },
+    onEpoch: (report) => {
+      epoch = report.epoch + 1;
+      post({ id, progress: { kind: 'epoch', report } });
+    },
+  });
+  return { epochs: r.epochs };
+}
+
+function toError(err: unknown): WorkerError {
+  if (err instanceof ParseError) return { message: err.message, pointer: err.pointer(), column: err.column };
+  if (err instanceof SaddleError) return { message: err.message };
+  return { message: `internal error: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const { id, kind, payload } = event.data;
+  try {
+    let result: unknown;
+    switch (kind) {
+      case 'landscape': result = landscape(payload as LandscapeRequest); break;
+      case 'point': result = point(payload as PointRequest); break;
+      case 'race': result = race(payload as RaceRequest); break;
+      case 'experiments': result = experiments(); break;
+      case 'experiment': result = await experiment(payload as ExperimentRequest, id); break;
+      case 'train': result = await train(payload as TrainRequest, id); break;
+      default: throw new SaddleError(`unknown request '${kind as string}'`);
+    }
+    post({ id, ok: true, result });
+  } catch (err) {
+    post({ id, ok: false, error: toError(err) });
+  }
+};
