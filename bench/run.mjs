@@ -193,6 +193,39 @@ async function measure(threads) {
   }
 }
 
+// The web lab's engine in a browser: headless Chromium runs saddle and TensorFlow.js side by side.
+async function browserBench() {
+  const { existsSync: has, readFileSync } = await import('node:fs');
+  if (!has('/usr/bin/chromium')) return console.log('peer skipped: web: /usr/bin/chromium not found');
+  const { build } = await import('esbuild');
+  const { createServer } = await import('node:http');
+  const { chromium } = await import('playwright-core');
+  const bundle = await build({ entryPoints: [`${here}browser/entry.ts`], bundle: true, format: 'iife', platform: 'browser', write: false, target: 'es2022', minify: true, logLevel: 'error' });
+  const script = bundle.outputFiles[0].text;
+  const wasmDir = new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url).pathname;
+  const server = createServer((req, res) => {
+    if (req.url === '/bench.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    if (req.url?.startsWith('/tfjs/')) return res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(wasmDir + req.url.slice(6)));
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const r = await page.evaluate(() => globalThis.benchResult);
+    if (r.error) return console.log(`web bench failed: ${r.error}`);
+    row(`browser: MLP 784-128-10 training step (Adam), batch 128, f32 [${r.kernels}]`, r.saddleStepMs, r.tf_wasm_StepMs, 'ms', 'lower', 'TF.js wasm (SIMD)');
+    row('browser: MLP 784-128-10 training step, batch 128, f32', r.saddleStepMs, r.tf_cpu_StepMs, 'ms', 'lower', 'TF.js cpu');
+    row('browser: grad of Rosenbrock (f32), per call', r.saddleGradUs, r.tf_cpu_GradUs, 'µs', 'lower', 'TF.js cpu');
+    row('browser: grad of Rosenbrock (f32), per call', r.saddleGradUs, r.tf_wasm_GradUs, 'µs', 'lower', 'TF.js wasm');
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+if (want('web')) await browserBench();
+
 const mnist = want('mnist') ? s.loadMnist({ dtype: 'float32' }) : undefined;
 await measure(1);
 if (enableNodeThreads()) await measure(2);
