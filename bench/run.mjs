@@ -4,26 +4,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as s from '../dist/index.js';
+import { medianMs } from './timing.mjs';
 import { enableNodeThreads, enableRelaxedSimd } from '../dist/cli/node-runtime.js';
 
 enableRelaxedSimd(); // as the CLI runs: fused multiply-add where the CPU has it
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
-function timeit(fn, minTime = 0.5) {
-  for (let i = 0; i < 2; i++) fn();
-  const times = [];
-  let total = 0;
-  while (total < minTime * 1000 || times.length < 5) {
-    const t0 = performance.now();
-    fn();
-    const dt = performance.now() - t0;
-    times.push(dt);
-    total += dt;
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] / 1000;
-}
+/** Seconds per call: the median of repeated runs (bench/timing.mjs). */
+const timeit = (fn, minTime = 0.5) => medianMs(fn, minTime * 1000) / 1000;
 
 function peer(label, command, args, env = {}) {
   if (!existsSync(command)) return { skipped: `${label}: ${command} not found` };

@@ -112,7 +112,7 @@ describe.runIf(available)('the web lab', () => {
     const { page, errors } = await open(`#/race?f=${encodeURIComponent('x^2 + 2*y^2')}&box=${encodeURIComponent('x=-3:3,y=-3:3')}&start=-2.5,-2&steps=60&opts=gd:0.1,adam:0.1`);
     await page.waitForSelector('tr.result-row');
     const rows = await page.$$eval('tr.result-row', (x) => x.map((r) => ({ name: r.querySelector('td')?.textContent, final: (r as HTMLElement).dataset.final!.split(',').map(Number), value: Number((r as HTMLElement).dataset.value) })));
-    const gd = rows.find((r) => r.name === 'gradient descent')!;
+    const gd = rows.find((r) => r.name === 'SGD')!;
     expect(Math.hypot(...gd.final)).toBeLessThan(1e-3);
     expect(rows.find((r) => r.name === 'Adam')!.value).toBeLessThan(0.1);
     expect(await page.$$('#map polyline.trajectory')).toHaveLength(2);

@@ -6,21 +6,10 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as s from '../../src/index.js';
+// @ts-expect-error: a plain ES module shared with bench/run.mjs
+import { medianMs } from '../timing.mjs';
 
-function median(fn: () => void, minMs = 1500, minRuns = 5): number {
-  for (let i = 0; i < 3; i++) fn();
-  const times: number[] = [];
-  let total = 0;
-  while (total < minMs || times.length < minRuns) {
-    const t0 = performance.now();
-    fn();
-    const dt = performance.now() - t0;
-    times.push(dt);
-    total += dt;
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
+const median = (fn: () => void): number => medianMs(fn, 1500, 5, 3);
 
 function saddleStep(): () => void {
   const rng = new s.Rng(1);

@@ -15,10 +15,10 @@ export const PRESETS = [
 ];
 
 const OPTIMIZERS = [
-  { key: 'gd', label: 'gradient descent', optimizer: 'sgd', lr: 0.1 },
-  { key: 'momentum', label: 'momentum 0.9', optimizer: 'sgd', lr: 0.02, momentum: 0.9 },
+  { key: 'gd', label: 'SGD', optimizer: 'sgd', lr: 0.1 },
+  { key: 'momentum', label: 'SGD, momentum 0.9', optimizer: 'sgd', lr: 0.02, momentum: 0.9 },
   { key: 'adagrad', label: 'Adagrad', optimizer: 'adagrad', lr: 0.5 },
-  { key: 'rmsprop', label: 'RMSProp', optimizer: 'rmsprop', lr: 0.05 },
+  { key: 'rmsprop', label: 'RMSprop', optimizer: 'rmsprop', lr: 0.05 },
   { key: 'adam', label: 'Adam', optimizer: 'adam', lr: 0.1 },
   { key: 'newton', label: 'Newton', optimizer: 'newton', lr: 1 },
 ];
