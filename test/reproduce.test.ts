@@ -2,7 +2,7 @@
 // numbers, the expected verdicts, checks that can fail, figure snapshots, and the report opened in
 // headless Chromium with every figure showing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -101,6 +101,40 @@ describe('saddle reproduce --quick', () => {
       for (const f of saved(id).figures) expect(structure(readFileSync(join(out, id, f.svg), 'utf8'))).toMatchSnapshot(`${id}/${f.name}`);
     }
   });
+
+  test('--set passes an experiment its controls (the web lab\'s sliders); a bad one is named before anything runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-reproduce-'));
+    const r = spawnSync(process.execPath, [bin, 'reproduce', '--quick', '--only', 'random-matrix', '--set', 'random-matrix.k=4,random-matrix.samples=100000', '--out', dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const res = JSON.parse(readFileSync(join(dir, 'random-matrix', 'result.json'), 'utf8')) as Saved;
+    expect(res.settings).toMatchObject({ K: 4, samples: 100000 });
+    for (const [set, message] of [
+      ['random-matrix.k=99', /--set random-matrix.k=99: largest dimension k: 99 is outside \[2, 9\]/],
+      ['plateaus.k=3', /plateaus has no control 'k' \(it has none\)/],
+      ['vanishing-exploding.init=magic', /'magic' is not one of uniform, xavier-uniform/],
+      ['k=3', /is not experiment.control=value/],
+    ] as const) {
+      const bad = spawnSync(process.execPath, [bin, 'reproduce', '--set', set, '--out', dir], { encoding: 'utf8' });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
+  }, 60_000);
+
+  test('a failed experiment is reported and the others still run (exit code 1)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-reproduce-'));
+    // A file where saddle-1d's folder should go: that experiment cannot write its results.
+    writeFileSync(join(dir, 'saddle-1d'), 'in the way');
+    const r = spawnSync(process.execPath, [bin, 'reproduce', '--quick', '--only', 'local-global-minima,saddle-1d,saddle-2d', '--out', dir, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    const summary = JSON.parse(r.stdout) as { experiments: { id: string; verdict: string; error?: string }[] };
+    expect(summary.experiments.map((e) => e.verdict)).toEqual(['holds', 'failed', 'holds']);
+    expect(summary.experiments[1].error).toMatch(/saddle-1d/);
+    expect(r.stderr).toMatch(/\[2\/3\] saddle-1d: failed: /);
+    expect(existsSync(join(dir, 'saddle-2d', 'result.json'))).toBe(true);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toMatch(/<section id="saddle-1d"><h2>A saddle point in one dimension: x³ <span class="badge"[^>]*>failed<\/span>/);
+    expect(html).toMatch(/The experiment failed: /);
+  }, 60_000);
 
   test('bad input: an unknown experiment is named, with the list', () => {
     const r = spawnSync(process.execPath, [bin, 'reproduce', '--only', 'saddle-3d', '--out', out], { encoding: 'utf8' });

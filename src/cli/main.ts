@@ -57,5 +57,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv).then((code) => {
-  process.exitCode = code;
+  // A command may have set a non-zero exit code of its own (reproduce, when an experiment failed).
+  process.exitCode = code !== 0 ? code : (process.exitCode ?? 0);
 });

@@ -5,14 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { EXPERIMENTS, reportHtml, runExperiment, type ReportEntry } from '../experiments/index.js';
+import { EXPERIMENTS, param, reportHtml, runExperiment, type ReportEntry } from '../experiments/index.js';
 import { VERSION } from '../version.js';
 import { parseInteger, UsageError } from './arguments.js';
 import { encodeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
 import { setupNodeKernels } from './node-runtime.js';
 
-interface Flags { only?: string; out: string; quick?: boolean; seed: string; json?: boolean }
+interface Flags { only?: string; out: string; quick?: boolean; seed: string; json?: boolean; set?: string }
 
 export function reproduceCommand(): Command {
   return new Command('reproduce')
@@ -21,6 +21,7 @@ export function reproduceCommand(): Command {
     .option('--out <dir>', 'where to write the report', 'report')
     .option('--quick', 'smaller sizes (under two minutes in all)')
     .option('--seed <n>', 'the seed every experiment starts from', '1')
+    .option('--set <values>', 'experiment controls, e.g. "random-matrix.k=5,newton-saddles.newtonLr=0.5" (the web lab\'s sliders)')
     .option('--json', 'print a JSON summary (id, verdict, seconds, files) instead of the table')
     .action(async (flags: Flags) => {
       const seed = parseInteger('--seed', flags.seed, 0);
@@ -29,6 +30,7 @@ export function reproduceCommand(): Command {
         if (!EXPERIMENTS.some((e) => e.id === id)) throw new UsageError(`--only: no experiment '${id}'; the experiments are ${EXPERIMENTS.map((e) => e.id).join(', ')}`);
       }
       const chosen = EXPERIMENTS.filter((e) => ids.includes(e.id));
+      const params = parseSettings(flags.set);
       try {
         mkdirSync(flags.out, { recursive: true });
       } catch (err) {
@@ -48,7 +50,7 @@ export function reproduceCommand(): Command {
           process.stderr.write(`\r\x1b[K${head} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${what.slice(0, 60)}`);
         };
         try {
-          const result = await runExperiment(e, { quick: flags.quick ?? false, seed, onProgress });
+          const result = await runExperiment(e, { quick: flags.quick ?? false, seed, onProgress, params: params.get(e.id) });
           const dir = join(flags.out, e.id);
           mkdirSync(dir, { recursive: true });
           const figureFiles = result.figures.map((f) => {
@@ -77,4 +79,27 @@ export function reproduceCommand(): Command {
       else process.stdout.write(`wrote ${index} (${seconds.toFixed(0)} s)\n`);
       if (summary.some((s) => s.verdict === 'failed')) process.exitCode = 1;
     });
+}
+
+/** "id.name=value,…" → controls per experiment, each checked against the experiment's declared controls. */
+function parseSettings(text: string | undefined): Map<string, Record<string, number | string>> {
+  const out = new Map<string, Record<string, number | string>>();
+  if (!text) return out;
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const m = /^([a-z0-9-]+)\.([A-Za-z]+)=(.+)$/.exec(part);
+    if (!m) throw new UsageError(`--set: '${part}' is not experiment.control=value, e.g. random-matrix.k=5`);
+    const [, id, name, raw] = m;
+    const e = EXPERIMENTS.find((x) => x.id === id);
+    if (!e) throw new UsageError(`--set: no experiment '${id}'`);
+    const control = e.controls?.find((c) => c.name === name);
+    if (!control) throw new UsageError(`--set: ${id} has no control '${name}'${e.controls?.length ? `; its controls are ${e.controls.map((c) => c.name).join(', ')}` : ' (it has none)'}`);
+    const value = control.kind === 'number' ? Number(raw) : raw;
+    try {
+      param<number | string>({ quick: true, seed: 0, params: { [name]: value } }, control);
+    } catch (err) {
+      throw new UsageError(`--set ${part}: ${(err as Error).message}`);
+    }
+    out.set(id, { ...(out.get(id) ?? {}), [name]: value });
+  }
+  return out;
 }
