@@ -38,8 +38,9 @@ describe('PyTorch parity (float64)', () => {
 });
 
 describe('central differences (float64)', () => {
-  const design = s.designMatrix(s.linearData({ weights: [1.5, -0.7], bias: 0.3, n: 20, noiseStd: 0.2, seed: 4 }).x);
-  const y = s.linearData({ weights: [1.5, -0.7], bias: 0.3, n: 20, noiseStd: 0.2, seed: 4 }).y;
+  const data = s.linearData({ weights: [1.5, -0.7], bias: 0.3, n: 20, noiseStd: 0.2, seed: 4 });
+  const design = s.designMatrix(data.x);
+  const y = data.y;
   const w0 = s.tensor([0.1, 1.2, -0.4]);
   const check = (f: (x: s.Tensor) => s.Tensor, x: s.Tensor) =>
     expectClose(s.grad(f)(x).data, numericalGradient((v) => f(v).item(), x), { rtol: 1e-7, atol: 1e-8 });

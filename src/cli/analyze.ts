@@ -1,11 +1,11 @@
 // `saddle analyze "<expr>" --box "x=-1:2[,y=a:b]" [--maximize] [--json]`: every stationary point in
 // the box, certified and classified, the global extrema with the boundary, and convexity.
 import { Command } from 'commander';
-import { compile } from '../expr/index.js';
+import { compile, parseBox } from '../expr/index.js';
 import { analyze, type AnalysisReport } from '../landscape/index.js';
 import { VERSION } from '../version.js';
 import { formatNumber } from './format.js';
-import { parseBox, UsageError } from './arguments.js';
+import { UsageError } from './arguments.js';
 import { landscapeFigure } from '../experiments/index.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
@@ -46,7 +46,7 @@ export function analyzeCommand(): Command {
     .action((expression: string, options: { box: string; maximize?: boolean; json?: boolean; plot?: string }) => {
       const plotFormat = options.plot ? checkFigurePath(options.plot) : 'svg';
       const objective = compile(expression, { maximize: options.maximize ?? false });
-      const box = parseBox(options.box, objective.variables);
+      const box = parseBox(options.box, objective.variables, '--box');
       const report = analyze(objective, box);
       const undefinedRegion = report.unresolved.find((u) => u.kind === 'undefined');
       if (undefinedRegion) {

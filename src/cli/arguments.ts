@@ -59,29 +59,3 @@ export function parseDType(text: string): DType {
   if (!isDType(text)) throw new UsageError(`--dtype: '${text}' is not a dtype; use float64 or float32`);
   return text;
 }
-
-/** "x=-1:2,y=0:3" -> one interval per variable, in `variables` order. */
-export function parseBox(text: string, variables: readonly string[]): { lo: number; hi: number }[] {
-  if (text.trim() === '') throw new UsageError(`--box is empty; write it as --box "${variables.map((v) => `${v}=-1:1`).join(',') || 'x=-1:1'}"`);
-  const ranges = new Map<string, { lo: number; hi: number }>();
-  for (const part of text.split(',')) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^:]*?)\s*:\s*(.*?)\s*$/.exec(part);
-    if (!m) throw new UsageError(`--box: '${part.trim()}' is not name=low:high; write it as --box "x=-1:2"`);
-    const [, name, rawLo, rawHi] = m;
-    const lo = rawLo === '' ? NaN : Number(rawLo);
-    const hi = rawHi === '' ? NaN : Number(rawHi);
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new UsageError(`--box: ${name}=${rawLo}:${rawHi} needs two finite numbers`);
-    if (lo > hi) throw new UsageError(`--box: ${name}=${rawLo}:${rawHi} is inverted (${lo} > ${hi}); write ${name}=${rawHi}:${rawLo}`);
-    if (lo === hi) throw new UsageError(`--box: ${name}=${rawLo}:${rawHi} is empty; give a range with low < high`);
-    if (ranges.has(name)) throw new UsageError(`--box: ${name} is given twice`);
-    ranges.set(name, { lo, hi });
-  }
-  for (const name of ranges.keys()) {
-    if (!variables.includes(name)) throw new UsageError(`--box: '${name}' is not a variable of the expression (its variables: ${variables.join(', ') || 'none'})`);
-  }
-  return variables.map((v) => {
-    const r = ranges.get(v);
-    if (!r) throw new UsageError(`--box gives no range for '${v}'; add ${v}=<low>:<high>`);
-    return r;
-  });
-}

@@ -1,8 +1,7 @@
 // `saddle plot "<expr>" --box … --out f.svg [--style line|contour|surface] [--stationary]`.
 import { Command } from 'commander';
-import { compile } from '../expr/index.js';
+import { compile, parseBox } from '../expr/index.js';
 import { analyze } from '../landscape/index.js';
-import { parseBox } from './arguments.js';
 import { landscapeFigure } from '../experiments/index.js';
 import { checkFigurePath, encodeFigure, parseStyle } from './figures.js';
 import { writeAtomic } from './files.js';
@@ -20,7 +19,7 @@ export function plotCommand(): Command {
       const format = checkFigurePath(options.out);
       const style = parseStyle(options.style);
       const objective = compile(expression, { maximize: options.maximize ?? false });
-      const box = parseBox(options.box, objective.variables);
+      const box = parseBox(options.box, objective.variables, '--box');
       const report = options.stationary ? analyze(objective, box) : null;
       writeAtomic(options.out, encodeFigure(landscapeFigure(objective, box, style, report), format));
       process.stdout.write(`wrote ${options.out}\n`);

@@ -54,7 +54,8 @@ export const cliffs: Experiment<Numbers> = {
     for (let i = 0; i < 80 && hi - lo > 0; i++) {
       const m = (lo + hi) / 2;
       if (m === lo || m === hi) break;
-      if (Math.abs(at(m).value - left) < Math.abs(at(m).value - right)) lo = m;
+      const v = loss(tensor([W, m])).item();
+      if (Math.abs(v - left) < Math.abs(v - right)) lo = m;
       else hi = m;
     }
     const wall = [1e-2, 1e-4, 1e-6, 1e-8].map((d) => ({ distance: d, gradientNorm: Math.max(at(lo - d).grad, at(hi + d).grad) }));

@@ -7,3 +7,4 @@ export {
   DomainError, evaluateInterval, interval, contains, width, nextUp, nextDown, add as addInterval, sub as subInterval,
   mul as mulInterval, type Interval, type Box,
 } from './interval.js';
+export { parseBox } from './box.js';

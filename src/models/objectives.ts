@@ -5,7 +5,7 @@
 // are differentiable compositions of core ops, so every optimiser and every analysis applies.
 import { SaddleError } from '../core/errors.js';
 import {
-  add, exp, fromData, matmul, mean, mul, neg, softplus, square, sub, sum, type Tensor,
+  add, cast, exp, fromData, matmul, mean, mul, neg, softplus, square, sub, sum, type Tensor,
 } from '../core/index.js';
 import { allocate } from '../core/dtype.js';
 import { cholesky, solveTriangular } from '../linalg/index.js';
@@ -53,9 +53,9 @@ export type BayesianLinearOptions = {
   datasetSize?: number;
 };
 
-function likelihoodScale(rows: number, options: BayesianLinearOptions): number {
+/** N/B, the minibatch scaling of the likelihood (checking σ and N). */
+function likelihoodScale(rows: number, options: { noiseStd: number; datasetSize?: number }): number {
   checkPositive('noiseStd', options.noiseStd);
-  checkPositive('priorStd', options.priorStd);
   const N = options.datasetSize ?? rows;
   if (!Number.isInteger(N) || N < rows) throw new SaddleError(`datasetSize must be an integer at least the ${rows} rows of the minibatch, got ${N}`);
   return N / rows;
@@ -74,6 +74,7 @@ function gaussianNllSum(prediction: Tensor, y: Tensor, sigma: number): Tensor {
  */
 export function negativeLogPosterior(w: Tensor, design: Tensor, y: Tensor, options: BayesianLinearOptions): Tensor {
   const scale = likelihoodScale(design.shape[0], options);
+  checkPositive('priorStd', options.priorStd);
   const tau = options.priorStd;
   const prior = add(mul(1 / (2 * tau * tau), sum(square(w))), w.size * (HALF_LOG_2PI + Math.log(tau)));
   return add(mul(scale, gaussianNllSum(matmul(design, w), y, options.noiseStd)), prior);
@@ -90,8 +91,8 @@ export function linearRegressionPosterior(design: Tensor, y: Tensor, options: { 
 } {
   checkPositive('noiseStd', options.noiseStd);
   checkPositive('priorStd', options.priorStd);
-  const A = design.dtype === 'float64' ? design : fromData(Float64Array.from(design.data), design.shape);
-  const yy = y.dtype === 'float64' ? y : fromData(Float64Array.from(y.data), y.shape);
+  const A = cast(design, 'float64');
+  const yy = cast(y, 'float64');
   const p = A.shape[1];
   const s2 = options.noiseStd ** 2;
   const lambda = allocate('float64', p * p);
@@ -166,6 +167,6 @@ export function negativeElbo(q: MeanFieldGaussian, nll: (w: Tensor) => Tensor, o
 
 /** The negative log-likelihood of linear regression, (N/B)·Σᵢ −log N(yᵢ | aᵢᵀw, σ²), as negativeElbo takes it. */
 export function bayesianLinearNll(design: Tensor, y: Tensor, options: { noiseStd: number; datasetSize?: number }): (w: Tensor) => Tensor {
-  const scale = likelihoodScale(design.shape[0], { ...options, priorStd: 1 });
+  const scale = likelihoodScale(design.shape[0], options);
   return (w) => mul(scale, gaussianNllSum(matmul(design, w), y, options.noiseStd));
 }

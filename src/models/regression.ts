@@ -4,7 +4,7 @@
 // normal equations have no unique solution; the minimum-norm least-squares solution is returned
 // with a warning that says so.
 import { SaddleError } from '../core/errors.js';
-import { add, fromData, matmul, mean, square, sub, treeMap, valueAndGrad, zeros, type Tensor } from '../core/index.js';
+import { add, cast, fromData, matmul, mean, square, sub, treeMap, valueAndGrad, zeros, type Tensor } from '../core/index.js';
 import { allocate } from '../core/dtype.js';
 import { cholesky, eigvalsh, lstsq, solveTriangular } from '../linalg/index.js';
 import { minibatches } from '../random/index.js';
@@ -44,14 +44,16 @@ export function regressionLoss(weights: Tensor, design: Tensor, y: Tensor): Tens
 export function linearRegression(ds: Dataset, options: { method?: 'analytic' | 'qr' } = {}): RegressionResult {
   const method = options.method ?? 'analytic';
   const A = designMatrix(ds.x);
-  const y = ds.y.dtype === 'float64' ? ds.y : fromData(Float64Array.from(ds.y.data), ds.y.shape);
+  const y = cast(ds.y, 'float64');
   const [n, p] = A.shape;
   if (n < 1) throw new SaddleError('linearRegression: the dataset has no rows');
   const AtA = matmul(A, A, { transA: true });
   const Aty = matmul(A, y, { transA: true });
-  const ev = eigvalsh(AtA).data;
-  const conditionNumber = ev[0] > 0 ? ev[p - 1] / ev[0] : Infinity;
   const ls = lstsq(A, y);
+  // κ(XᵀX) = (σ_max/σ_min)² from the SVD that lstsq already computed.
+  const sv = Array.from(ls.singularValues.data);
+  const smin = Math.min(...sv);
+  const conditionNumber = smin > 0 ? (Math.max(...sv) / smin) ** 2 : Infinity;
   const warnings: string[] = [];
   let w: Tensor = ls.solution;
   if (ls.rank < p) {
@@ -146,10 +148,9 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
   const analytic = linearRegression(ds);
   const n = ds.x.shape[0];
   const st = fitStandardizer(ds.x);
-  const toF64 = (t: Tensor) => (t.dtype === 'float64' ? t : fromData(Float64Array.from(t.data), t.shape));
-  const z = st.apply(toF64(ds.x));
+  const z = st.apply(cast(ds.x, 'float64'));
   const Z = designMatrix(z);
-  const y = toF64(ds.y);
+  const y = cast(ds.y, 'float64');
   const batchSize = options.batchSize ?? n;
   if (batchSize < n && options.seed === undefined) throw new SaddleError('fitLinearRegression: minibatches are shuffled at random; give a seed');
   const batches = batchSize < n ? minibatches(n, { batchSize, seed: options.seed ?? 0 }) : undefined;
@@ -161,10 +162,11 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
   const trajectory: RegressionStep[] = [];
   let stopped: NumericalRegressionResult['stopped'] = 'max-steps';
   let reason = `reached the step limit (${steps})`;
-  const start = vg(v, Z, y)[0].item();
+  let start = NaN;
   for (let k = 0; ; k++) {
     const [value, g] = vg(v, Z, y);
     const loss = value.item();
+    if (k === 0) start = loss;
     const gradientNorm = Math.hypot(...g.data);
     const w = original(v);
     trajectory.push({ step: k, loss, gradientNorm, distanceToAnalytic: distance(w) });

@@ -9,13 +9,11 @@ export class WorkerFailure extends Error {
 }
 
 export class Lab {
-  private worker: Worker;
   private next = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (p: unknown) => void }>();
 
-  constructor() {
-    this.worker = Lab.spawn();
-    this.listen(this.worker);
+  constructor(private readonly worker: Worker = Lab.spawn()) {
+    this.listen(worker);
   }
 
   static spawn(): Worker {
@@ -51,11 +49,7 @@ export class Lab {
   /** A long job on its own worker; `stop()` terminates it (the promise then rejects with 'stopped'). */
   job<K extends Kind>(kind: K, payload: Requests[K][0], progress?: (p: unknown) => void): { done: Promise<Requests[K][1]>; stop: () => void } {
     const w = Lab.spawn();
-    const lab = Object.create(Lab.prototype) as Lab;
-    lab.worker = w;
-    lab.next = 1;
-    lab.pending = new Map();
-    lab.listen(w);
+    const lab = new Lab(w);
     let rejectStop: (e: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (rejectStop = reject));
     const done = Promise.race([lab.call(kind, payload, progress), stopped]).finally(() => w.terminate());

@@ -11,23 +11,18 @@ const app = document.getElementById('app') as HTMLElement;
 const PAGES: Record<string, (app: HTMLElement, lab: Lab, r: ReturnType<typeof route>) => void> = {
   landscape: landscapePage, race: racePage, chapter: chapterPage, train: trainPage,
 };
-let shown = '';
 
 function show(): void {
   const r = route();
-  // Pages rewrite the URL as their state changes; only a different page (or a pasted URL) re-renders.
-  const key = `${r.page}/${r.rest}`;
-  if (key === shown && document.body.dataset.ready === 'true') return;
-  shown = key;
-  const page = PAGES[r.page] ?? landscapePage;
-  for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', (a as HTMLElement).dataset.page === r.page);
-  for (const a of document.querySelectorAll('nav a[aria-current]')) a.setAttribute('aria-current', 'page');
-  page(app, lab, r);
+  for (const a of document.querySelectorAll<HTMLElement>('nav a')) {
+    if (a.dataset.page === r.page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  (PAGES[r.page] ?? landscapePage)(app, lab, r);
   document.body.dataset.ready = 'true';
 }
 
-window.addEventListener('hashchange', () => {
-  shown = '';
-  show();
-});
+// Pages rewrite the URL with replaceState as their state changes (no hashchange); a link, a pasted
+// URL or the back button fires hashchange, and the page is drawn from the URL again.
+window.addEventListener('hashchange', show);
 show();

@@ -1,6 +1,6 @@
 // The lab's worker: every computation of the pages, on the library's own code.
 import {
-  analyze, compile, EXPERIMENTS, grad, landscapeFigure, loadMnist, makeOptimizer, minimize, mlp, ParseError, runExperiment,
+  analyze, compile, EXPERIMENTS, grad, parseBox, landscapeFigure, loadMnist, makeOptimizer, minimize, mlp, ParseError, runExperiment,
   SaddleError, splitDataset, tensor, trainClassifier, Rng, INITIALIZERS, type Initializer, type Tensor,
 } from '../../src/index.js';
 import type {
@@ -10,24 +10,6 @@ import type {
 
 const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
 
-/** "x=-1:2,y=0:3" → intervals in the objective's variable order (errors say how to write it). */
-function parseBox(text: string, variables: readonly string[]): [number, number][] {
-  const ranges = new Map<string, [number, number]>();
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    const m = /^([A-Za-z_]\w*)\s*=\s*([^:]+):(.+)$/.exec(part);
-    if (!m) throw new SaddleError(`box: '${part}' is not name=low:high, e.g. x=-1:2`);
-    const lo = Number(m[2]);
-    const hi = Number(m[3]);
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) throw new SaddleError(`box: ${part} needs two finite numbers, low < high`);
-    ranges.set(m[1], [lo, hi]);
-  }
-  return variables.map((v) => {
-    const r = ranges.get(v);
-    if (!r) throw new SaddleError(`box: no range for '${v}'; add ${v}=<low>:<high>`);
-    return r;
-  });
-}
-
 function objective(f: string) {
   const o = compile(f);
   if (o.variables.length < 1 || o.variables.length > 2) throw new SaddleError(`the lab draws functions of 1 or 2 variables; '${f}' has ${o.variables.length} (${o.variables.join(', ') || 'none'})`);
@@ -36,8 +18,8 @@ function objective(f: string) {
 
 function landscape(req: LandscapeRequest): LandscapeResponse {
   const o = objective(req.f);
-  const box = parseBox(req.box, o.variables);
-  const intervals = box.map(([lo, hi]) => ({ lo, hi }));
+  const intervals = parseBox(req.box, o.variables);
+  const box = intervals.map(({ lo, hi }) => [lo, hi] as [number, number]);
   const style = o.variables.length === 1 ? 'line' : req.style === 'surface' ? 'surface' : 'contour';
   const report = req.analyze === false ? null : analyze(o, intervals, { maxBoxes: 20_000 });
   const svg = landscapeFigure(o, intervals, style, report, { azimuth: req.azimuth, elevation: req.elevation, paths: req.paths });
