@@ -11,3 +11,6 @@ export {
   type BayesianLinearOptions, type ElboOptions, type MeanFieldGaussian,
 } from './objectives.js';
 export { curveData, CURVES, empiricalRisk, linearData, risk, toCsv, type Curve, type LinearDataOptions } from './synthetic.js';
+export {
+  decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES, mlpFromStateDict, mlpStateDict, type SafetensorsContents,
+} from './safetensors.js';
