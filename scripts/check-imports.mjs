@@ -1,4 +1,4 @@
-// Enforces ARCHITECTURE.md's import direction: core <- linalg <- {expr, optim, models} <- landscape
+// Enforces ARCHITECTURE.md's import direction: core <- linalg <- {expr, optim, models} <- {landscape, curvature}
 // <- experiments <- {cli, web}; random from anywhere but core; plot only from cli, experiments, web;
 // and the library (src/ except cli/) never imports node: modules.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -17,10 +17,11 @@ const allowed = {
   optim: ['core', 'linalg', 'random'],
   models: ['core', 'linalg', 'random'],
   landscape: ['core', 'linalg', 'random', 'expr', 'optim', 'models'],
-  experiments: ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'plot'],
+  curvature: ['core', 'linalg', 'random', 'optim', 'models'],
+  experiments: ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'curvature', 'plot'],
   plot: [],
-  cli: ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'experiments', 'plot', '.'],
-  '.': ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'experiments', 'plot', '.'],
+  cli: ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'curvature', 'experiments', 'plot', '.'],
+  '.': ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'curvature', 'experiments', 'plot', '.'],
 };
 
 function walk(dir) {

@@ -4,6 +4,7 @@ export * from './linalg/index.js';
 export * from './random/index.js';
 export * from './expr/index.js';
 export * from './landscape/index.js';
+export * from './curvature/index.js';
 export * from './optim/index.js';
 export * from './models/index.js';
 export * from './experiments/index.js';

@@ -6,6 +6,7 @@ import { ParseError } from '../expr/index.js';
 import { analyzeCommand } from './analyze.js';
 import { deriveCommand } from './derive.js';
 import { generateCommand } from './generate.js';
+import { hessianCommand } from './hessian.js';
 import { infoCommand } from './info.js';
 import { optimizeCommand } from './optimize.js';
 import { plotCommand } from './plot.js';
@@ -25,12 +26,16 @@ export function buildProgram(): Command {
   program.addCommand(analyzeCommand());
   program.addCommand(deriveCommand());
   program.addCommand(generateCommand());
+  program.addCommand(hessianCommand());
   program.addCommand(infoCommand());
   program.addCommand(optimizeCommand());
   program.addCommand(plotCommand());
   program.addCommand(regressCommand());
   program.addCommand(reproduceCommand());
   program.addCommand(trainCommand());
+  // addCommand does not pass exitOverride on: without it a subcommand's own parse error (a --kind outside its
+  // choices) would exit with commander's code 1 instead of our 2.
+  for (const command of program.commands) command.exitOverride();
   return program;
 }
 

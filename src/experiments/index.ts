@@ -19,6 +19,7 @@ import { saddle2d } from './saddle-2d.js';
 import type { Experiment, ExperimentConfig, ExperimentResult } from './types.js';
 
 export { landscapeFigure, regressionFigure, type LandscapeFigureOptions, type Style } from './figures.js';
+export { densityFigure, sharpnessFigure } from './curvature-figures.js';
 export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, param, type CheckResult, type Control, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 

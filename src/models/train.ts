@@ -33,6 +33,11 @@ export interface TrainOptions<S> {
   onEpoch?: (report: EpochReport) => boolean | void;
   /** Called after every batch with (batch index in the epoch, batches per epoch). */
   onBatch?: (batch: number, perEpoch: number) => void;
+  /**
+   * Called after every update with the step count (1, 2, …) and the new parameters, e.g. to track the
+   * sharpness (src/curvature's sharpnessTracker); models/ knows nothing of curvature.
+   */
+  onStep?: (step: number, params: MlpParams) => void;
 }
 
 export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Dataset, options: TrainOptions<S>): { params: MlpParams; epochs: EpochReport[] } {
@@ -43,6 +48,7 @@ export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Data
   let state = options.optimizer.init(params);
   let current = params;
   const epochs: EpochReport[] = [];
+  let step = 0;
   const evaluate = (ds: Dataset) => {
     const logits = forward(current, ds.x, activation);
     return { loss: classificationLoss(logits, ds.y).item(), accuracy: accuracy(logits, ds.y) };
@@ -55,6 +61,7 @@ export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Data
       const [updates, next] = options.optimizer.update(g, state, current);
       state = next;
       current = treeMap((p, u) => add(p, u), current, updates);
+      options.onStep?.(++step, current);
       options.onBatch?.(b, batches.perEpoch);
     });
     const seconds = (performance.now() - started) / 1000;

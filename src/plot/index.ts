@@ -3,3 +3,4 @@ export { contourPlot, isoSegments, type ContourPlotOptions, type MarkedPoint } f
 export { wireframePlot, type WireframeOptions } from './wireframe.js';
 export { linearScale, niceStep, extent } from './scale.js';
 export { heatmapPlot, type HeatmapOptions } from './heatmap.js';
+export { stackFigures } from './stack.js';
