@@ -182,6 +182,63 @@ async function measure(threads) {
   }
 }
 
+// The curvature benchmark (issue 11): MLP 784-1024-1024-10 (1,863,690 parameters), float32, 2,000 MNIST
+// digits (a seeded subset; the first 2,000 in loadMnist's order are all zeros and ones). PyTorch gets the
+// very same weights (a safetensors file) and rows (their indices), so λ_max and the trace can be compared.
+async function curvatureBench() {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const quick = process.env.SADDLE_BENCH_QUICK === '1';
+  const sizes = quick ? [784, 64, 10] : [784, 1024, 1024, 10];
+  const examples = quick ? 200 : 2000;
+  const data = await s.loadMnist({ dtype: 'float32' });
+  const params = s.mlp(sizes, { init: 'he-uniform', rng: new s.Rng(0), dtype: 'float32' });
+  const op = s.curvatureOperator({ loss: s.crossEntropyLoss({ activation: 'relu' }), params, data, examples, seed: 1, batchSize: 1000 });
+  const dir = mkdtempSync(join(tmpdir(), 'saddle-curvature-bench-'));
+  writeFileSync(join(dir, 'params.safetensors'), s.encodeSafetensors(s.mlpStateDict(params)));
+  writeFileSync(join(dir, 'indices.json'), JSON.stringify(s.permutation(new s.Rng(1), data.x.shape[0]).slice(0, examples)));
+  console.log(`curvature: ${op.size} parameters, ${examples} digits; running PyTorch on the same weights and rows…`);
+  const t1 = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const tp = peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_curvature.py`, '--threads', '1', '--examples', String(examples),
+    '--sizes', sizes.join('-'), '--batch', '1000', '--params', join(dir, 'params.safetensors'), '--indices', join(dir, 'indices.json'),
+    ...(quick ? ['--quick'] : [])], t1);
+  if (tp.skipped) console.log(`peer skipped: ${tp.skipped}`);
+  else if (tp.blas_reference) console.log('warning: PyTorch runs on the reference BLAS here; install libopenblas0-pthread for a fair comparison');
+  const peerOf = (key) => (typeof tp[key] === 'number' ? tp[key] : 'skipped');
+  const seconds = (fn) => { const t0 = performance.now(); const r = fn(); return [r, (performance.now() - t0) / 1000]; };
+  const median3 = (fn) => [fn(), fn(), fn()].sort((a, b) => a - b)[1];
+  console.log('saddle: gradient and HVP…');
+  op.gradient(); // warm-up (JIT, kernels)
+  const tGrad = median3(() => seconds(() => op.gradient())[1]);
+  const v = Float64Array.from({ length: op.size }, (_, i) => Math.sin(i));
+  const tHvp = median3(() => seconds(() => op.apply(v))[1]);
+  row(`curvature: one full-data gradient (${op.size} params, ${examples} digits, f32)`, tGrad, peerOf('grad_seconds'), 's', 'lower', 'PyTorch (1 thread)');
+  row('curvature: one full-data HVP', tHvp, peerOf('hvp_seconds'), 's', 'lower', 'PyTorch double backward');
+  row('curvature: HVP cost, in gradients (target ≤ 2.5)', tHvp / tGrad, peerOf('hvp_over_grad'), 'gradients', 'lower', 'PyTorch double backward');
+  console.log('saddle: top eigenvalue…');
+  const [top, tTop] = seconds(() => s.eigenpairs(op, { top: 1, seed: 2, tol: 1e-2 }));
+  row(`curvature: top eigenvalue, Lanczos to residual 1e-2 (${top.products} HVPs; PyTorch ${peerOf('top_hvps')})`, tTop, peerOf('top_seconds'), 's', 'lower', 'PyTorch Lanczos');
+  const steps = quick ? 10 : 80;
+  console.log('saddle: SLQ density…');
+  const [slq, tSlq] = seconds(() => s.spectralDensity(op, { steps, seed: 3 }));
+  row(`curvature: SLQ density, m = ${steps}, full reorthogonalisation`, tSlq, peerOf('slq_seconds'), 's', 'lower', 'PyTorch Lanczos');
+  const [low, tLow] = seconds(() => s.spectralDensity(op, { steps, seed: 3, lowMemory: true }));
+  row(`curvature: SLQ density, m = ${steps}, low memory (no basis)`, tLow, peerOf('slq_seconds'), 's', 'lower', 'PyTorch (full reorth.)');
+  const probes = quick ? 10 : 100;
+  console.log('saddle: trace…');
+  const [tr, tTrace] = seconds(() => s.hutchinson(op, { probes, seed: 4 }));
+  row(`curvature: trace, Hutchinson, ${probes} probes`, tTrace, peerOf('trace_seconds'), 's', 'lower', 'PyTorch');
+  const rss = process.resourceUsage().maxRSS / 1024;
+  row('curvature: peak memory (whole process)', rss, peerOf('max_rss_mb'), 'MB', 'lower', 'PyTorch');
+  const range = slq.max - slq.min;
+  console.log(`curvature: λ_max ${top.top[0].value.toPrecision(6)} (residual ${top.top[0].residual.toExponential(1)}) against PyTorch ${fmt(peerOf('top_value'))}; `
+    + `trace ${tr.estimate.toPrecision(4)} ± ${tr.stderr.toPrecision(2)} against ${fmt(peerOf('trace_estimate'))} ± ${fmt(peerOf('trace_stderr'))}`);
+  console.log(`curvature: the Lanczos basis is m·n·4 bytes = ${(steps * op.size * 4 / 1e6).toFixed(0)} MB in float32; low memory keeps 3 vectors. `
+    + `Its cost in accuracy here: the two SLQ measures differ by ${(s.wasserstein1Between(low, slq) / range).toExponential(2)} of the range (W1), `
+    + `extreme nodes ${low.min.toPrecision(5)}…${low.max.toPrecision(5)} against ${slq.min.toPrecision(5)}…${slq.max.toPrecision(5)}.`);
+}
+
 // The web lab's engine in a browser: headless Chromium runs saddle and TensorFlow.js side by side.
 async function browserBench() {
   const { existsSync: has, readFileSync } = await import('node:fs');
@@ -214,6 +271,7 @@ async function browserBench() {
   }
 }
 if (want('web')) await browserBench();
+if (only.includes('curvature')) await curvatureBench();
 
 const mnist = want('mnist') ? s.loadMnist({ dtype: 'float32' }) : undefined;
 await measure(1);

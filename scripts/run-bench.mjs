@@ -1,4 +1,4 @@
-// Builds if needed, then runs the benchmark (bench/run.mjs) with any names given: matmul mlp hvp tiny eigh landscape optim mnist experiments web.
+// Builds if needed, then runs the benchmark (bench/run.mjs) with any names given: matmul mlp hvp tiny eigh landscape optim mnist experiments web curvature (curvature only when named: it takes about 15 minutes).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 

@@ -45,6 +45,8 @@ parser.add_argument('--batch', type=int, default=1000)
 parser.add_argument('--seed', type=int, default=0)
 parser.add_argument('--init', choices=['he-uniform', 'torch'], default='he-uniform')
 parser.add_argument('--quick', action='store_true', help='smoke test: fewer repeats, Lanczos steps and probes')
+parser.add_argument('--params', help='weights to use (.safetensors with nn.Sequential names, as saddle writes them)')
+parser.add_argument('--indices', help='a JSON list of row indices into loadMnist() order: the subset saddle analyses')
 args = parser.parse_args()
 
 # Debian's torch is built with BLAS_INFO=generic: its matrix products call whatever libblas.so.3 the
@@ -107,7 +109,7 @@ if sizes[-1] != 10:
     sys.exit(f'--sizes must end with 10 (MNIST classes), got {args.sizes}')
 xs, ys, have = [], [], 0
 for digit in range(10):
-    if have >= N:
+    if have >= N and not args.indices:
         break
     with open(os.path.join(DIGITS, f'{digit}.json')) as f:
         data = json.load(f)['data']
@@ -117,8 +119,16 @@ for digit in range(10):
     have += rows
 if have < N:
     sys.exit(f'--examples {N}: the mnist package has only {have} digits')
-X = torch.cat(xs)[:N].contiguous()
-Y = torch.cat(ys)[:N].contiguous()
+if args.indices:
+    with open(args.indices) as f:
+        index = torch.tensor(json.load(f), dtype=torch.long)
+    if len(index) != N:
+        sys.exit(f'--indices holds {len(index)} rows but --examples is {N}')
+    X = torch.cat(xs)[index].contiguous()
+    Y = torch.cat(ys)[index].contiguous()
+else:
+    X = torch.cat(xs)[:N].contiguous()
+    Y = torch.cat(ys)[:N].contiguous()
 del xs, ys
 log(f'data: {N} digits from {DIGITS}, labels {torch.bincount(Y, minlength=10).tolist()}')
 
@@ -136,6 +146,24 @@ for i in range(len(sizes) - 1):
     if i < len(sizes) - 2:
         layers.append(torch.nn.ReLU())
 model = torch.nn.Sequential(*layers).float()
+if args.params:
+    # safetensors by hand (torch 1.13 has no safetensors package here): u64 header length, JSON header, bytes.
+    import struct
+    with open(args.params, 'rb') as f:
+        raw = f.read()
+    (hlen,) = struct.unpack('<Q', raw[:8])
+    header = json.loads(raw[8:8 + hlen])
+    body = raw[8 + hlen:]
+    state = {}
+    for name, info in header.items():
+        if name == '__metadata__':
+            continue
+        if info['dtype'] not in ('F32', 'F64'):
+            sys.exit(f'--params: {name} has dtype {info["dtype"]}; expected F32 or F64')
+        begin, end = info['data_offsets']
+        dtype = torch.float32 if info['dtype'] == 'F32' else torch.float64
+        state[name] = torch.frombuffer(bytearray(body[begin:end]), dtype=dtype).reshape(info['shape']).float()
+    model.load_state_dict(state)
 params = [p for p in model.parameters()]
 shapes = [p.shape for p in params]
 numels = [p.numel() for p in params]

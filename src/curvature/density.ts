@@ -102,16 +102,16 @@ export function spectralDensity(op: SymmetricOperator, options: DensityOptions):
   };
 }
 
-/**
- * The 1-Wasserstein distance between the SLQ measure (all runs' nodes, weights averaged) and the
- * uniform measure on a set of exact eigenvalues: ∫ |F_SLQ(λ) − F_exact(λ)| dλ.
- */
-export function wasserstein1(density: Pick<SpectralDensity, 'nodes'>, eigenvalues: readonly number[]): number {
+type Atoms = [number, number][];
+
+function atomsOf(density: Pick<SpectralDensity, 'nodes'>, sign: 1 | -1): Atoms {
   const runs = density.nodes.length;
-  const atoms: [number, number][] = [
-    ...density.nodes.flatMap((r) => r.values.map((v, k) => [v, r.weights[k] / runs] as [number, number])),
-    ...eigenvalues.map((v) => [v, -1 / eigenvalues.length] as [number, number]),
-  ].sort((a, b) => a[0] - b[0]);
+  return density.nodes.flatMap((r) => r.values.map((v, k) => [v, (sign * r.weights[k]) / runs] as [number, number]));
+}
+
+/** ∫ |F_a(λ) − F_b(λ)| dλ for the signed atoms of two probability measures (a positive, b negative). */
+function w1(atoms: Atoms): number {
+  atoms.sort((x, y) => x[0] - y[0]);
   let cdf = 0;
   let w = 0;
   for (let i = 0; i < atoms.length - 1; i++) {
@@ -119,4 +119,17 @@ export function wasserstein1(density: Pick<SpectralDensity, 'nodes'>, eigenvalue
     w += Math.abs(cdf) * (atoms[i + 1][0] - atoms[i][0]);
   }
   return w;
+}
+
+/**
+ * The 1-Wasserstein distance between the SLQ measure (all runs' nodes, weights averaged) and the
+ * uniform measure on a set of exact eigenvalues: ∫ |F_SLQ(λ) − F_exact(λ)| dλ.
+ */
+export function wasserstein1(density: Pick<SpectralDensity, 'nodes'>, eigenvalues: readonly number[]): number {
+  return w1([...atomsOf(density, 1), ...eigenvalues.map((v) => [v, -1 / eigenvalues.length] as [number, number])]);
+}
+
+/** The 1-Wasserstein distance between two SLQ measures (e.g. with and without reorthogonalisation). */
+export function wasserstein1Between(a: Pick<SpectralDensity, 'nodes'>, b: Pick<SpectralDensity, 'nodes'>): number {
+  return w1([...atomsOf(a, 1), ...atomsOf(b, -1)]);
 }

@@ -6,6 +6,6 @@ export {
 export { CURVATURE_KINDS, curvatureOperator, type CurvatureKind, type CurvatureOperator, type CurvatureOptions, type Examples } from './operator.js';
 export { eigenpairs, type Eigenpair, type EigenOptions, type EigenResult, type SymmetricOperator } from './spectrum.js';
 export { hutchinson, hutchPlusPlus, type TraceEstimate } from './trace.js';
-export { spectralDensity, wasserstein1, type DensityOptions, type SpectralDensity } from './density.js';
+export { spectralDensity, wasserstein1, wasserstein1Between, type DensityOptions, type SpectralDensity } from './density.js';
 export { curvatureReport, findOutliers, type CurvatureReport, type CurvatureReportOptions, type Outliers } from './report.js';
 export { sharpnessTracker, stabilityThreshold, type SharpnessOptions, type SharpnessPoint, type SharpnessTracker } from './sharpness.js';

@@ -140,13 +140,13 @@ function lanczosPairs(op: SymmetricOperator, top: number, bottom: number, tol: n
   };
   const run = lanczosRun(matvec, n, {
     steps, start, reorthogonalize: lowMemory ? 'none' : 'full', float32Basis: op.dtype === 'float32',
-    // Stop when every wanted Ritz pair's residual estimate β|z_last|/|θ| is below tol/10 (then checked exactly).
+    // Stop when every wanted Ritz pair's residual estimate β|z_last|/|θ| is below tol/2 (then measured by a product).
     stop: (t) => {
       const beta = t.betas.at(-1)!;
       const core = { alphas: t.alphas, betas: t.betas.slice(0, -1) };
       if (core.alphas.length < k + 1) return false;
       const p = pick(core, beta);
-      return [...p.hi, ...p.lo].length === k && [...p.hi, ...p.lo].every((i) => p.estimate(i) <= tol / 10);
+      return [...p.hi, ...p.lo].length === k && [...p.hi, ...p.lo].every((i) => p.estimate(i) <= tol / 2);
     },
     checkEvery: 2,
     onStep: (s) => options.onProgress?.(s, steps),
