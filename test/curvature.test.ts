@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   blockView, crossEntropyLoss, curvatureOperator, curvatureReport, customLoss, eigenpairs, findOutliers, hessian,
   hutchinson, hutchPlusPlus, matmul, negativeElboLoss, negativeLogPosteriorLoss, ravel, spectralDensity, squaredErrorLoss,
-  sum, tensor, wasserstein1, fromData, linearData, designMatrix, Rng, normal, type CurvatureLoss, type MlpParams, type Tensor,
+  sum, tensor, wasserstein1, wasserstein1Between, sharpnessTracker, stabilityThreshold, mul, fromData, linearData, designMatrix, Rng, normal, type CurvatureLoss, type MlpParams, type Tensor,
 } from '../src/index.js';
 import { fromTorchOrder, paramsFrom, readFixture, relativeError } from './helpers/curvature-fixtures.js';
 
@@ -269,5 +269,33 @@ describe('outliers and the gradient subspace on operators with a known spectrum'
     const c = r.top[0].vector!.reduce((s, x, i) => s + x * g.data[i], 0);
     expect(c * c / 55).toBeCloseTo(25 / 55, 10);
     expect(blockView({ a: tensor([1, 2]), b: tensor([[3]]) }, 'weights').size).toBe(1);
+  });
+});
+
+describe('low memory and sharpness tracking', () => {
+  test('SLQ without a stored basis is as close to the exact spectrum as with one (W1 within 2% of the range)', () => {
+    const c = fx.cases[0];
+    const op = opFor(c);
+    const ev = c.hessian_eigenvalues;
+    const range = ev.at(-1)! - ev[0];
+    const full = spectralDensity(op, { steps: 40, runs: 10, seed: 8 });
+    const low = spectralDensity(op, { steps: 40, runs: 10, seed: 8, lowMemory: true });
+    expect(wasserstein1(full, ev) / range).toBeLessThan(0.02);
+    expect(wasserstein1(low, ev) / range).toBeLessThan(0.02);
+    expect(wasserstein1Between(low, full) / range).toBeLessThan(0.02);
+    expect(low.max).toBeCloseTo(full.max, 8);
+  });
+
+  test('sharpnessTracker: λ_max of a quadratic custom loss, every K steps, against stabilityThreshold', () => {
+    const diag = tensor([0.5, 2, 3]);
+    const loss = customLoss((w: Tensor) => mul(0.5, sum(mul(diag, mul(w, w)))), { normalization: 'none (a quadratic)' });
+    const tracker = sharpnessTracker({ loss, data: { x: tensor([[0]]), y: tensor([0]) }, every: 5, seed: 1, steps: 3, tol: 1e-10 });
+    const w = tensor([1, 1, 1]);
+    for (let step = 1; step <= 12; step++) tracker.onStep(step, w);
+    expect(tracker.points.map((p) => p.step)).toEqual([5, 10]);
+    tracker.points.forEach((p) => expect(p.value).toBeCloseTo(3, 10));
+    expect(stabilityThreshold('sgd', 0.5)).toBe(4);
+    expect(stabilityThreshold('sgd', 0.5, 0.9)).toBeCloseTo(7.6, 12);
+    expect(stabilityThreshold('adam', 0.5)).toBeNull();
   });
 });
