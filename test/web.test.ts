@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { EXPERIMENTS } from '../src/experiments/index.js';
 // @ts-expect-error: plain ES modules of the build scripts
 import { buildWeb } from '../scripts/build-web.mjs';
 // @ts-expect-error: plain ES modules of the build scripts
@@ -37,6 +38,11 @@ async function open(hash = '', viewport = { width: 1280, height: 800 }): Promise
   await page.goto(`${url}${hash}`);
   return { page, errors };
 }
+
+// Run in the page: whether the Curvature page's sharpness figure shows `n` estimates, whether the status matches.
+const sharpnessPoints = (n: number) =>
+  Number(document.querySelector<HTMLElement>('#sharpness')?.dataset.points ?? 0) >= n;
+const statusMatches = (source: string) => new RegExp(source).test(document.querySelector('#status')?.textContent ?? '');
 
 describe.runIf(available)('the web lab', () => {
   test('the page loads from the local server in under 2 s, with nothing fetched from elsewhere', async () => {
@@ -128,7 +134,7 @@ describe.runIf(available)('the web lab', () => {
   test('the chapter: every experiment is listed, and one runs live with its verdict and figure', async () => {
     const { page } = await open('#/chapter');
     await page.waitForSelector('#experiments li');
-    expect(await page.$$('#experiments li')).toHaveLength(15);
+    expect(await page.$$('#experiments li')).toHaveLength(EXPERIMENTS.length);
     await page.click('text=A saddle point in two dimensions');
     await page.waitForSelector('#verdict');
     expect(await page.textContent('#verdict')).toBe('holds');
@@ -158,8 +164,60 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   }, 120_000);
 
+  test('curvature: sharpness against 2/η live, then the spectrum where the run ended; reloading restores it', async () => {
+    const hash = '#/curvature?train=200&hidden=16&activation=tanh&loss=squared&lr=0.1&steps=60&every=10&seed=2';
+    const { page, errors } = await open(hash);
+    await page.click('#start');
+    // At least two sharpness estimates (steps 0 and 10), drawn beside the horizontal line at 2/η = 20.
+    await page.waitForFunction(sharpnessPoints, 2, { timeout: 20_000 });
+    expect(await page.textContent('#sharpness svg')).toMatch(/2\/η = 20\.0/);
+    expect(await page.$('#loss-curve svg')).not.toBeNull();
+    // Finishing (or stopping) analyses the last parameters: the density figure and a numeric λ_max.
+    await page.waitForFunction(statusMatches, 'Analysed the parameters at step 60', { timeout: 25_000 });
+    expect(await page.textContent('#density svg')).toMatch(/spectral density at step 60/);
+    const lmax = Number(await page.getAttribute('#lambda-max', 'data-value'));
+    expect(lmax).toBeGreaterThan(1);
+    expect(lmax).toBeLessThan(100);
+    expect(await page.$$('tr.eig-row')).toHaveLength(6);
+    expect(await page.textContent('#summary')).toMatch(/trace \(Hutchinson\)[\d.]+ ± [\d.e-]+ \(30 probes\)/);
+    expect(await page.isEnabled('#start')).toBe(true);
+    // The controls live in the URL: change two, reload, and they come back.
+    await page.selectOption('#activation', 'relu');
+    await page.fill('#seed', '5');
+    await page.press('#seed', 'Tab');
+    await page.waitForFunction(() => location.hash.includes('activation=relu') && location.hash.includes('seed=5'));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"] #curvature-form');
+    expect(await page.inputValue('#train')).toBe('200');
+    expect(await page.inputValue('#hidden')).toBe('16');
+    expect(await page.inputValue('#activation')).toBe('relu');
+    expect(await page.inputValue('#loss')).toBe('squared');
+    expect(Number(await page.inputValue('#lr'))).toBeCloseTo(-1, 6);
+    expect(await page.textContent('#lr-value')).toMatch(/η = 0\.1, 2\/η = 20/);
+    expect(await page.inputValue('#steps')).toBe('60');
+    expect(await page.inputValue('#every')).toBe('10');
+    expect(await page.inputValue('#seed')).toBe('5');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('curvature: Stop ends a long run and the analysis runs on the parameters it reached', async () => {
+    const { page, errors } = await open('#/curvature?train=200&hidden=16&steps=5000&every=10');
+    await page.click('#start');
+    await page.waitForFunction(sharpnessPoints, 2, { timeout: 20_000 });
+    await page.click('#stop');
+    await page.waitForFunction(statusMatches, '^Stopped at step \\d+\\. Analysing', { timeout: 10_000 });
+    const step = Number((await page.textContent('#status'))!.match(/step (\d+)/)![1]);
+    expect(step).toBeGreaterThanOrEqual(10);
+    expect(step).toBeLessThan(5000);
+    await page.waitForSelector('#lambda-max', { timeout: 25_000 });
+    expect(await page.textContent('#analysis-heading')).toBe(`Curvature at step ${step}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   test('accessible basics: every control has a label; phone width has no sideways scrolling; the figure is drawn', async () => {
-    for (const hash of ['#/landscape', '#/race', '#/train']) {
+    for (const hash of ['#/landscape', '#/race', '#/train', '#/curvature']) {
       const { page } = await open(hash, { width: 390, height: 844 });
       await page.waitForSelector('body[data-ready="true"]');
       await page.waitForTimeout(300);

@@ -4,8 +4,10 @@ import { Rng } from '../random/index.js';
 import { analyticVsNumerical } from './analytic-vs-numerical.js';
 import { cliffs } from './cliffs.js';
 import { criticalPointsOfNetworks } from './critical-points-of-networks.js';
+import { edgeOfStability } from './edge-of-stability.js';
 import { goodBadMinima } from './good-bad-minima.js';
 import { hessianClassification } from './hessian-classification.js';
+import { hessianOutliers } from './hessian-outliers.js';
 import { localGlobalMinima } from './local-global-minima.js';
 import { machinePrecision } from './machine-precision.js';
 import { newtonSaddles } from './newton-saddles.js';
@@ -24,7 +26,7 @@ export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export { Conditions, param, type CheckResult, type Control, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima, optimizationVsGeneralization,
+  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima, optimizationVsGeneralization, hessianOutliers, edgeOfStability,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {

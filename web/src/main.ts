@@ -1,6 +1,7 @@
-// The lab's page: a hash router over four pages; every page keeps its state in the URL.
+// The lab's page: a hash router over five pages; every page keeps its state in the URL.
 import { Lab } from './client.js';
 import { chapterPage } from './pages/chapter.js';
+import { curvaturePage } from './pages/curvature.js';
 import { landscapePage } from './pages/landscape.js';
 import { racePage } from './pages/race.js';
 import { trainPage } from './pages/train.js';
@@ -9,7 +10,7 @@ import { route } from './state.js';
 const lab = new Lab();
 const app = document.getElementById('app') as HTMLElement;
 const PAGES: Record<string, (app: HTMLElement, lab: Lab, r: ReturnType<typeof route>) => void> = {
-  landscape: landscapePage, race: racePage, chapter: chapterPage, train: trainPage,
+  landscape: landscapePage, race: racePage, chapter: chapterPage, train: trainPage, curvature: curvaturePage,
 };
 
 function show(): void {

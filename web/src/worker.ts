@@ -3,9 +3,10 @@ import {
   analyze, compile, EXPERIMENTS, grad, parseBox, landscapeFigure, loadMnist, makeOptimizer, minimize, mlp, ParseError, runExperiment,
   SaddleError, splitDataset, tensor, trainClassifier, Rng, INITIALIZERS, type Initializer, type Tensor,
 } from '../../src/index.js';
+import { curvatureAnalysis, sharpnessRun } from './curvature-jobs.js';
 import type {
-  ExperimentInfo, ExperimentRequest, FromWorker, LandscapeRequest, LandscapeResponse, PointRequest, PointResponse, RaceRequest, RaceResponse,
-  ToWorker, TrainRequest, WorkerError,
+  ExperimentInfo, ExperimentRequest, FromWorker, Kind, LandscapeRequest, LandscapeResponse, PointRequest, PointResponse,
+  RaceRequest, RaceResponse, Requests, ToWorker, TrainRequest, WorkerError,
 } from './protocol.js';
 
 const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
@@ -53,27 +54,29 @@ function experiments(): ExperimentInfo[] {
   return EXPERIMENTS.map((e) => ({ id: e.id, title: e.title, claim: e.claim, source: e.source, controls: e.controls ?? [] }));
 }
 
-async function experiment(req: ExperimentRequest, id: number) {
+async function experiment(req: ExperimentRequest, progress: (p: { fraction: number; what: string }) => void) {
   const e = EXPERIMENTS.find((x) => x.id === req.id);
   if (!e) throw new SaddleError(`no experiment '${req.id}'`);
-  return runExperiment(e, { quick: true, seed: req.seed, params: req.params, onProgress: (fraction, what) => post({ id, progress: { fraction, what } }) });
+  return runExperiment(e, {
+    quick: true, seed: req.seed, params: req.params, onProgress: (fraction, what) => progress({ fraction, what }),
+  });
 }
 
-async function train(req: TrainRequest, id: number) {
+async function train(req: TrainRequest, progress: (p: unknown) => void) {
   if (!(INITIALIZERS as readonly string[]).includes(req.init)) throw new SaddleError(`unknown initialiser '${req.init}'`);
   const data = await loadMnist({ dtype: 'float32' });
-  post({ id, progress: { kind: 'loaded', examples: data.x.shape[0] } });
+  progress({ kind: 'loaded', examples: data.x.shape[0] });
   const { train: tr, test } = splitDataset(data, { train: req.train, test: req.test, seed: req.seed });
   const params = mlp([784, ...req.hidden, 10], { init: req.init as Initializer, rng: new Rng(req.seed), dtype: 'float32' });
   let epoch = 1;
   const r = trainClassifier(params, tr, test, {
     optimizer: makeOptimizer(req.optimizer, { lr: req.lr }), epochs: req.epochs, batchSize: req.batch, seed: req.seed, activation: req.activation,
     onBatch: (batch, perEpoch) => {
-      if (batch % 8 === 0) post({ id, progress: { kind: 'batch', batch, perEpoch, epoch } });
+      if (batch % 8 === 0) progress({ kind: 'batch', batch, perEpoch, epoch });
     },
     onEpoch: (report) => {
       epoch = report.epoch + 1;
-      post({ id, progress: { kind: 'epoch', report } });
+      progress({ kind: 'epoch', report });
     },
   });
   return { epochs: r.epochs };
@@ -85,19 +88,21 @@ function toError(err: unknown): WorkerError {
   return { message: `internal error: ${err instanceof Error ? err.message : String(err)}` };
 }
 
+// One handler per request kind, checked exhaustive by the type system: a new kind in protocol.ts
+// does not compile until it is handled here.
+type Handler<K extends Kind> = (
+  payload: Requests[K][0], progress: (p: unknown) => void,
+) => Requests[K][1] | Promise<Requests[K][1]>;
+const HANDLERS: { [K in Kind]: Handler<K> } = {
+  landscape, point, race, experiments, experiment, train, sharpness: sharpnessRun, curvature: curvatureAnalysis,
+};
+
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const { id, kind, payload } = event.data;
   try {
-    let result: unknown;
-    switch (kind) {
-      case 'landscape': result = landscape(payload as LandscapeRequest); break;
-      case 'point': result = point(payload as PointRequest); break;
-      case 'race': result = race(payload as RaceRequest); break;
-      case 'experiments': result = experiments(); break;
-      case 'experiment': result = await experiment(payload as ExperimentRequest, id); break;
-      case 'train': result = await train(payload as TrainRequest, id); break;
-      default: throw new SaddleError(`unknown request '${kind as string}'`);
-    }
+    if (!Object.hasOwn(HANDLERS, kind)) throw new SaddleError(`unknown request '${kind as string}'`);
+    const handle = HANDLERS[kind] as Handler<Kind>;
+    const result = await handle(payload as never, (progress) => post({ id, progress }));
     post({ id, ok: true, result });
   } catch (err) {
     post({ id, ok: false, error: toError(err) });
