@@ -39,6 +39,18 @@ describe('saddle hessian', () => {
     expect(doc.top[0].value).toBeCloseTo(eigenpairs(op, { top: 3, bottom: 1, seed: 1, tol: 1e-8 }).top[0].value, 10);
   });
 
+  test('--save-vectors writes unit eigenvectors with torch names, one set per eigenvalue', () => {
+    const file = join(dir, 'vectors.safetensors');
+    const r = run('--params', torchNet, '--data', 'iris', '--activation', 'tanh', '--dtype', 'float64', '--top', '2', '--bottom', '1', '--save-vectors', file);
+    expect(r.status).toBe(0);
+    const { tensors, metadata } = decodeSafetensors(readFileSync(file));
+    expect(Object.keys(tensors).sort()).toEqual(['bottom1', 'top1', 'top2'].flatMap((p) => ['0.bias', '0.weight', '2.bias', '2.weight'].map((n) => `${p}.${n}`)).sort());
+    expect(tensors['top1.0.weight'].shape).toEqual([5, 4]);
+    const norm = ['0.bias', '0.weight', '2.bias', '2.weight'].reduce((a, n) => a + Array.from(tensors[`top1.${n}`].data).reduce((b, x) => b + x * x, 0), 0);
+    expect(norm).toBeCloseTo(1, 10);
+    expect(metadata).toMatchObject({ model: 'mlp:4-5-3', kind: 'hessian' });
+  });
+
   test('the same seed gives the same bytes (timing aside)', () => {
     const args = ['--model', 'mlp:4-6-3', '--data', 'iris', '--examples', '90', '--seed', '3', '--top', '2', '--trace', '--probes', '10', '--json'];
     const strip = (s: string) => s.replace(/"seconds": [0-9.e+-]+/g, '');
