@@ -262,6 +262,14 @@ describe('outliers and the gradient subspace on operators with a known spectrum'
     expect(findOutliers(top.slice(10)).count).toBe(0);
   });
 
+  test('a block with no curvature at all (dead units) gives λ = 0 with residual 0, not NaN', () => {
+    const zero = { size: 4, dtype: 'float64' as const, apply: (v: Float64Array) => new Float64Array(v.length) };
+    for (const method of ['lanczos', 'power'] as const) {
+      const r = eigenpairs(zero, { top: 1, method, seed: 1 });
+      expect(r.top[0]).toMatchObject({ value: 0, residual: 0, bound: 0, converged: true });
+    }
+  });
+
   test('the gradient\'s fraction in the top-k eigenspace', () => {
     const g = fromData(Float64Array.from({ length: 5 }, (_, i) => i + 1), [5]);
     const small = { size: 5, dtype: 'float64' as const, apply: (v: Float64Array) => v.map((x, i) => x * [1, 2, 3, 4, 10][i]) };

@@ -4,6 +4,7 @@
 // batches of the size one might have used (PyHessian #5: several-fold at 128 examples)? and how much
 // of the gradient lies in the top eigenspace (Gur-Ari, Roberts & Dyer 2018, arXiv 1812.04754)?
 import { SaddleError } from '../core/errors.js';
+import { flatDot } from '../linalg/lanczos.js';
 import { permutation, Rng } from '../random/index.js';
 import { spectralDensity, type SpectralDensity } from './density.js';
 import type { CurvatureOperator } from './operator.js';
@@ -164,7 +165,7 @@ export function curvatureReport(op: CurvatureOperator, options: CurvatureReportO
     const g2 = g.reduce((a, v) => a + v * v, 0);
     let inTop = 0;
     for (const p of eig.top) {
-      const c = dot(g, p.vector!);
+      const c = flatDot(g, p.vector!);
       inTop += c * c;
     }
     report.gradient = { norm: Math.sqrt(g2), fractionInTop: g2 > 0 ? inTop / g2 : 0, k: eig.top.length };
@@ -173,12 +174,6 @@ export function curvatureReport(op: CurvatureOperator, options: CurvatureReportO
   report.hvps = op.products - start + extra;
   report.seconds = (performance.now() - started) / 1000;
   return report;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 /** The principal block M[offset:offset+size, offset:offset+size] of an operator, by zero-padded products. */

@@ -5,7 +5,7 @@
 // Symmetric Eigenvalue Problem, Thm 4.5.1), so a negative λ with ‖r‖ < |λ| proves negative curvature.
 import { SaddleError } from '../core/errors.js';
 import {
-  combineBasis, lanczosRun, regenerateRitzVectors, tridiagonalEigen, type FlatMatVec, type Tridiagonal,
+  combineBasis, flatDot, lanczosRun, regenerateRitzVectors, tridiagonalEigen, type FlatMatVec, type Tridiagonal,
 } from '../linalg/lanczos.js';
 import { Rng } from '../random/index.js';
 
@@ -76,9 +76,12 @@ function startFrom(v: Float64Array, n: number): Float64Array {
 }
 
 function norm(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
+  return Math.sqrt(flatDot(v, v));
+}
+
+/** ‖r‖/|λ|; 0 for an exact zero pair (a block with no curvature), where 0/0 would give NaN. */
+function relativeResidual(bound: number, value: number): number {
+  return bound === 0 ? 0 : bound / Math.abs(value);
 }
 
 function scaleTo1(v: Float64Array): void {
@@ -90,7 +93,7 @@ function residualOf(op: SymmetricOperator, value: number, v: Float64Array, tol: 
   const Mv = op.apply(v);
   for (let i = 0; i < v.length; i++) Mv[i] -= value * v[i];
   const bound = norm(Mv);
-  const residual = bound / Math.abs(value);
+  const residual = relativeResidual(bound, value);
   return { value, residual, bound, converged: residual <= tol, vector: keep ? v : undefined };
 }
 
@@ -182,11 +185,12 @@ function power(op: SymmetricOperator, top: number, bottom: number, tol: number, 
       products++;
       steps++;
       options.onProgress?.(products, maxIter * (top + bottom));
-      const value = dotf(Mv, v);
+      const value = flatDot(Mv, v);
       const r = new Float64Array(n);
       for (let i = 0; i < n; i++) r[i] = Mv[i] - value * v[i];
       const bound = norm(r);
-      best = { value, residual: bound / Math.abs(value), bound, converged: bound / Math.abs(value) <= tol, vector: v };
+      const residual = relativeResidual(bound, value);
+      best = { value, residual, bound, converged: residual <= tol, vector: v };
       if (best.converged) break;
       const w = new Float64Array(n);
       for (let i = 0; i < n; i++) w[i] = sign * (Mv[i] - shift * v[i]);
@@ -207,13 +211,7 @@ function power(op: SymmetricOperator, top: number, bottom: number, tol: number, 
   return { method: 'power' as const, top: topPairs, bottom: bottomPairs, steps, products };
 }
 
-function dotf(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
 function deflate(v: Float64Array, u: Float64Array): void {
-  const c = dotf(v, u);
+  const c = flatDot(v, u);
   for (let i = 0; i < v.length; i++) v[i] -= c * u[i];
 }

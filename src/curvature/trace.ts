@@ -5,6 +5,7 @@
 // taken exactly, and Hutchinson estimates only the rest, tr((I − QQᵀ) M (I − QQᵀ)), where large
 // outlier eigenvalues no longer inflate the variance.
 import { SaddleError } from '../core/errors.js';
+import { flatDot as dot } from '../linalg/lanczos.js';
 import { Rng } from '../random/index.js';
 import type { SymmetricOperator } from './spectrum.js';
 
@@ -23,12 +24,6 @@ function rademacher(n: number, rng: Rng): Float64Array {
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = rng.float() < 0.5 ? -1 : 1;
   return z;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 function meanAndStderr(samples: number[]): [number, number] {

@@ -40,7 +40,8 @@ export interface LanczosRun extends Tridiagonal {
   products: number;
 }
 
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Σ aᵢbᵢ over flat vectors (the estimators' one inner product). */
+export function flatDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
@@ -70,19 +71,19 @@ export function lanczosRun(matvec: FlatMatVec, n: number, options: LanczosRunOpt
     const w = Float64Array.from(checkProduct(matvec(q), n));
     products++;
     options.onStep?.(products);
-    const alpha = dot(w, q);
+    const alpha = flatDot(w, q);
     alphas.push(alpha);
     for (let i = 0; i < n; i++) w[i] -= alpha * q[i] + betaPrev * qPrev[i];
     if (full) {
       // Classical Gram–Schmidt against the whole basis, twice ("twice is enough": Giraud et al. 2005).
       for (let pass = 0; pass < 2; pass++) {
         for (const b of basis) {
-          const c = dot(w, b);
+          const c = flatDot(w, b);
           for (let i = 0; i < n; i++) w[i] -= c * b[i];
         }
       }
     }
-    const beta = Math.sqrt(dot(w, w));
+    const beta = Math.sqrt(flatDot(w, w));
     lastBeta = beta;
     const scale = Math.max(Math.abs(alpha), betaPrev, 1e-300);
     if (j === m - 1 || beta <= 1e-12 * scale) {
