@@ -7,6 +7,12 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}web/dist`;
 
+/**
+ * Dependencies whose default entry needs Node (csv-parse/sync uses Buffer at load time) and the
+ * browser build each publishes; test/browser.test.ts bundles the library with the same map.
+ */
+export const browserAliases = { 'csv-parse/sync': 'csv-parse/browser/esm/sync' };
+
 export async function buildWeb({ quiet = false } = {}) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(`${out}/assets`, { recursive: true });
@@ -14,7 +20,7 @@ export async function buildWeb({ quiet = false } = {}) {
   await build({
     entryPoints: { main: `${root}web/src/main.ts`, worker: `${root}web/src/worker.ts` },
     outdir: `${out}/assets`, bundle: true, format: 'esm', splitting: true, platform: 'browser', target: 'es2022',
-    minify: true, legalComments: 'none', logLevel: quiet ? 'error' : 'warning',
+    minify: true, legalComments: 'none', logLevel: quiet ? 'error' : 'warning', alias: browserAliases,
   });
   copyFileSync(`${root}web/index.html`, `${out}/index.html`);
   copyFileSync(`${root}web/style.css`, `${out}/style.css`);

@@ -2,9 +2,9 @@
 // scripts/build-web.mjs, served by scripts/serve-web.mjs, used as a reader uses it.
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EXPERIMENTS } from '../src/experiments/index.js';
+import { ACTIVATIONS, EXPERIMENTS, FIRST_ORDER_OPTIMIZERS, INITIALIZERS } from '../src/index.js';
 // @ts-expect-error: plain ES modules of the build scripts
 import { buildWeb } from '../scripts/build-web.mjs';
 // @ts-expect-error: plain ES modules of the build scripts
@@ -22,7 +22,10 @@ beforeAll(async () => {
   if (!available) return;
   await buildWeb({ quiet: true });
   ({ server, url } = (await serveWeb({ port: 0 })) as { server: Server; url: string });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -44,6 +47,15 @@ const sharpnessPoints = (n: number) =>
   Number(document.querySelector<HTMLElement>('#sharpness')?.dataset.points ?? 0) >= n;
 const statusMatches = (source: string) => new RegExp(source).test(document.querySelector('#status')?.textContent ?? '');
 
+/** Resolves true when `w` ends within `ms`, false otherwise. */
+const closes = (w: Worker, ms: number) => new Promise<boolean>((resolve) => {
+  const timer = setTimeout(() => resolve(false), ms);
+  w.once('close', () => {
+    clearTimeout(timer);
+    resolve(true);
+  });
+});
+
 describe.runIf(available)('the web lab', () => {
   test('the page loads from the local server in under 2 s, with nothing fetched from elsewhere', async () => {
     const page = await browser.newPage();
@@ -63,10 +75,12 @@ describe.runIf(available)('the web lab', () => {
     await page.fill('#objective', 'x*cos(pi*x)');
     await page.fill('#box', 'x=-1:2');
     await page.press('#objective', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('tr.point-row').length === 3 && /3 stationary points/.test(document.querySelector('#summary')?.textContent ?? ''));
+    await page.waitForFunction(() => document.querySelectorAll('tr.point-row').length === 3
+      && /3 stationary points/.test(document.querySelector('#summary')?.textContent ?? ''));
     const kinds = await page.$$eval('tr.point-row td:nth-child(3)', (x) => x.map((t) => t.textContent));
     expect(kinds.sort()).toEqual(['maximum', 'minimum', 'minimum']);
-    expect(await page.$$eval('tr.point-row td:nth-child(5)', (x) => x.map((t) => t.textContent))).toEqual(['yes', 'yes', 'yes']);
+    const certified = await page.$$eval('tr.point-row td:nth-child(5)', (x) => x.map((t) => t.textContent));
+    expect(certified).toEqual(['yes', 'yes', 'yes']);
     expect(await page.textContent('#figure svg')).toMatch(/global minimum/);
     // Hover shows the value and the gradient.
     const box = (await page.$('#figure svg'))!.boundingBox();
@@ -77,7 +91,8 @@ describe.runIf(available)('the web lab', () => {
     await page.fill('#objective', 'x^2 - y^2');
     await page.fill('#box', 'x=-1:1,y=-1:1');
     await page.click('#landscape-form button[type=submit]');
-    await page.waitForFunction(() => /1 stationary point —/.test(document.querySelector('#summary')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /1 stationary point —/.test(document.querySelector('#summary')?.textContent ?? ''));
     expect(await page.textContent('tr.point-row td:nth-child(3)')).toBe('saddle');
     expect(await page.textContent('tr.point-row td:nth-child(4)')).toBe('-2, 2');
     expect(errors).toEqual([]);
@@ -98,7 +113,8 @@ describe.runIf(available)('the web lab', () => {
   });
 
   test('a shared URL gives the same view, and reloading it gives it again', async () => {
-    const hash = `#/landscape?f=${encodeURIComponent('x^2 - y^2')}&box=${encodeURIComponent('x=-1:1,y=-1:1')}&style=surface&az=30&el=40`;
+    const view = `f=${encodeURIComponent('x^2 - y^2')}&box=${encodeURIComponent('x=-1:1,y=-1:1')}`;
+    const hash = `#/landscape?${view}&style=surface&az=30&el=40`;
     const { page } = await open(hash);
     await page.waitForSelector('tr.point-row');
     expect(await page.inputValue('#objective')).toBe('x^2 - y^2');
@@ -114,10 +130,15 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   });
 
-  test('optimiser race: from a shared start, gradient descent reaches the minimum of x² + 2y²; a click on the map starts a new race', async () => {
-    const { page, errors } = await open(`#/race?f=${encodeURIComponent('x^2 + 2*y^2')}&box=${encodeURIComponent('x=-3:3,y=-3:3')}&start=-2.5,-2&steps=60&opts=gd:0.1,adam:0.1`);
+  test('optimiser race: from a shared start GD reaches the minimum of x² + 2y²; a click starts a race', async () => {
+    const objective = `f=${encodeURIComponent('x^2 + 2*y^2')}&box=${encodeURIComponent('x=-3:3,y=-3:3')}`;
+    const { page, errors } = await open(`#/race?${objective}&start=-2.5,-2&steps=60&opts=gd:0.1,adam:0.1`);
     await page.waitForSelector('tr.result-row');
-    const rows = await page.$$eval('tr.result-row', (x) => x.map((r) => ({ name: r.querySelector('td')?.textContent, final: (r as HTMLElement).dataset.final!.split(',').map(Number), value: Number((r as HTMLElement).dataset.value) })));
+    const rows = await page.$$eval('tr.result-row', (x) => x.map((r) => ({
+      name: r.querySelector('td')?.textContent,
+      final: (r as HTMLElement).dataset.final!.split(',').map(Number),
+      value: Number((r as HTMLElement).dataset.value),
+    })));
     const gd = rows.find((r) => r.name === 'SGD')!;
     expect(Math.hypot(...gd.final)).toBeLessThan(1e-3);
     expect(rows.find((r) => r.name === 'Adam')!.value).toBeLessThan(0.1);
@@ -151,20 +172,101 @@ describe.runIf(available)('the web lab', () => {
   test('train: an MLP on MNIST digits in a worker, with live curves; stop ends it', async () => {
     const { page, errors } = await open('#/train?hidden=32&train=500&test=200&epochs=2&batch=50');
     await page.click('#start');
-    await page.waitForFunction(() => /Done: 2 epochs/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(statusMatches, 'Done: 2 epochs', { timeout: 60_000 });
     expect(await page.$$('tr.epoch-row')).toHaveLength(2);
     expect(await page.$('#curves svg')).not.toBeNull();
     await page.fill('#epochs', '50');
     await page.click('#start');
     await page.waitForSelector('tr.epoch-row', { timeout: 60_000 });
     await page.click('#stop');
-    await page.waitForFunction(() => /Stopped after \d+ epoch/.test(document.querySelector('#status')?.textContent ?? ''));
+    await page.waitForFunction(statusMatches, 'Stopped after \\d+ epoch');
     expect(await page.isEnabled('#start')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
 
-  test('curvature: sharpness against 2/η live, then the spectrum where the run ended; reloading restores it', async () => {
+  test('leaving a page stops what it started: a training run and an experiment end on navigating away', async () => {
+    // Runs that would take minutes, so that only leaving the page can end them within the test.
+    const { page, errors } = await open('#/train?hidden=256&train=9000&test=1000&epochs=100&batch=50');
+    await page.waitForSelector('body[data-ready="true"] #train-form');
+    const trainWorker = page.waitForEvent('worker');
+    await page.click('#start');
+    const training = await trainWorker;
+    await page.waitForFunction(statusMatches, '^(Training|Epoch)', { timeout: 20_000 });
+    const trainingEnds = closes(training, 5000);
+    await page.click('nav a[data-page="landscape"]');
+    expect(await trainingEnds).toBe(true);
+    await page.waitForSelector('tr.point-row');
+    // The experiment's job worker ends too when the reader moves on mid-run.
+    const experimentWorker = page.waitForEvent('worker');
+    await page.evaluate(() => (location.hash = '#/chapter/random-matrix?k=9&samples=1000000000'));
+    const experiment = await experimentWorker;
+    await page.waitForFunction(statusMatches, '^Running');
+    const experimentEnds = closes(experiment, 5000);
+    await page.click('nav a[data-page="train"]');
+    expect(await experimentEnds).toBe(true);
+    // Nothing the chapter started draws over the page that replaced it.
+    await page.waitForTimeout(500);
+    expect(await page.$('#train-form')).not.toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test('leaving the chapter before its list arrives: the list does not replace the next page', async () => {
+    const { page, errors } = await open('#/chapter');
+    await page.evaluate(() => (location.hash = '#/train'));
+    await page.waitForSelector('#train-form');
+    // The shared worker answers the catalogue request well within this.
+    await page.waitForTimeout(1500);
+    expect(await page.$('#experiments')).toBeNull();
+    expect(await page.$('#train-form')).not.toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('landscape: the rotate controls show for the 3-D wireframe only, never for one variable', async () => {
+    const visible = async (hash: string) => {
+      const { page } = await open(hash);
+      await page.waitForSelector('tr.point-row');
+      const shown = await page.isVisible('#rotate');
+      await page.close();
+      return shown;
+    };
+    const oneVariable = `#/landscape?f=${encodeURIComponent('x^2')}&box=${encodeURIComponent('x=-1:1')}`;
+    const twoVariables = `#/landscape?f=${encodeURIComponent('x^2 - y^2')}&box=${encodeURIComponent('x=-1:1,y=-1:1')}`;
+    expect(await visible(`${oneVariable}&style=surface`)).toBe(false);
+    expect(await visible(`${oneVariable}&style=contour`)).toBe(false);
+    expect(await visible(`${twoVariables}&style=contour`)).toBe(false);
+    expect(await visible(`${twoVariables}&style=surface`)).toBe(true);
+  });
+
+  test('landscape: changing the view while the first analysis runs still shows that analysis', async () => {
+    const saddle = `f=${encodeURIComponent('x^2 - y^2')}&box=${encodeURIComponent('x=-1:1,y=-1:1')}`;
+    const { page, errors } = await open(`#/landscape?${saddle}`);
+    await page.waitForSelector('body[data-ready="true"] #style');
+    await page.selectOption('#style', 'surface');
+    await page.waitForSelector('tr.point-row', { timeout: 10_000 });
+    expect(await page.textContent('#summary')).toMatch(/^1 stationary point — all of them/);
+    expect(await page.isVisible('#rotate')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the menus of optimisers, activations and initialisers are the library\'s own lists', async () => {
+    const options = (page: Page, id: string) => page.$$eval(`#${id} option`, (xs) => xs.map((x) => x.textContent));
+    const { page } = await open('#/train');
+    await page.waitForSelector('body[data-ready="true"] #train-form');
+    expect(await options(page, 'optimizer')).toEqual([...FIRST_ORDER_OPTIMIZERS]);
+    expect(await options(page, 'activation')).toEqual([...ACTIVATIONS]);
+    expect(await options(page, 'init')).toEqual([...INITIALIZERS]);
+    await page.goto(`${url}#/curvature`);
+    await page.waitForSelector('#curvature-form');
+    expect(await options(page, 'activation')).toEqual([...ACTIVATIONS]);
+    await page.close();
+  });
+
+  test('curvature: sharpness against 2/η live, then the spectrum where the run ended; reloading restores it',
+    async () => {
     const hash = '#/curvature?train=200&hidden=16&activation=tanh&loss=squared&lr=0.1&steps=60&every=10&seed=2';
     const { page, errors } = await open(hash);
     await page.click('#start');
@@ -216,12 +318,15 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   }, 60_000);
 
-  test('accessible basics: every control has a label; phone width has no sideways scrolling; the figure is drawn', async () => {
+  test('accessible basics: every control has a label; phone width has no sideways scrolling; the figure is drawn',
+    async () => {
     for (const hash of ['#/landscape', '#/race', '#/train', '#/curvature']) {
       const { page } = await open(hash, { width: 390, height: 844 });
       await page.waitForSelector('body[data-ready="true"]');
       await page.waitForTimeout(300);
-      const unlabelled = await page.$$eval('input, select, button', (xs) => xs.filter((x) => !(x.closest('label') || x.getAttribute('aria-label') || (x.id && document.querySelector(`label[for="${x.id}"]`)) || (x.tagName === 'BUTTON' && x.textContent?.trim()))).map((x) => x.outerHTML));
+      const unlabelled = await page.$$eval('input, select, button', (xs) => xs.filter((x) => !(
+        x.closest('label') || x.getAttribute('aria-label') || (x.id && document.querySelector(`label[for="${x.id}"]`))
+        || (x.tagName === 'BUTTON' && x.textContent?.trim()))).map((x) => x.outerHTML));
       expect(unlabelled).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
       await page.close();

@@ -6,7 +6,9 @@ import type { Rng } from '../random/index.js';
 import { initialize, type Initializer } from './init.js';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid';
-const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = { relu, tanh, sigmoid };
+const ACTIVATION_RULES: Record<Activation, (x: Tensor) => Tensor> = { relu, tanh, sigmoid };
+/** The activations forward() applies between layers, for menus and argument checks. */
+export const ACTIVATIONS = Object.keys(ACTIVATION_RULES) as readonly Activation[];
 
 // Type aliases (not interfaces) so that they are trees of tensors to the type system too.
 export type Layer = { w: Tensor; b: Tensor };
@@ -36,8 +38,8 @@ export function mlp(sizes: readonly number[], options: MlpOptions): MlpParams {
 
 /** Logits: the activation between layers, none after the last. */
 export function forward(params: MlpParams, x: Tensor, activation: Activation = 'relu'): Tensor {
-  const act = ACTIVATIONS[activation];
-  if (!act) throw new SaddleError(`unknown activation '${activation}'; use relu, tanh or sigmoid`);
+  const act = ACTIVATION_RULES[activation];
+  if (!act) throw new SaddleError(`unknown activation '${activation}'; use ${ACTIVATIONS.join(', ')}`);
   let h = x;
   params.layers.forEach((layer, i) => {
     h = add(matmul(h, layer.w), layer.b);

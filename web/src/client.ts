@@ -1,6 +1,6 @@
 // The page's side of the worker protocol: a promise per request, progress callbacks, and a
 // dedicated worker for long jobs so that stopping one is terminating its worker.
-import type { FromWorker, Kind, Requests, WorkerError } from './protocol.js';
+import type { FromWorker, Kind, ProgressOf, RequestOf, ResponseOf, ToWorker, WorkerError } from './protocol.js';
 
 export class WorkerFailure extends Error {
   constructor(readonly detail: WorkerError) {
@@ -8,9 +8,14 @@ export class WorkerFailure extends Error {
   }
 }
 
+/** A job on a worker of its own: `stop()` terminates the worker, and `done` then rejects with 'stopped'. */
+export type Job<K extends Kind> = { done: Promise<ResponseOf<K>>; stop: () => void };
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (p: unknown) => void };
+
 export class Lab {
   private next = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (p: unknown) => void }>();
+  private pending = new Map<number, Pending>();
 
   constructor(private readonly worker: Worker = Lab.spawn()) {
     this.listen(worker);
@@ -38,21 +43,37 @@ export class Lab {
     };
   }
 
-  call<K extends Kind>(kind: K, payload: Requests[K][0], progress?: (p: unknown) => void): Promise<Requests[K][1]> {
+  call<K extends Kind>(kind: K, payload: RequestOf<K>, progress?: (p: ProgressOf<K>) => void): Promise<ResponseOf<K>> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
-      this.worker.postMessage({ id, kind, payload });
+      // The worker answers `id` with this kind's response and progress (protocol.ts), so the casts hold.
+      this.pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        progress: progress as ((p: unknown) => void) | undefined,
+      });
+      this.worker.postMessage({ id, kind, payload } as ToWorker);
     });
   }
 
-  /** A long job on its own worker; `stop()` terminates it (the promise then rejects with 'stopped'). */
-  job<K extends Kind>(kind: K, payload: Requests[K][0], progress?: (p: unknown) => void): { done: Promise<Requests[K][1]>; stop: () => void } {
+  /** A long job on its own worker, so that it can be stopped (by the user, or by leaving the page). */
+  job<K extends Kind>(kind: K, payload: RequestOf<K>, progress?: (p: ProgressOf<K>) => void): Job<K> {
     const w = Lab.spawn();
     const lab = new Lab(w);
+    let stopped = false;
     let rejectStop: (e: Error) => void = () => undefined;
-    const stopped = new Promise<never>((_, reject) => (rejectStop = reject));
-    const done = Promise.race([lab.call(kind, payload, progress), stopped]).finally(() => w.terminate());
-    return { done, stop: () => rejectStop(new Error('stopped')) };
+    const stop = new Promise<never>((_, reject) => (rejectStop = reject));
+    // Nothing of a stopped job reaches the page: not even progress already queued behind the stop.
+    const report = (p: ProgressOf<K>) => void (stopped || progress?.(p));
+    const done = Promise.race([lab.call(kind, payload, report), stop]).finally(() => w.terminate());
+    return {
+      done,
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        w.terminate();
+        rejectStop(new Error('stopped'));
+      },
+    };
   }
 }

@@ -3,8 +3,8 @@
 // arXiv 2103.00065: GD on a network sharpens until λ_max reaches 2/η and then hovers there), and a
 // curvature report of the parameters where a run stopped.
 import {
-  add, crossEntropyLoss, curvatureOperator, curvatureReport, fromData, loadMnist, mlp, Rng, SaddleError, sgd,
-  sharpnessTracker, splitDataset, squaredErrorLoss, stabilityThreshold, treeMap, valueAndGrad,
+  ACTIVATIONS, add, crossEntropyLoss, curvatureOperator, curvatureReport, fromData, loadMnist, mlp, Rng, SaddleError,
+  sgd, sharpnessTracker, splitDataset, squaredErrorLoss, stabilityThreshold, treeMap, valueAndGrad,
   type CurvatureLoss, type Dataset, type MlpParams,
 } from '../../src/index.js';
 import type {
@@ -31,8 +31,8 @@ function checkSettings(s: CurvatureSettings): void {
     throw new SaddleError(`digits: ${s.train} is not a whole number from 1 to ${MNIST_DIGITS}`);
   }
   if (!(s.loss in LOSSES)) throw new SaddleError(`unknown loss '${s.loss}'; use ${Object.keys(LOSSES).join(' or ')}`);
-  if (s.activation !== 'tanh' && s.activation !== 'relu') {
-    throw new SaddleError(`unknown activation '${s.activation}'; use tanh or relu`);
+  if (!ACTIVATIONS.includes(s.activation)) {
+    throw new SaddleError(`unknown activation '${s.activation}'; use ${ACTIVATIONS.join(', ')}`);
   }
   if (s.hidden.length === 0 || !s.hidden.every((v) => Number.isInteger(v) && v > 0 && v <= 1024)) {
     throw new SaddleError(`hidden widths [${s.hidden.join(', ')}]: give one or more whole numbers from 1 to 1024`);

@@ -1,5 +1,6 @@
 // The lab's page: a hash router over five pages; every page keeps its state in the URL.
 import { Lab } from './client.js';
+import { router } from './page.js';
 import { chapterPage } from './pages/chapter.js';
 import { curvaturePage } from './pages/curvature.js';
 import { landscapePage } from './pages/landscape.js';
@@ -9,9 +10,12 @@ import { route } from './state.js';
 
 const lab = new Lab();
 const app = document.getElementById('app') as HTMLElement;
-const PAGES: Record<string, (app: HTMLElement, lab: Lab, r: ReturnType<typeof route>) => void> = {
-  landscape: landscapePage, race: racePage, chapter: chapterPage, train: trainPage, curvature: curvaturePage,
-};
+const mount = router(
+  { landscape: landscapePage, race: racePage, chapter: chapterPage, train: trainPage, curvature: curvaturePage },
+  landscapePage,
+  app,
+  lab,
+);
 
 function show(): void {
   const r = route();
@@ -19,7 +23,7 @@ function show(): void {
     if (a.dataset.page === r.page) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  (PAGES[r.page] ?? landscapePage)(app, lab, r);
+  mount(r);
   document.body.dataset.ready = 'true';
 }
 

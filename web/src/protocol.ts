@@ -1,11 +1,17 @@
 // Messages between the page and its workers. All heavy work (analysis, optimisation, experiments,
 // training) runs in a worker on the same src/ code as the CLI.
 import type {
-  AnalysisReport, ExperimentResult, Control, CurvatureReport, EpochReport, SharpnessPoint,
+  Activation, AnalysisReport, ExperimentResult, Control, CurvatureReport, EpochReport, Initializer, SharpnessPoint,
 } from '../../src/index.js';
 
-export type LandscapeRequest = { f: string; box: string; style?: 'line' | 'contour' | 'surface'; azimuth?: number; elevation?: number; paths?: { x: number[]; y: number[]; label?: string }[]; analyze?: boolean };
-export type LandscapeResponse = { variables: string[]; box: [number, number][]; svg: string; report: AnalysisReport | null; style: 'line' | 'contour' | 'surface' };
+export type LandscapeStyle = 'line' | 'contour' | 'surface';
+export type LandscapeRequest = {
+  f: string; box: string; style?: LandscapeStyle; azimuth?: number; elevation?: number;
+  paths?: { x: number[]; y: number[]; label?: string }[]; analyze?: boolean;
+};
+export type LandscapeResponse = {
+  variables: string[]; box: [number, number][]; svg: string; report: AnalysisReport | null; style: LandscapeStyle;
+};
 
 export type PointRequest = { f: string; at: number[] };
 export type PointResponse = { value: number; gradient: number[] };
@@ -18,12 +24,18 @@ export type RaceResponse = { trajectories: RaceTrajectory[] };
 export type ExperimentInfo = { id: string; title: string; claim: string; source: string; controls: readonly Control[] };
 export type ExperimentRequest = { id: string; seed: number; params: Record<string, number | string> };
 
-export type TrainRequest = { hidden: number[]; activation: 'relu' | 'tanh' | 'sigmoid'; init: string; optimizer: string; lr: number; batch: number; epochs: number; train: number; test: number; seed: number };
-export type TrainEvent = { kind: 'epoch'; report: EpochReport } | { kind: 'batch'; batch: number; perEpoch: number; epoch: number } | { kind: 'loaded'; examples: number };
+export type TrainRequest = {
+  hidden: number[]; activation: Activation; init: Initializer; optimizer: string; lr: number; batch: number;
+  epochs: number; train: number; test: number; seed: number;
+};
+export type TrainEvent =
+  | { kind: 'epoch'; report: EpochReport }
+  | { kind: 'batch'; batch: number; perEpoch: number; epoch: number }
+  | { kind: 'loaded'; examples: number };
 
 /** The network, its data and its loss: what a run and an analysis of its parameters share. */
 export type CurvatureSettings = {
-  train: number; hidden: number[]; activation: 'tanh' | 'relu'; loss: 'squared' | 'cross-entropy'; seed: number;
+  train: number; hidden: number[]; activation: Activation; loss: 'squared' | 'cross-entropy'; seed: number;
 };
 export type SharpnessRequest = CurvatureSettings & { lr: number; steps: number; every: number };
 /** Parameters across the worker boundary (structured cloning drops the Tensor class); w is [inputs, outputs]. */
@@ -45,23 +57,44 @@ export type CurvatureResponse = Pick<CurvatureReport,
   step: number; loss: number; lossNormalization: string;
 };
 
-export type Requests = {
-  landscape: [LandscapeRequest, LandscapeResponse];
-  point: [PointRequest, PointResponse];
-  race: [RaceRequest, RaceResponse];
-  experiments: [Record<string, never>, ExperimentInfo[]];
-  experiment: [ExperimentRequest, ExperimentResult];
-  train: [TrainRequest, { epochs: EpochReport[] }];
-  sharpness: [SharpnessRequest, SharpnessResponse];
-  curvature: [CurvatureRequest, CurvatureResponse];
+export type TrainResponse = { epochs: EpochReport[] };
+export type ExperimentProgress = { fraction: number; what: string };
+
+/** One kind of request: what the page sends, what the worker answers, and what it reports on the way. */
+type Exchange<Request, Response, Progress = never> = { request: Request; response: Response; progress: Progress };
+
+/**
+ * Every request the lab makes of a worker. The worker's handler table and the client's `call` are both
+ * typed from this one map, so a kind added here does not compile until the worker handles it.
+ */
+export type Protocol = {
+  landscape: Exchange<LandscapeRequest, LandscapeResponse>;
+  point: Exchange<PointRequest, PointResponse>;
+  race: Exchange<RaceRequest, RaceResponse>;
+  experiments: Exchange<Record<string, never>, ExperimentInfo[]>;
+  experiment: Exchange<ExperimentRequest, ExperimentResult, ExperimentProgress>;
+  train: Exchange<TrainRequest, TrainResponse, TrainEvent>;
+  sharpness: Exchange<SharpnessRequest, SharpnessResponse, SharpnessEvent>;
+  curvature: Exchange<CurvatureRequest, CurvatureResponse, CurvatureEvent>;
 };
-export type Kind = keyof Requests;
+export type Kind = keyof Protocol;
+export type RequestOf<K extends Kind> = Protocol[K]['request'];
+export type ResponseOf<K extends Kind> = Protocol[K]['response'];
+export type ProgressOf<K extends Kind> = Protocol[K]['progress'];
+
+/** The worker's side of one kind: its answer, reporting progress through `progress` as it goes. */
+export type Handler<K extends Kind> = (
+  payload: RequestOf<K>,
+  progress: (p: ProgressOf<K>) => void,
+) => ResponseOf<K> | Promise<ResponseOf<K>>;
+/** One handler per kind, no more and no fewer. */
+export type Handlers = { [K in Kind]: Handler<K> };
 
 /** A user-facing error: the message, and for a parse error the column and a caret line. */
 export type WorkerError = { message: string; pointer?: string; column?: number };
 
-export type ToWorker = { id: number; kind: Kind; payload: unknown };
-export type FromWorker =
-  | { id: number; ok: true; result: unknown }
+export type ToWorker = { [K in Kind]: { id: number; kind: K; payload: RequestOf<K> } }[Kind];
+export type FromWorker<K extends Kind = Kind> =
+  | { id: number; ok: true; result: ResponseOf<K> }
   | { id: number; ok: false; error: WorkerError }
-  | { id: number; progress: unknown };
+  | { id: number; progress: ProgressOf<K> };

@@ -2,13 +2,12 @@
 // live (the edge of stability, Cohen et al. 2021, arXiv 2103.00065), and the spectrum of the Hessian
 // where it stopped.
 import { sharpnessFigure } from '../../../src/experiments/curvature-figures.js';
-import type { SharpnessPoint } from '../../../src/index.js';
+import { ACTIVATIONS, type SharpnessPoint } from '../../../src/index.js';
 import { linePlot } from '../../../src/plot/index.js';
 import type { Lab } from '../client.js';
 import { field, fmt, h, showSvg } from '../dom.js';
-import type {
-  CurvatureEvent, CurvatureSettings, LossPoint, ParamSnapshot, SharpnessEvent, SharpnessRequest,
-} from '../protocol.js';
+import { Lifetime, type Dispose } from '../page.js';
+import type { CurvatureSettings, LossPoint, ParamSnapshot, SharpnessRequest } from '../protocol.js';
 import { get, getNumber, save, type Route } from '../state.js';
 import { showCurvatureReport } from './curvature-report.js';
 
@@ -17,7 +16,6 @@ const LOSSES: Record<CurvatureSettings['loss'], { label: string; axis: string }>
   squared: { label: 'squared error ½‖f − y‖², one-hot targets', axis: '½‖f − y‖²' },
   'cross-entropy': { label: 'cross-entropy', axis: 'cross-entropy' },
 };
-const ACTIVATIONS: CurvatureSettings['activation'][] = ['tanh', 'relu'];
 // Defaults that show the edge of stability in about 20 s: λ_max ≈ 26 at the start, 2/η = 20.
 const DEFAULTS = {
   train: 500, hidden: '32', activation: 'tanh', loss: 'squared', lr: 0.1, steps: 300, every: 10, seed: 1,
@@ -30,7 +28,9 @@ const lrText = (lr: number) => `η = ${fmt(lr, 3)}, 2/η = ${fmt(2 / lr, 4)}`;
 /** Parameters to analyse (null: the initial ones of `settings`) and the η whose 2/η they are compared with. */
 type Target = { settings: CurvatureSettings; lr: number; snapshot: ParamSnapshot | null };
 
-export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): void {
+export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
+  // Ends the run or analysis in progress when the router leaves this page; `life.gone` is true from then on.
+  const life = new Lifetime();
   const p = r.params;
   const digits = getNumber(p, 'train', DEFAULTS.train);
   const custom = Number.isInteger(digits) && digits > 0 && !DIGITS.includes(digits);
@@ -108,8 +108,6 @@ export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): void {
 
   // The run on screen: its curves, and its latest parameters (which outlive its worker when stopped).
   let job: { stop: () => void } | null = null;
-  // Set when the router replaces this page: nothing it started may carry on or draw.
-  let gone = false;
   let losses: LossPoint[] = [];
   let points: SharpnessPoint[] = [];
   let last: (Target & { snapshot: ParamSnapshot }) | null = null;
@@ -145,24 +143,18 @@ export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): void {
     clearAnalysis();
     status.textContent = `${before}Analysing ${what}: loading the digits…`;
     busy(true);
-    let live = true;
-    const j = lab.job('curvature', { settings: target.settings, snapshot: target.snapshot }, (e) => {
-      if (!live) return;
-      const { stage, done, of } = e as CurvatureEvent;
-      status.textContent = `${before}Analysing ${what}: ${stage}, ${done} of ${of} products`;
-    });
+    const j = life.job(lab.job('curvature', { settings: target.settings, snapshot: target.snapshot }, (e) => {
+      status.textContent = `${before}Analysing ${what}: ${e.stage}, ${e.done} of ${e.of} products`;
+    }));
     job = j;
     j.done.then((report) => {
-      if (gone) return;
+      if (life.gone) return;
       showCurvatureReport({ density, eigenvalues, summary, heading }, report, 2 / target.lr);
       status.textContent = `${before}Analysed ${what} in ${report.seconds.toFixed(1)} s.`;
     }).catch((err: Error) => {
       const outcome = err.message === 'stopped' ? 'Analysis stopped.' : `Analysis failed: ${err.message}`;
       status.textContent = `${before}${outcome}`;
-    }).finally(() => {
-      live = false;
-      busy(false);
-    });
+    }).finally(() => busy(false));
   };
 
   form.addEventListener('submit', (ev) => {
@@ -185,10 +177,7 @@ export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): void {
     clearAnalysis();
     status.textContent = 'Loading 10,000 MNIST digits…';
     busy(true);
-    let live = true;
-    const j = lab.job('sharpness', req, (raw) => {
-      const e = raw as SharpnessEvent;
-      if (!live) return;
+    const j = life.job(lab.job('sharpness', req, (e) => {
       if (e.kind === 'loaded') {
         status.textContent = `Training ${e.parameters.toLocaleString('en')} parameters on ${e.examples} digits…`;
         return;
@@ -200,19 +189,17 @@ export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): void {
       status.textContent = `Step ${now?.step ?? 0} of ${req.steps}: loss ${fmt(now?.loss ?? NaN, 4)}`
         + (at ? `, λ_max ${fmt(at.value, 4)} at step ${at.step} (2/η = ${fmt(threshold, 4)})` : '');
       drawRun(s, threshold, req.every);
-    });
+    }));
     job = j;
     j.done.then((res) => {
-      live = false;
-      if (gone) return;
+      if (life.gone) return;
       last = { settings: s, lr: req.lr, snapshot: res.snapshot };
       if (res.outcome === 'finished') return runAnalysis(last, `Done: ${res.reason}. `);
       status.textContent = `Stopped: ${res.reason}.`;
       busy(false);
     }).catch((err: Error) => {
-      live = false;
       busy(false);
-      if (gone) return;
+      if (life.gone) return;
       if (err.message !== 'stopped') status.textContent = `Failed: ${err.message}`;
       else if (last) runAnalysis(last, `Stopped at step ${last.snapshot.step}. `);
       else status.textContent = 'Stopped before the first step.';
@@ -226,9 +213,5 @@ export function curvaturePage(app: HTMLElement, lab: Lab, r: Route): void {
     // The last run's parameters while the controls still describe its network; else the initial ones.
     runAnalysis(last && sameSettings(last.settings, s) ? last : { settings: s, lr, snapshot: null });
   });
-  // The router draws a new page on hashchange: this one's worker must not keep running unseen.
-  window.addEventListener('hashchange', () => {
-    gone = true;
-    job?.stop();
-  }, { once: true });
+  return life.dispose;
 }

@@ -1,8 +1,9 @@
 // Landscape explorer: an objective of one or two variables on a box, drawn as a curve, a contour map
 // or a rotatable wireframe, with every stationary point found, certified and classified.
-import { WorkerFailure, type Lab } from '../client.js';
+import { WorkerFailure, type Job, type Lab } from '../client.js';
 import { field, fmt, h, showSvg, toData } from '../dom.js';
-import type { LandscapeResponse } from '../protocol.js';
+import { Lifetime, type Dispose } from '../page.js';
+import type { LandscapeRequest, LandscapeResponse } from '../protocol.js';
 import { get, getNumber, save, type Route } from '../state.js';
 
 export const EXAMPLES = [
@@ -13,28 +14,42 @@ export const EXAMPLES = [
   { f: 'x^4/4 - x^2/2 + y^2/2', box: 'x=-1.5:1.5,y=-1.5:1.5' },
 ];
 
-export function landscapePage(app: HTMLElement, lab: Lab, r: Route): void {
+const STYLES: Record<'contour' | 'surface', string> = { contour: 'contour map', surface: '3-D wireframe' };
+
+export function landscapePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
+  const life = new Lifetime();
   const state = {
-    f: get(r.params, 'f', EXAMPLES[0].f), box: get(r.params, 'box', EXAMPLES[0].box), style: get(r.params, 'style', 'contour'),
-    az: getNumber(r.params, 'az', -60), el: getNumber(r.params, 'el', 30),
+    f: get(r.params, 'f', EXAMPLES[0].f), box: get(r.params, 'box', EXAMPLES[0].box),
+    style: get(r.params, 'style', 'contour'), az: getNumber(r.params, 'az', -60), el: getNumber(r.params, 'el', 30),
   };
-  const objective = h('input', { id: 'objective', type: 'text', value: state.f, spellcheck: 'false', autocomplete: 'off' });
-  const box = h('input', { id: 'box', type: 'text', value: state.box, spellcheck: 'false', autocomplete: 'off' });
-  const style = h('select', { id: 'style' }, ...['contour', 'surface'].map((s) => h('option', { value: s, selected: s === state.style }, s === 'contour' ? 'contour map' : '3-D wireframe')));
-  const examples = h('select', { id: 'examples' }, h('option', { value: '' }, 'examples…'), ...EXAMPLES.map((e, i) => h('option', { value: String(i) }, e.f)));
+  const text = (id: string, value: string) =>
+    h('input', { id, type: 'text', value, spellcheck: 'false', autocomplete: 'off' });
+  const objective = text('objective', state.f);
+  const box = text('box', state.box);
+  const style = h('select', { id: 'style' },
+    ...Object.entries(STYLES).map(([v, label]) => h('option', { value: v, selected: v === state.style }, label)));
+  const examples = h('select', { id: 'examples' }, h('option', { value: '' }, 'examples…'),
+    ...EXAMPLES.map((e, i) => h('option', { value: String(i) }, e.f)));
   const az = h('input', { id: 'azimuth', type: 'range', min: -180, max: 180, step: 5, value: state.az });
   const el = h('input', { id: 'elevation', type: 'range', min: 0, max: 90, step: 5, value: state.el });
-  const rotate = h('div', { class: 'controls', id: 'rotate', hidden: true }, field('azimuth', az), field('elevation', el));
+  const rotate = h('div', { class: 'controls', id: 'rotate', hidden: true },
+    field('azimuth', az), field('elevation', el));
   const error = h('pre', { class: 'error', id: 'error', role: 'alert' });
   const figure = h('div', { class: 'figure', id: 'figure' });
   const hover = h('p', { class: 'status', id: 'hover', 'aria-live': 'polite' });
   const summary = h('p', { id: 'summary' });
   const table = h('table', { id: 'points' });
-  const form = h('form', { id: 'landscape-form' }, field('objective f', objective), field('box', box), field('view (2 variables)', style), field('load an example', examples), h('button', { type: 'submit' }, 'Analyse'));
-  app.replaceChildren(h('h1', {}, 'Landscape explorer'), form, error, h('div', { class: 'layout' }, h('div', { class: 'figure' }, figure, rotate, hover), h('div', { class: 'side' }, summary, table)));
+  const form = h('form', { id: 'landscape-form' }, field('objective f', objective), field('box', box),
+    field('view (2 variables)', style), field('load an example', examples), h('button', { type: 'submit' }, 'Analyse'));
+  app.replaceChildren(h('h1', {}, 'Landscape explorer'), form, error,
+    h('div', { class: 'layout' },
+      h('div', { class: 'figure' }, figure, rotate, hover), h('div', { class: 'side' }, summary, table)));
 
   let current: LandscapeResponse | null = null;
   let seq = 0;
+  // An analysis runs on a worker of its own, so that a new one (or leaving the page) can stop it: a
+  // search that takes long would otherwise hold up the shared worker every page draws with.
+  let analysis: Job<'landscape'> | null = null;
   const render = async (analyzeToo = true) => {
     const my = ++seq;
     state.f = objective.value;
@@ -42,21 +57,38 @@ export function landscapePage(app: HTMLElement, lab: Lab, r: Route): void {
     state.style = style.value;
     state.az = Number(az.value);
     state.el = Number(el.value);
-    save('landscape', { f: state.f, box: state.box, style: state.style, az: state.style === 'surface' ? state.az : undefined, el: state.style === 'surface' ? state.el : undefined });
+    const surface = state.style === 'surface';
+    save('landscape', {
+      f: state.f, box: state.box, style: state.style,
+      az: surface ? state.az : undefined, el: surface ? state.el : undefined,
+    });
     error.textContent = '';
-    if (analyzeToo) summary.textContent = 'Analysing…';
+    // A new view before the first analysis has answered replaces it, so it analyses too.
+    const request: LandscapeRequest = {
+      f: state.f, box: state.box, style: state.style as 'contour', azimuth: state.az, elevation: state.el,
+      analyze: analyzeToo || !current,
+    };
+    if (request.analyze) summary.textContent = 'Analysing…';
     try {
-      const res = await lab.call('landscape', { f: state.f, box: state.box, style: state.style as 'contour', azimuth: state.az, elevation: state.el, analyze: analyzeToo || !current });
-      if (my !== seq) return;
-      if (!analyzeToo && current) res.report = current.report;
+      let res: LandscapeResponse;
+      if (request.analyze) {
+        analysis?.stop();
+        const job = (analysis = life.job(lab.job('landscape', request)));
+        res = await job.done;
+      } else {
+        res = await lab.call('landscape', request);
+      }
+      if (my !== seq || life.gone) return;
+      if (!request.analyze && current) res.report = current.report;
       current = res;
       const svg = showSvg(figure, res.svg);
       svg.setAttribute('aria-label', `${state.f} on ${state.box}`);
       rotate.hidden = res.style !== 'surface';
-      if (analyzeToo) showReport(res);
+      if (request.analyze) showReport(res);
     } catch (err) {
-      if (my !== seq) return;
-      const d = err instanceof WorkerFailure ? err.detail : { message: String(err) };
+      if (my !== seq || life.gone) return;
+      const message = err instanceof Error ? err.message : String(err);
+      const d = err instanceof WorkerFailure ? err.detail : { message };
       error.textContent = `${d.message}${d.pointer ? `\n${d.pointer}` : ''}`;
       summary.textContent = '';
       table.replaceChildren();
@@ -66,9 +98,13 @@ export function landscapePage(app: HTMLElement, lab: Lab, r: Route): void {
   const showReport = (res: LandscapeResponse) => {
     const rep = res.report!;
     const n = rep.stationaryPoints.length;
-    summary.textContent = `${n} stationary point${n === 1 ? '' : 's'}${rep.complete ? ' — all of them (the search is complete)' : ' found; the search is incomplete'}; global minimum ${fmt(rep.globalMinimum.value)}${rep.globalMinimum.onBoundary ? ' (on the boundary)' : ''}; ${rep.convexity.verdict ?? ''}`;
+    const search = rep.complete ? ' — all of them (the search is complete)' : ' found; the search is incomplete';
+    const where = rep.globalMinimum.onBoundary ? ' (on the boundary)' : '';
+    summary.textContent = `${n} stationary point${n === 1 ? '' : 's'}${search}; `
+      + `global minimum ${fmt(rep.globalMinimum.value)}${where}; ${rep.convexity.verdict ?? ''}`;
     table.replaceChildren(
-      h('thead', {}, h('tr', {}, ...['point', 'f', 'kind', 'Hessian eigenvalues', 'certified'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {},
+        ...['point', 'f', 'kind', 'Hessian eigenvalues', 'certified'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...rep.stationaryPoints.map((p) => h('tr', { class: 'point-row' },
         h('td', {}, res.variables.map((v) => `${v} = ${fmt(p.point[v])}`).join(', ')),
         h('td', {}, fmt(p.value)),
@@ -88,7 +124,9 @@ export function landscapePage(app: HTMLElement, lab: Lab, r: Route): void {
     const my = ++hoverSeq;
     try {
       const r = await lab.call('point', { f: state.f, at });
-      if (my === hoverSeq) hover.textContent = `f(${at.map((v) => fmt(v, 4)).join(', ')}) = ${fmt(r.value)};  ∇f = (${r.gradient.map((g) => fmt(g, 4)).join(', ')})`;
+      if (my !== hoverSeq) return;
+      const gradient = r.gradient.map((g) => fmt(g, 4)).join(', ');
+      hover.textContent = `f(${at.map((v) => fmt(v, 4)).join(', ')}) = ${fmt(r.value)};  ∇f = (${gradient})`;
     } catch {
       hover.textContent = '';
     }
@@ -123,4 +161,5 @@ export function landscapePage(app: HTMLElement, lab: Lab, r: Route): void {
     void render(true);
   });
   void render(true);
+  return life.dispose;
 }

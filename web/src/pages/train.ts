@@ -1,17 +1,24 @@
 // Train: a small MLP on an MNIST subset in a worker, with live training and test curves and a stop button.
+import { ACTIVATIONS, FIRST_ORDER_OPTIMIZERS, INITIALIZERS, type EpochReport } from '../../../src/index.js';
 import { linePlot } from '../../../src/plot/index.js';
-import type { Lab } from '../client.js';
+import type { Job, Lab } from '../client.js';
 import { field, fmt, h, showSvg } from '../dom.js';
-import type { TrainEvent } from '../protocol.js';
+import { Lifetime, type Dispose } from '../page.js';
+import type { TrainRequest } from '../protocol.js';
 import { get, getNumber, save, type Route } from '../state.js';
-import type { EpochReport } from '../../../src/index.js';
 
-export function trainPage(app: HTMLElement, lab: Lab, r: Route): void {
+/** A menu of the library's names, `current` selected. */
+const menu = (id: string, names: readonly string[], current: string) =>
+  h('select', { id }, ...names.map((a) => h('option', { selected: a === current }, a)));
+
+export function trainPage(app: HTMLElement, lab: Lab, r: Route): Dispose {
+  const life = new Lifetime();
   const hidden = h('input', { id: 'hidden', type: 'text', value: get(r.params, 'hidden', '64'), size: 8 });
-  const activation = h('select', { id: 'activation' }, ...['relu', 'tanh', 'sigmoid'].map((a) => h('option', { selected: a === get(r.params, 'activation', 'relu') }, a)));
-  const init = h('select', { id: 'init' }, ...['he-uniform', 'he-normal', 'xavier-uniform', 'xavier-normal', 'uniform', 'constant', 'zero'].map((a) => h('option', { selected: a === get(r.params, 'init', 'he-uniform') }, a)));
-  const optimizer = h('select', { id: 'optimizer' }, ...['adam', 'sgd', 'rmsprop', 'adagrad'].map((a) => h('option', { selected: a === get(r.params, 'optimizer', 'adam') }, a)));
-  const num = (id: string, v: number, attrs: Record<string, number> = {}) => h('input', { id, type: 'number', value: v, ...attrs });
+  const activation = menu('activation', ACTIVATIONS, get(r.params, 'activation', 'relu'));
+  const init = menu('init', INITIALIZERS, get(r.params, 'init', 'he-uniform'));
+  const optimizer = menu('optimizer', FIRST_ORDER_OPTIMIZERS, get(r.params, 'optimizer', 'adam'));
+  const num = (id: string, v: number, attrs: Record<string, number> = {}) =>
+    h('input', { id, type: 'number', value: v, ...attrs });
   const lr = num('lr', getNumber(r.params, 'lr', 0.001), { step: 0.0001, min: 0 });
   const batch = num('batch', getNumber(r.params, 'batch', 64), { min: 1 });
   const epochs = num('epochs', getNumber(r.params, 'epochs', 5), { min: 1, max: 100 });
@@ -25,17 +32,29 @@ export function trainPage(app: HTMLElement, lab: Lab, r: Route): void {
   const chart = h('div', { class: 'figure', id: 'curves' });
   const table = h('table', { id: 'epochs' });
   const form = h('form', { id: 'train-form' },
-    field('hidden layers (e.g. 64 or 128-64)', hidden), field('activation', activation), field('initialiser', init), field('optimiser', optimizer),
-    field('learning rate', lr), field('batch', batch), field('epochs', epochs), field('training digits', train), field('test digits', test), field('seed', seed), start, stop);
-  app.replaceChildren(h('h1', {}, 'Train an MLP on MNIST'), form, error, status, h('div', { class: 'layout' }, chart, h('div', { class: 'side' }, table)));
-  let job: { stop: () => void } | null = null;
+    field('hidden layers (e.g. 64 or 128-64)', hidden), field('activation', activation), field('initialiser', init),
+    field('optimiser', optimizer), field('learning rate', lr), field('batch', batch), field('epochs', epochs),
+    field('training digits', train), field('test digits', test), field('seed', seed), start, stop);
+  app.replaceChildren(
+    h('h1', {}, 'Train an MLP on MNIST'), form, error, status,
+    h('div', { class: 'layout' }, chart, h('div', { class: 'side' }, table)),
+  );
+  let job: Job<'train'> | null = null;
   const reports: EpochReport[] = [];
   const draw = () => {
     const e = reports.map((x) => x.epoch);
-    showSvg(chart, linePlot({ x: e, y: reports.map((x) => x.trainLoss), label: 'training loss', traces: [{ x: e, y: reports.map((x) => x.testLoss), label: 'test loss' }], yRange: 'all', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy' }));
+    showSvg(chart, linePlot({
+      x: e, y: reports.map((x) => x.trainLoss), label: 'training loss',
+      traces: [{ x: e, y: reports.map((x) => x.testLoss), label: 'test loss' }], yRange: 'all',
+      title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy',
+    }));
+    const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
     table.replaceChildren(
-      h('thead', {}, h('tr', {}, ...['epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 's'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...reports.map((x) => h('tr', { class: 'epoch-row' }, h('td', {}, String(x.epoch)), h('td', {}, fmt(x.trainLoss, 4)), h('td', {}, `${(100 * x.trainAccuracy).toFixed(2)}%`), h('td', {}, fmt(x.testLoss, 4)), h('td', {}, `${(100 * x.testAccuracy).toFixed(2)}%`), h('td', {}, x.seconds.toFixed(2))))),
+      h('thead', {}, h('tr', {}, ...['epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 's']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...reports.map((x) => h('tr', { class: 'epoch-row' },
+        h('td', {}, String(x.epoch)), h('td', {}, fmt(x.trainLoss, 4)), h('td', {}, percent(x.trainAccuracy)),
+        h('td', {}, fmt(x.testLoss, 4)), h('td', {}, percent(x.testAccuracy)), h('td', {}, x.seconds.toFixed(2))))),
     );
   };
   form.addEventListener('submit', (ev) => {
@@ -46,36 +65,47 @@ export function trainPage(app: HTMLElement, lab: Lab, r: Route): void {
       error.textContent = `hidden layers: '${hidden.value}' should be sizes joined by '-', e.g. 128-64`;
       return;
     }
-    if (Number(train.value) + Number(test.value) > 10000) {
-      error.textContent = `training and test digits together (${Number(train.value) + Number(test.value)}) exceed the 10,000 available`;
+    const digits = Number(train.value) + Number(test.value);
+    if (digits > 10000) {
+      error.textContent = `training and test digits together (${digits}) exceed the 10,000 available`;
       return;
     }
-    save('train', { hidden: hidden.value, activation: activation.value, init: init.value, optimizer: optimizer.value, lr: lr.value, batch: batch.value, epochs: epochs.value, train: train.value, test: test.value, seed: seed.value });
+    save('train', {
+      hidden: hidden.value, activation: activation.value, init: init.value, optimizer: optimizer.value, lr: lr.value,
+      batch: batch.value, epochs: epochs.value, train: train.value, test: test.value, seed: seed.value,
+    });
     reports.length = 0;
     chart.replaceChildren();
     table.replaceChildren();
     status.textContent = 'Loading 10,000 MNIST digits…';
     start.disabled = true;
     stop.disabled = false;
-    const j = lab.job('train', {
-      hidden: sizes, activation: activation.value as 'relu', init: init.value, optimizer: optimizer.value, lr: Number(lr.value), batch: Number(batch.value),
-      epochs: Number(epochs.value), train: Number(train.value), test: Number(test.value), seed: Number(seed.value),
-    }, (p) => {
-      const ev2 = p as TrainEvent;
-      if (ev2.kind === 'loaded') status.textContent = 'Training…';
-      else if (ev2.kind === 'batch') status.textContent = `Epoch ${ev2.epoch}: batch ${ev2.batch + 1} of ${ev2.perEpoch}`;
+    // The menus offer only the library's names, and the worker checks them again.
+    const request: TrainRequest = {
+      hidden: sizes, activation: activation.value as TrainRequest['activation'],
+      init: init.value as TrainRequest['init'], optimizer: optimizer.value, lr: Number(lr.value),
+      batch: Number(batch.value), epochs: Number(epochs.value), train: Number(train.value), test: Number(test.value),
+      seed: Number(seed.value),
+    };
+    const j = life.job(lab.job('train', request, (e) => {
+      if (e.kind === 'loaded') status.textContent = 'Training…';
+      else if (e.kind === 'batch') status.textContent = `Epoch ${e.epoch}: batch ${e.batch + 1} of ${e.perEpoch}`;
       else {
-        reports.push(ev2.report);
+        reports.push(e.report);
         draw();
       }
-    });
+    }));
     job = j;
-    j.done.then(() => (status.textContent = `Done: ${reports.length} epochs.`))
-      .catch((err: Error) => (status.textContent = err.message === 'stopped' ? `Stopped after ${reports.length} epoch${reports.length === 1 ? '' : 's'}.` : `Failed: ${err.message}`))
+    const n = () => `${reports.length} epoch${reports.length === 1 ? '' : 's'}`;
+    j.done.then(() => (status.textContent = `Done: ${n()}.`))
+      .catch((err: Error) => {
+        status.textContent = err.message === 'stopped' ? `Stopped after ${n()}.` : `Failed: ${err.message}`;
+      })
       .finally(() => {
         start.disabled = false;
         stop.disabled = true;
       });
   });
   stop.addEventListener('click', () => job?.stop());
+  return life.dispose;
 }
