@@ -35,14 +35,18 @@ function keptShape(shape: readonly number[], axes: readonly number[]): number[] 
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-/** d/dx x^y = y x^(y-1), taken as 0 where y = 0 (so 0^0 has derivative 0, not NaN). */
+/**
+ * d/dx x^y = y·x^(y-1), taken as 0 only where x = 0 and y = 0 (0·0^-1 would be NaN; x^0 = 1 is flat).
+ * Zeroing it wherever y = 0 would also zero its derivative in y there, and ∂²/∂y∂x of x^y at y = 0 is
+ * 1/x, not 0: the Hessian would lose its symmetry (∂²/∂x∂y, through the log factor, is 1/x).
+ */
 function powBaseFactor(x: Tensor, y: Tensor): Tensor {
   if (y.trace === null && y.size === 1 && y.data[0] !== 0) {
     // A constant exponent (x^2, x^3, ...): the same numbers with fewer ops; 2·x^1 is exactly 2·x.
     const e = y.data[0];
     return e === 2 ? mul(x, 2) : mul(pow(x, e - 1), e);
   }
-  return where(equal(y, 0), 0, mul(y, pow(x, sub(y, 1))));
+  return where(mul(equal(x, 0), equal(y, 0)), 0, mul(y, pow(x, sub(y, 1))));
 }
 
 /** d/dy x^y = log(x) x^y, taken as 0 where x = 0. */
@@ -81,11 +85,15 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   softplus: ([x], [t]) => (t === null ? null : mul(t, sigmoid(x))),
   add: (_, [ta, tb], y) => atShape(addTangents(ta, tb), y.shape),
   sub: (_, [ta, tb], y) => atShape(addTangents(ta, tb === null ? null : neg(tb)), y.shape),
-  mul: ([a, b], [ta, tb], y) => atShape(addTangents(ta === null ? null : mul(ta, b), tb === null ? null : mul(a, tb)), y.shape),
+  mul: ([a, b], [ta, tb], y) =>
+    atShape(addTangents(ta === null ? null : mul(ta, b), tb === null ? null : mul(a, tb)), y.shape),
   div: ([, b], [ta, tb], y) => atShape(
     addTangents(ta === null ? null : div(ta, b), tb === null ? null : neg(div(mul(tb, y), b))), y.shape),
   pow: ([a, b], [ta, tb], y) => atShape(
-    addTangents(ta === null ? null : mul(ta, powBaseFactor(a, b)), tb === null ? null : mul(tb, powExponentFactor(a, y))), y.shape),
+    addTangents(
+      ta === null ? null : mul(ta, powBaseFactor(a, b)),
+      tb === null ? null : mul(tb, powExponentFactor(a, y)),
+    ), y.shape),
   max: ([a, b], [ta, tb], y) => {
     const w = maxWeight(a, b);
     return atShape(addTangents(ta === null ? null : mul(ta, w), tb === null ? null : mul(tb, sub(1, w))), y.shape);
@@ -98,7 +106,8 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   cast: (_, [t], __, p) => (t === null ? null : cast(t, p.dtype)),
   stopGradient: () => null,
   sum: (_, [t], __, p) => (t === null ? null : sum(t, p.axes, { keepdims: p.keepdims })),
-  reduceMax: ([x], [t], y, p) => (t === null ? null : sum(mul(t, argmaxWeight(x, y, p.axes, p.keepdims)), p.axes, { keepdims: p.keepdims })),
+  reduceMax: ([x], [t], y, p) =>
+    (t === null ? null : sum(mul(t, argmaxWeight(x, y, p.axes, p.keepdims)), p.axes, { keepdims: p.keepdims })),
   reshape: (_, [t], __, p) => (t === null ? null : reshape(t, p.shape)),
   broadcastTo: (_, [t], __, p) => (t === null ? null : broadcastTo(t, p.shape)),
   transpose: (_, [t], __, p) => (t === null ? null : transpose(t, p.perm)),
@@ -157,7 +166,10 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   stopGradient: () => [null],
   sum: (g, [x], _, p) => [broadcastTo(p.keepdims ? g : reshape(g, keptShape(x.shape, p.axes)), x.shape)],
   reduceMax: (g, [x], y, p) => [
-    mul(broadcastTo(p.keepdims ? g : reshape(g, keptShape(x.shape, p.axes)), x.shape), argmaxWeight(x, y, p.axes, p.keepdims)),
+    mul(
+      broadcastTo(p.keepdims ? g : reshape(g, keptShape(x.shape, p.axes)), x.shape),
+      argmaxWeight(x, y, p.axes, p.keepdims),
+    ),
   ],
   reshape: (g, [x]) => [reshape(g, x.shape)],
   broadcastTo: (g, [x]) => [sumToShape(g, x.shape)],

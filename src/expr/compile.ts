@@ -3,17 +3,98 @@
 // Constants become scalars of the evaluation's dtype, so float32 evaluation rounds as float32 would.
 import { SaddleError, ShapeError, formatShape } from '../core/errors.js';
 import {
-  abs, add, cos, div, exp, log, log1p, maximum, minimum, mul, neg, pow, relu, reshape, scalar, sigmoid, sin, slice,
-  softplus, sqrt, sub, tan, tanh, Tensor, type DType,
+  abs, add, cos, div, exp, less, log, log1p, maximum, minimum, mul, neg, pow, relu, reshape, scalar, sigmoid, sin,
+  slice, softplus, sqrt, sub, tan, tanh, Tensor, where, type DType,
 } from '../core/index.js';
-import { CONSTANTS, format, variablesOf, type Expr, type FunctionName } from './ast.js';
+import {
+  CONSTANTS, format, isConstantExpr, memoWalker, variablesOf, type BinaryOp, type Expr, type FunctionName,
+} from './ast.js';
 import { parse } from './parse.js';
 
-const UNARY_FUNCTIONS: Record<Exclude<FunctionName, 'min' | 'max'>, (x: Tensor) => Tensor> = {
-  sin, cos, tan, exp, log, sqrt, abs, tanh, sigmoid, softplus, relu, log1p,
-  sinh: (x) => div(sub(exp(x), exp(neg(x))), 2),
-  cosh: (x) => div(add(exp(x), exp(neg(x))), 2),
+/**
+ * e^x / 2 as (e^(x/2)/2)·e^(x/2): finite wherever e^x/2 is (up to x ≈ 710.5, where e^x alone overflows).
+ * The two factors are separate nodes on purpose: one shared node would collect the cotangent e^(x/2)
+ * and multiply it by e^(x/2) again, e^x in full, which overflows where the derivative e^x/2 does not.
+ */
+const halfExp = (x: Tensor): Tensor => mul(div(exp(div(x, 2)), 2), exp(div(x, 2)));
+
+/**
+ * sinh and cosh: for |x| < 1 from t = tanh(x/2), sinh = 2t/(1 − t²) and cosh = (1 + t²)/(1 − t²), where
+ * no difference of nearly equal numbers occurs in the value or in any derivative (e^x/2 − e^−x/2 at
+ * x = 1e-10 keeps 7 digits); beyond, e^x/2 ± e^−x/2. Each branch gets an input it is finite on, so the
+ * branch not taken has a finite derivative and where() gives it weight 0 without a 0·∞ = NaN.
+ */
+const hyperbolic = (x: Tensor, name: 'sinh' | 'cosh'): Tensor => {
+  const small = less(mul(x, x), 1);
+  const t = tanh(div(where(small, x, 0), 2));
+  const t2 = mul(t, t);
+  const xl = where(small, 1, x);
+  const near = name === 'cosh' ? div(add(1, t2), sub(1, t2)) : div(mul(t, 2), sub(1, t2));
+  const far = name === 'cosh' ? add(halfExp(xl), halfExp(neg(xl))) : sub(halfExp(xl), halfExp(neg(xl)));
+  return where(small, near, far);
 };
+
+const FUNCTIONS: { [F in FunctionName]: (args: readonly Tensor[]) => Tensor } = {
+  sin: ([x]) => sin(x), cos: ([x]) => cos(x), tan: ([x]) => tan(x), exp: ([x]) => exp(x), log: ([x]) => log(x),
+  sqrt: ([x]) => sqrt(x), abs: ([x]) => abs(x), tanh: ([x]) => tanh(x), sigmoid: ([x]) => sigmoid(x),
+  softplus: ([x]) => softplus(x), relu: ([x]) => relu(x), log1p: ([x]) => log1p(x),
+  sinh: ([x]) => hyperbolic(x, 'sinh'),
+  cosh: ([x]) => hyperbolic(x, 'cosh'),
+  min: ([a, b]) => minimum(a, b),
+  max: ([a, b]) => maximum(a, b),
+};
+
+/**
+ * The language's power (interval.ts encloses the same): an exponent without variables is Math.pow's
+ * (an integer value gives the integer power of any base); an exponent that varies needs a base >= 0,
+ * so a negative base gives NaN even where the exponent happens to be an integer.
+ */
+function power(l: Tensor, r: Tensor, exponent: Expr): Tensor {
+  if (isConstantExpr(exponent)) {
+    // IEEE pow(NaN, 0) is 1: adding l·0 (±0 for a number, NaN for NaN) keeps an undefined base undefined.
+    return r.size === 1 && r.item() === 0 ? add(pow(l, r), mul(l, 0)) : pow(l, r);
+  }
+  return where(less(l, 0), NaN, pow(l, r));
+}
+
+const BINARY: { [Op in BinaryOp]: (l: Tensor, r: Tensor, e: Expr & { kind: 'binary' }) => Tensor } = {
+  '+': add, '-': sub, '*': mul, '/': div,
+  '^': (l, r, e) => power(l, r, e.right),
+};
+
+type NodeRule<K extends Expr['kind']> = (e: Expr & { kind: K }, visit: (child: Expr) => Tensor, env: Env) => Tensor;
+interface Env {
+  values: readonly Tensor[];
+  index: ReadonlyMap<string, number>;
+  dtype: DType;
+}
+
+const NODES: { [K in Expr['kind']]: NodeRule<K> } = {
+  number: (e, _v, env) => scalar(e.value, env.dtype),
+  constant: (e, _v, env) => scalar(CONSTANTS[e.name], env.dtype),
+  variable: (e, _v, env) => env.values[env.index.get(e.name) as number],
+  unary: (e, visit) => (e.op === '-' ? neg(visit(e.arg)) : visit(e.arg)),
+  binary: (e, visit) => BINARY[e.op](visit(e.left), visit(e.right), e),
+  call: (e, visit) => FUNCTIONS[e.name](e.args.map(visit)),
+};
+
+/**
+ * The value of every node of the expression (each distinct node once, so shared sub-expressions cost
+ * nothing more), keyed by node; the root's value is the expression's.
+ */
+export function evaluateNodes(
+  expr: Expr, values: readonly Tensor[], index: ReadonlyMap<string, number>, dtype: DType,
+): Map<Expr, Tensor> {
+  const memo = new Map<Expr, Tensor>();
+  const env = { values, index, dtype };
+  const visit = memoWalker<Tensor>(memo, (e, recurse) => (NODES[e.kind] as NodeRule<typeof e.kind>)(e, recurse, env));
+  visit(expr);
+  return memo;
+}
+
+function evaluateExpr(expr: Expr, values: readonly Tensor[], index: ReadonlyMap<string, number>, dtype: DType): Tensor {
+  return evaluateNodes(expr, values, index, dtype).get(expr) as Tensor;
+}
 
 export interface Objective {
   /** The expression as the user wrote it. */
@@ -36,57 +117,43 @@ export interface CompileOptions {
   maximize?: boolean;
 }
 
-function evaluateExpr(expr: Expr, values: readonly Tensor[], index: ReadonlyMap<string, number>, dtype: DType): Tensor {
-  const visit = (e: Expr): Tensor => {
-    switch (e.kind) {
-      case 'number':
-        return scalar(e.value, dtype);
-      case 'constant':
-        return scalar(CONSTANTS[e.name], dtype);
-      case 'variable':
-        return values[index.get(e.name) as number];
-      case 'unary':
-        return e.op === '-' ? neg(visit(e.arg)) : visit(e.arg);
-      case 'binary': {
-        const l = visit(e.left);
-        const r = visit(e.right);
-        switch (e.op) {
-          case '+': return add(l, r);
-          case '-': return sub(l, r);
-          case '*': return mul(l, r);
-          case '/': return div(l, r);
-          case '^': return pow(l, r);
-        }
-        break;
-      }
-      case 'call': {
-        const args = e.args.map(visit);
-        if (e.name === 'min') return minimum(args[0], args[1]);
-        if (e.name === 'max') return maximum(args[0], args[1]);
-        return UNARY_FUNCTIONS[e.name](args[0]);
-      }
-    }
-    throw new Error('unreachable');
-  };
-  return visit(expr);
+/** Float64 values of variable-free sub-expressions, as point evaluation computes them (once per node). */
+const constants = new WeakMap<Expr, number | null>();
+
+/**
+ * The float64 value of an expression without variables, or null if it has variables: the value the
+ * language gives a constant exponent, which interval evaluation and symbolic derivatives use too.
+ */
+export function constantValue(e: Expr): number | null {
+  let v = constants.get(e);
+  if (v === undefined) {
+    v = isConstantExpr(e) ? evaluateExpr(e, [], new Map(), 'float64').item() : null;
+    constants.set(e, v);
+  }
+  return v;
 }
 
 /** Parses (if given text) and compiles an expression into an objective. */
 export function compile(source: string | Expr, options: CompileOptions = {}): Objective {
   const expr = typeof source === 'string' ? parse(source) : source;
-  const text = typeof source === 'string' ? source : format(source);
+  // A derived expression's DAG can have an exponentially long text: show at most a screenful of it.
+  const text = typeof source === 'string' ? source : format(source, 2000);
   const used = variablesOf(expr);
   const variables = options.variables ? [...options.variables] : used;
   for (const name of used) {
     if (!variables.includes(name)) {
-      throw new SaddleError(`the expression uses '${name}', which is not among the variables ${variables.join(', ') || '(none)'}; give it a range`);
+      throw new SaddleError(
+        `the expression uses '${name}', which is not among the variables ${variables.join(', ') || '(none)'}; ` +
+          'give it a range',
+      );
     }
   }
   const index = new Map(variables.map((v, i) => [v, i]));
   const maximize = options.maximize ?? false;
   const evaluate = (values: readonly Tensor[]): Tensor => {
     if (values.length !== variables.length) {
-      throw new ShapeError(`evaluate: ${variables.length} variable${variables.length === 1 ? '' : 's'} (${variables.join(', ')}) but ${values.length} values`);
+      const count = `${variables.length} variable${variables.length === 1 ? '' : 's'}`;
+      throw new ShapeError(`evaluate: ${count} (${variables.join(', ')}) but ${values.length} values`);
     }
     const dtype = values[0]?.dtype ?? 'float64';
     const value = evaluateExpr(expr, values, index, dtype);
@@ -94,7 +161,9 @@ export function compile(source: string | Expr, options: CompileOptions = {}): Ob
   };
   const at = (point: Tensor): Tensor => {
     if (!(point instanceof Tensor) || point.rank !== 1 || point.shape[0] !== variables.length) {
-      throw new ShapeError(`at: expected a point vector of length ${variables.length} (${variables.join(', ')}), got ${point instanceof Tensor ? formatShape(point.shape) : typeof point}`);
+      const got = point instanceof Tensor ? formatShape(point.shape) : typeof point;
+      const wanted = `a point vector of length ${variables.length} (${variables.join(', ')})`;
+      throw new ShapeError(`at: expected ${wanted}, got ${got}`);
     }
     const values = variables.map((_, i) => reshape(slice(point, [i], [i + 1]), []));
     const value = evaluate(values);

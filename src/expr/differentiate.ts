@@ -3,135 +3,112 @@
 // evaluated in interval arithmetic give the enclosures the Krawczyk test needs. Non-smooth
 // functions get derivative expressions that are undefined (0/0) exactly at their kinks, so an
 // interval containing a kink gets no finite derivative enclosure, which is the honest answer.
-import { variablesOf, type BinaryOp, type Expr, type FunctionName } from './ast.js';
+// Derivatives are built by one hash-consing builder per call and memoised by node identity, so
+// their size and the work to build them stay linear in the DAG (see build.ts).
+import { memoWalker, type BinaryOp, type Expr, type FunctionName } from './ast.js';
+import { ExprBuilder } from './build.js';
+import { constantValue } from './compile.js';
 
-const at = { start: 0, end: 0 };
-const num = (value: number): Expr => ({ kind: 'number', value, ...at });
-const isNum = (e: Expr, v?: number): boolean => e.kind === 'number' && (v === undefined || e.value === v);
+type CallNode = Expr & { kind: 'call' };
 
-function unaryMinus(a: Expr): Expr {
-  if (a.kind === 'number') return num(-a.value);
-  if (a.kind === 'unary' && a.op === '-') return a.arg;
-  return { kind: 'unary', op: '-', arg: a, ...at };
-}
+/**
+ * d f(a, ...) from the node, its arguments and their derivatives: one entry per function of the
+ * language, so a new function does not compile until it has a derivative.
+ */
+type CallRule = (b: ExprBuilder, e: CallNode, args: readonly Expr[], dargs: readonly Expr[]) => Expr;
 
-function binary(op: BinaryOp, l: Expr, r: Expr): Expr {
-  if (l.kind === 'number' && r.kind === 'number' && op !== '^' && op !== '/') {
-    const v = op === '+' ? l.value + r.value : op === '-' ? l.value - r.value : l.value * r.value;
-    return num(v);
-  }
-  switch (op) {
-    case '+':
-      if (isNum(l, 0)) return r;
-      if (isNum(r, 0)) return l;
-      break;
-    case '-':
-      if (isNum(r, 0)) return l;
-      if (isNum(l, 0)) return unaryMinus(r);
-      break;
-    case '*':
-      if (isNum(l, 0) || isNum(r, 0)) return num(0);
-      if (isNum(l, 1)) return r;
-      if (isNum(r, 1)) return l;
-      if (isNum(l, -1)) return unaryMinus(r);
-      if (isNum(r, -1)) return unaryMinus(l);
-      break;
-    case '/':
-      if (isNum(l, 0)) return num(0);
-      if (isNum(r, 1)) return l;
-      break;
-    case '^':
-      if (isNum(r, 1)) return l;
-      if (isNum(r, 0)) return num(1);
-      break;
-  }
-  return { kind: 'binary', op, left: l, right: r, ...at };
-}
+/** f'(a)·da for a function of one argument, from f' as an expression of the node and its argument. */
+const chain = (outer: (b: ExprBuilder, e: Expr, a: Expr) => Expr): CallRule => (b, e, [a], [da]) =>
+  da.kind === 'number' && da.value === 0 ? b.num(0) : b.binary('*', outer(b, e, a), da);
 
-const call = (name: FunctionName, ...args: Expr[]): Expr => ({ kind: 'call', name, args, ...at });
+/** max(a, b) = (a + b)/2 + |a − b|/2 and min(a, b) = (a + b)/2 − |a − b|/2, differentiated. */
+const extremum = (sign: '+' | '-'): CallRule => (b, _e, [x, y], [dx, dy]) => {
+  const diff = b.binary('-', x, y);
+  const half = b.binary('/', b.binary('+', dx, dy), b.num(2));
+  const kink = b.binary('/', b.binary('*', diff, b.binary('-', dx, dy)), b.binary('*', b.num(2), b.call('abs', diff)));
+  return b.binary(sign, half, kink);
+};
 
-/** d expr / d variable, simplified. */
-export function differentiate(expr: Expr, variable: string): Expr {
-  const d = (e: Expr): Expr => {
+const CALL_RULES: { [F in FunctionName]: CallRule } = {
+  sin: chain((b, _e, a) => b.call('cos', a)),
+  cos: chain((b, _e, a) => b.neg(b.call('sin', a))),
+  tan: chain((b, _e, a) => b.binary('/', b.num(1), b.binary('^', b.call('cos', a), b.num(2)))),
+  exp: chain((_b, e) => e),
+  log: chain((b, _e, a) => b.binary('/', b.num(1), a)),
+  log1p: chain((b, _e, a) => b.binary('/', b.num(1), b.binary('+', b.num(1), a))),
+  sqrt: chain((b, e) => b.binary('/', b.num(1), b.binary('*', b.num(2), e))),
+  abs: chain((b, e, a) => b.binary('/', a, e)),
+  tanh: chain((b, e) => b.binary('-', b.num(1), b.binary('^', e, b.num(2)))),
+  sigmoid: chain((b, e) => b.binary('*', e, b.binary('-', b.num(1), e))),
+  softplus: chain((b, _e, a) => b.call('sigmoid', a)),
+  relu: chain((b, e, a) => b.binary('/', e, a)),
+  sinh: chain((b, _e, a) => b.call('cosh', a)),
+  cosh: chain((b, _e, a) => b.call('sinh', a)),
+  min: extremum('-'),
+  max: extremum('+'),
+};
+
+type BinaryNode = Expr & { kind: 'binary' };
+type BinaryRule = (b: ExprBuilder, e: BinaryNode, dl: Expr, dr: Expr) => Expr;
+
+const BINARY_RULES: { [Op in BinaryOp]: BinaryRule } = {
+  '+': (b, _e, dl, dr) => b.binary('+', dl, dr),
+  '-': (b, _e, dl, dr) => b.binary('-', dl, dr),
+  '*': (b, { left: l, right: r }, dl, dr) => b.binary('+', b.binary('*', dl, r), b.binary('*', l, dr)),
+  '/': (b, { left: l, right: r }, dl, dr) =>
+    b.binary('/', b.binary('-', b.binary('*', dl, r), b.binary('*', l, dr)), b.binary('^', r, b.num(2))),
+  '^': (b, e, dl, dr) => {
+    const { left: l, right: r } = e;
+    if (dr.kind === 'number' && dr.value === 0) {
+      // d(l^c) = c·l^(c-1)·dl for an exponent free of the variable (its derivative simplifies to 0 exactly
+      // then, and this form needs no log of the base). A constant exponent means its float64 value (the
+      // language's rule for ^), so x^sigmoid(100) = x^1 has the derivative 1, not sigmoid(100)·x^(sigmoid(100) − 1).
+      const value = constantValue(r);
+      const c = value !== null && Number.isFinite(value) ? b.num(value) : r;
+      const c1 = b.binary('-', c, b.num(1)); // folded only when c − 1 is exact
+      return b.binary('*', b.binary('*', c, b.binary('^', l, c1)), dl);
+    }
+    // d(l^r) = l^r · (dr·log l + r·dl / l)
+    return b.binary('*', e, b.binary('+', b.binary('*', dr, b.call('log', l)), b.binary('/', b.binary('*', r, dl), l)));
+  },
+};
+
+/** d expr / d variable, simplified; nodes come from the builder (a fresh one unless given). */
+export function differentiate(expr: Expr, variable: string, builder = new ExprBuilder()): Expr {
+  const b = builder;
+  let memo = b.derivatives.get(variable);
+  if (!memo) b.derivatives.set(variable, (memo = new Map()));
+  const d = memoWalker<Expr>(memo, (e, recurse) => {
     switch (e.kind) {
       case 'number':
       case 'constant':
-        return num(0);
+        return b.num(0);
       case 'variable':
-        return num(e.name === variable ? 1 : 0);
+        return b.num(e.name === variable ? 1 : 0);
       case 'unary':
-        return e.op === '-' ? unaryMinus(d(e.arg)) : d(e.arg);
-      case 'binary': {
-        const { left: l, right: r } = e;
-        const dl = d(l);
-        const dr = d(r);
-        switch (e.op) {
-          case '+': return binary('+', dl, dr);
-          case '-': return binary('-', dl, dr);
-          case '*': return binary('+', binary('*', dl, r), binary('*', l, dr));
-          case '/': return binary('/', binary('-', binary('*', dl, r), binary('*', l, dr)), binary('^', r, num(2)));
-          case '^':
-            if (!variablesOf(r).includes(variable)) {
-              // d(l^c) = c·l^(c-1)·dl for an exponent free of the variable.
-              const c1 = r.kind === 'number' ? num(r.value - 1) : binary('-', r, num(1));
-              return binary('*', binary('*', r, binary('^', l, c1)), dl);
-            }
-            // d(l^r) = l^r · (dr·log l + r·dl / l)
-            return binary('*', e, binary('+', binary('*', dr, call('log', l)), binary('/', binary('*', r, dl), l)));
-        }
-        break;
-      }
-      case 'call': {
-        const a = e.args[0];
-        const da = d(a);
-        if (e.name === 'min' || e.name === 'max') {
-          // max(a, b) = (a + b)/2 + |a − b|/2, min(a, b) = (a + b)/2 − |a − b|/2.
-          const b = e.args[1];
-          const db = d(b);
-          const diff = binary('-', a, b);
-          const half = binary('/', binary('+', da, db), num(2));
-          const kink = binary('/', binary('*', diff, binary('-', da, db)), binary('*', num(2), call('abs', diff)));
-          return e.name === 'max' ? binary('+', half, kink) : binary('-', half, kink);
-        }
-        if (isNum(da, 0)) return num(0);
-        let outer: Expr;
-        switch (e.name) {
-          case 'sin': outer = call('cos', a); break;
-          case 'cos': outer = unaryMinus(call('sin', a)); break;
-          case 'tan': outer = binary('/', num(1), binary('^', call('cos', a), num(2))); break;
-          case 'exp': outer = e; break;
-          case 'log': outer = binary('/', num(1), a); break;
-          case 'log1p': outer = binary('/', num(1), binary('+', num(1), a)); break;
-          case 'sqrt': outer = binary('/', num(1), binary('*', num(2), e)); break;
-          case 'abs': outer = binary('/', a, e); break;
-          case 'tanh': outer = binary('-', num(1), binary('^', e, num(2))); break;
-          case 'sigmoid': outer = binary('*', e, binary('-', num(1), e)); break;
-          case 'softplus': outer = call('sigmoid', a); break;
-          case 'relu': outer = binary('/', e, a); break;
-          case 'sinh': outer = call('cosh', a); break;
-          case 'cosh': outer = call('sinh', a); break;
-        }
-        return binary('*', outer, da);
-      }
+        return e.op === '-' ? b.neg(recurse(e.arg)) : recurse(e.arg);
+      case 'binary':
+        return BINARY_RULES[e.op](b, e, recurse(e.left), recurse(e.right));
+      case 'call':
+        return CALL_RULES[e.name](b, e, e.args, e.args.map(recurse));
     }
-    throw new Error('unreachable');
-  };
+  });
   return d(expr);
 }
 
-/** ∂f/∂v for every variable, in order. */
-export function gradientExprs(expr: Expr, variables: readonly string[]): Expr[] {
-  return variables.map((v) => differentiate(expr, v));
+/** ∂f/∂v for every variable, in order (one builder, so the entries share their common parts). */
+export function gradientExprs(expr: Expr, variables: readonly string[], builder = new ExprBuilder()): Expr[] {
+  return variables.map((v) => differentiate(expr, v, builder));
 }
 
-/** ∂²f/∂u∂v, as a symmetric matrix of expressions (each entry computed once). */
-export function hessianExprs(expr: Expr, variables: readonly string[]): Expr[][] {
-  const grad = gradientExprs(expr, variables);
+/** ∂²f/∂u∂v, as a symmetric matrix of expressions (each entry computed once, all sharing one builder). */
+export function hessianExprs(expr: Expr, variables: readonly string[], builder = new ExprBuilder()): Expr[][] {
+  const grad = gradientExprs(expr, variables, builder);
   const n = variables.length;
   const H: Expr[][] = Array.from({ length: n }, () => new Array<Expr>(n));
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      H[i][j] = differentiate(grad[i], variables[j]);
+      H[i][j] = differentiate(grad[i], variables[j], builder);
       H[j][i] = H[i][j];
     }
   }

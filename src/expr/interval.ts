@@ -2,9 +2,12 @@
 // Analysis, 2009): every operation returns an interval that contains every value the operation
 // takes on its argument intervals. JavaScript has no directed rounding, so each computed bound is
 // moved outward by one ulp (two for the transcendental functions, whose results may be off by
-// just under one ulp), which keeps the enclosure rigorous.
+// just under one ulp), which keeps the enclosure rigorous. Overflow gives an infinite bound, never a
+// dropped one; a function applied where it may be undefined raises DomainError (flagged, not guessed).
 import { SaddleError } from '../core/errors.js';
-import { CONSTANTS, format, type Expr } from './ast.js';
+import { CONSTANTS, format, memoWalker, type BinaryOp, type Expr, type FunctionName } from './ast.js';
+import { constantValue } from './compile.js';
+import { cosRange, sinRange } from './trig.js';
 
 export interface Interval {
   readonly lo: number;
@@ -17,21 +20,36 @@ export class DomainError extends SaddleError {
    * @param everywhere the argument is outside the domain on the whole box (no point of it is
    *   defined), not just somewhere in it.
    */
-  constructor(readonly fn: string, readonly argument: string, readonly column: number, condition: string, readonly everywhere = false) {
+  constructor(
+    readonly fn: string, readonly argument: string, readonly column: number, condition: string,
+    readonly everywhere = false,
+  ) {
     super(`${fn} is undefined for ${argument} ${condition}`);
     this.name = 'DomainError';
   }
 }
 
 const view = new Float64Array(1);
-const bits = new BigInt64Array(view.buffer);
+const words = new Uint32Array(view.buffer);
+// Typed arrays use the platform's byte order: find which 32-bit word holds the low half of the mantissa.
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH = 1 - LOW;
 
-/** The next double above x (x itself for +∞ and NaN). */
+/** The next double above x (x itself for +∞ and NaN). Works on the bits: hot in every enclosure. */
 export function nextUp(x: number): number {
   if (x !== x || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
   view[0] = x;
-  bits[0] += x > 0 ? 1n : -1n;
+  // The magnitude's bit pattern grows with the magnitude: one step up for x > 0, one down for x < 0.
+  if (x > 0) {
+    if (words[LOW] === 0xffffffff) {
+      words[LOW] = 0;
+      words[HIGH]++;
+    } else words[LOW]++;
+  } else if (words[LOW] === 0) {
+    words[LOW] = 0xffffffff;
+    words[HIGH]--;
+  } else words[LOW]--;
   return view[0];
 }
 
@@ -39,8 +57,15 @@ export function nextDown(x: number): number {
   return -nextUp(-x);
 }
 
-const down = (x: number, ulps = 1): number => (ulps === 1 ? nextDown(x) : nextDown(nextDown(x)));
-const up = (x: number, ulps = 1): number => (ulps === 1 ? nextUp(x) : nextUp(nextUp(x)));
+/** x moved down (up) by `ulps` doubles: the outward rounding of a bound computed to within that many ulps. */
+const down = (x: number, ulps = 1): number => {
+  for (let i = 0; i < ulps; i++) x = nextDown(x);
+  return x;
+};
+const up = (x: number, ulps = 1): number => {
+  for (let i = 0; i < ulps; i++) x = nextUp(x);
+  return x;
+};
 
 export function interval(lo: number, hi: number = lo): Interval {
   if (!(lo <= hi)) throw new SaddleError(`interval: lower bound ${lo} exceeds upper bound ${hi}`);
@@ -48,7 +73,7 @@ export function interval(lo: number, hi: number = lo): Interval {
 }
 
 /** An exact point (no rounding happened yet). */
-const point = (x: number): Interval => ({ lo: x, hi: x });
+export const point = (x: number): Interval => ({ lo: x, hi: x });
 const ENTIRE: Interval = { lo: -Infinity, hi: Infinity };
 
 export function contains(x: Interval, v: number): boolean {
@@ -98,131 +123,166 @@ export function div(a: Interval, b: Interval): Interval {
   return mul(a, { lo: down(1 / b.hi), hi: up(1 / b.lo) });
 }
 
-/** x^n for an integer n (even powers of intervals straddling 0 start at 0). */
+export { down, up, ENTIRE };
+
+
+const increasing = (f: (x: number) => number, a: Interval): Interval => ({ lo: down(f(a.lo), 2), hi: up(f(a.hi), 2) });
+
+/** base^y for base ≥ 0 (0^y = 0 for y > 0 at the lower end): exp(y·log base), rounded outward. */
+function realPow(base: Interval, y: Interval): Interval {
+  const logBase = base.lo === 0 ? { lo: -Infinity, hi: up(Math.log(base.hi), 2) } : increasing(Math.log, base);
+  const p = mul(y, logBase);
+  return { lo: Math.max(0, down(Math.exp(p.lo), 2)), hi: up(Math.exp(p.hi), 2) };
+}
+
+/** The largest |n| whose x^n comes from Math.pow directly (its error is then within the two ulps). */
+const DIRECT_POWER = 1024;
+
+/** x^n for an integer n, for any base (even powers of intervals straddling 0 start at 0). */
 function powInt(a: Interval, n: number): Interval {
   if (n === 0) return point(1);
   if (n < 0) return div(point(1), powInt(a, -n));
-  const lo = Math.pow(a.lo, n);
-  const hi = Math.pow(a.hi, n);
-  if (n % 2 === 1) return { lo: down(lo, 2), hi: up(hi, 2) };
-  if (a.lo >= 0) return { lo: down(lo, 2), hi: up(hi, 2) };
-  if (a.hi <= 0) return { lo: down(hi, 2), hi: up(lo, 2) };
-  return { lo: 0, hi: up(Math.max(lo, hi), 2) };
-}
-
-/** A monotone increasing function's image, widened by two ulps. */
-function increasing(f: (x: number) => number, a: Interval): Interval {
-  return { lo: down(f(a.lo), 2), hi: up(f(a.hi), 2) };
-}
-
-/** sin over an interval: endpoint values, and ±1 where the interval contains a crest or trough. */
-function sinInterval(a: Interval): Interval {
-  if (!Number.isFinite(a.lo) || !Number.isFinite(a.hi) || a.hi - a.lo >= 2 * Math.PI) return { lo: -1, hi: 1 };
-  const reaches = (phase: number) => {
-    const k = Math.ceil((a.lo - phase) / (2 * Math.PI));
-    return phase + 2 * Math.PI * k <= a.hi;
-  };
-  const s1 = Math.sin(a.lo);
-  const s2 = Math.sin(a.hi);
-  const lo = reaches(-Math.PI / 2) ? -1 : Math.max(-1, down(Math.min(s1, s2), 2));
-  const hi = reaches(Math.PI / 2) ? 1 : Math.min(1, up(Math.max(s1, s2), 2));
-  return { lo, hi };
-}
-
-function shift(a: Interval, by: number): Interval {
-  return { lo: down(a.lo + by), hi: up(a.hi + by) };
+  const magnitude = (v: number): Interval =>
+    n <= DIRECT_POWER ? { lo: down(Math.pow(Math.abs(v), n), 2), hi: up(Math.pow(Math.abs(v), n), 2) }
+      : realPow(point(Math.abs(v)), point(n));
+  const lo = magnitude(a.lo);
+  const hi = magnitude(a.hi);
+  if (n % 2 === 1) {
+    // Odd powers increase: the sign of each end carries over.
+    return { lo: a.lo < 0 ? -lo.hi : Math.max(0, lo.lo), hi: a.hi < 0 ? -hi.lo : hi.hi };
+  }
+  if (a.lo >= 0) return { lo: Math.max(0, lo.lo), hi: hi.hi };
+  if (a.hi <= 0) return { lo: Math.max(0, hi.lo), hi: lo.hi };
+  return { lo: 0, hi: Math.max(lo.hi, hi.hi) };
 }
 
 export type Box = readonly Interval[];
 
+/** How enclosures report a function applied where it may be undefined. */
+interface Context {
+  domain(fn: string, arg: Expr, condition: string, everywhere?: boolean): never;
+  /** The float64 value of an expression without variables (as point evaluation computes it), else null. */
+  constant(e: Expr): number | null;
+}
+
+type CallNode = Expr & { kind: 'call' };
+type FunctionRule = (args: readonly Interval[], e: CallNode, ctx: Context) => Interval;
+
+const FUNCTION_RULES: { [F in FunctionName]: FunctionRule } = {
+  exp: ([a]) => ({ lo: Math.max(0, down(Math.exp(a.lo), 2)), hi: up(Math.exp(a.hi), 2) }),
+  log: ([a], e, ctx) => {
+    if (a.lo <= 0) ctx.domain('log', e.args[0], '<= 0', a.hi <= 0);
+    return increasing(Math.log, a);
+  },
+  log1p: ([a], e, ctx) => {
+    if (a.lo <= -1) ctx.domain('log1p', e.args[0], '<= -1', a.hi <= -1);
+    return increasing(Math.log1p, a);
+  },
+  sqrt: ([a], e, ctx) => {
+    if (a.lo < 0) ctx.domain('sqrt', e.args[0], '< 0', a.hi < 0);
+    return { lo: Math.max(0, down(Math.sqrt(a.lo))), hi: up(Math.sqrt(a.hi)) };
+  },
+  sin: ([a]) => sinRange(a),
+  cos: ([a]) => cosRange(a),
+  tan: ([a], e, ctx) => {
+    const c = cosRange(a);
+    if (c.lo <= 0 && c.hi >= 0) ctx.domain('tan', e.args[0], 'at odd multiples of pi/2');
+    return div(sinRange(a), c);
+  },
+  abs: ([a]) => (a.lo >= 0 ? a : a.hi <= 0 ? neg(a) : { lo: 0, hi: Math.max(-a.lo, a.hi) }),
+  tanh: ([a]) => ({ lo: Math.max(-1, down(Math.tanh(a.lo), 2)), hi: Math.min(1, up(Math.tanh(a.hi), 2)) }),
+  // Composed of three or four rounded operations: four ulps cover their errors together.
+  sigmoid: ([a]) => ({ lo: Math.max(0, down(sigmoid(a.lo), 4)), hi: Math.min(1, up(sigmoid(a.hi), 4)) }),
+  softplus: ([a]) => ({ lo: Math.max(0, down(softplus(a.lo), 4)), hi: up(softplus(a.hi), 4) }),
+  relu: ([a]) => ({ lo: Math.max(0, a.lo), hi: Math.max(0, a.hi) }),
+  // Four ulps: they enclose the true values and the composed ones point evaluation computes (compile.ts).
+  sinh: ([a]) => ({ lo: down(Math.sinh(a.lo), 4), hi: up(Math.sinh(a.hi), 4) }),
+  cosh: ([a]) => {
+    const m = Math.max(Math.cosh(a.lo), Math.cosh(a.hi));
+    const lo = a.lo <= 0 && a.hi >= 0 ? 1 : Math.min(Math.cosh(a.lo), Math.cosh(a.hi));
+    return { lo: Math.max(1, down(lo, 4)), hi: up(m, 4) };
+  },
+  min: ([a, b]) => ({ lo: Math.min(a.lo, b.lo), hi: Math.min(a.hi, b.hi) }),
+  max: ([a, b]) => ({ lo: Math.max(a.lo, b.lo), hi: Math.max(a.hi, b.hi) }),
+};
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+type BinaryNode = Expr & { kind: 'binary' };
+type BinaryRule = (l: Interval, r: Interval, e: BinaryNode, ctx: Context) => Interval;
+
+/**
+ * The language's power: an exponent without variables whose float64 value is an integer is an
+ * integer power, for any base (x^2, x^-1, x^(4/2), x^sigmoid(100) where sigmoid(100) is 1 in floating
+ * point); any other exponent needs a base >= 0, and > 0 when the exponent can be <= 0 (as the real
+ * results of Math.pow). Point evaluation (compile.ts) follows the same rule.
+ */
+const power: BinaryRule = (l, r, e, ctx) => {
+  const c = ctx.constant(e.right);
+  if (c !== null && Number.isInteger(c)) return powInt(l, c);
+  const varies = c === null;
+  if (l.lo < 0) {
+    const why = varies
+      ? 'an exponent that varies needs a base >= 0'
+      : `a negative base needs an integer exponent, not ${c}`;
+    ctx.domain('^', e.left, `< 0 (${why})`, l.hi < 0);
+  }
+  if (l.lo === 0 && r.lo <= 0) ctx.domain('^', e.left, `= 0 with an exponent <= 0`, l.hi === 0 && r.hi <= 0);
+  return realPow(l, r);
+};
+
+const BINARY_RULES: { [Op in BinaryOp]: BinaryRule } = {
+  '+': (l, r) => add(l, r),
+  '-': (l, r) => sub(l, r),
+  '*': (l, r) => mul(l, r),
+  '/': (l, r) => div(l, r),
+  '^': power,
+};
+
+type NodeRule<K extends Expr['kind']> = (
+  e: Expr & { kind: K }, visit: (child: Expr) => Interval, ctx: Context, box: Box, index: ReadonlyMap<string, number>,
+) => Interval;
+
+const NODE_RULES: { [K in Expr['kind']]: NodeRule<K> } = {
+  number: (e) => point(e.value),
+  constant: (e) => {
+    const v = CONSTANTS[e.name]; // the double nearest π or e: widen to contain the real constant
+    return { lo: nextDown(v), hi: nextUp(v) };
+  },
+  variable: (e, _v, _c, box, index) => box[index.get(e.name) as number],
+  unary: (e, visit) => (e.op === '-' ? neg(visit(e.arg)) : visit(e.arg)),
+  binary: (e, visit, ctx) => BINARY_RULES[e.op](visit(e.left), visit(e.right), e, ctx),
+  call: (e, visit, ctx) => FUNCTION_RULES[e.name](e.args.map(visit), e, ctx),
+};
+
+/**
+ * Enclosures of several expressions over one box (one interval per variable, in `variables` order),
+ * sharing the work on their common sub-expressions (gradient and Hessian entries share most of theirs).
+ */
+export function evaluateIntervals(exprs: readonly Expr[], variables: readonly string[], box: Box): Interval[] {
+  const index = new Map(variables.map((v, i) => [v, i]));
+  const ctx: Context = {
+    domain: (fn, arg, condition, everywhere = false) => {
+      throw new DomainError(fn, format(arg, 200), arg.start, condition, everywhere);
+    },
+    constant: constantValue,
+  };
+  const visit = memoWalker<Interval>((e, recurse) => {
+    const r = (NODE_RULES[e.kind] as NodeRule<typeof e.kind>)(e, recurse, ctx, box, index);
+    // A NaN bound can only come from ∞ − ∞ or ∞/∞ of bounds, where the set is unbounded that way.
+    if (r.lo === r.lo && r.hi === r.hi) return r;
+    return { lo: r.lo === r.lo ? r.lo : -Infinity, hi: r.hi === r.hi ? r.hi : Infinity };
+  });
+  return exprs.map(visit);
+}
+
 /** An enclosure of the expression's values over a box (one interval per variable, in `variables` order). */
 export function evaluateInterval(expr: Expr, variables: readonly string[], box: Box): Interval {
-  const index = new Map(variables.map((v, i) => [v, i]));
-  const domain = (fn: string, arg: Expr, condition: string, everywhere = false): never => {
-    throw new DomainError(fn, format(arg), arg.start, condition, everywhere);
-  };
-  const visit = (e: Expr): Interval => {
-    switch (e.kind) {
-      case 'number':
-        return point(e.value);
-      case 'constant': {
-        const v = CONSTANTS[e.name]; // the double nearest π or e: widen to contain the real constant
-        return { lo: nextDown(v), hi: nextUp(v) };
-      }
-      case 'variable':
-        return box[index.get(e.name) as number];
-      case 'unary':
-        return e.op === '-' ? neg(visit(e.arg)) : visit(e.arg);
-      case 'binary': {
-        const l = visit(e.left);
-        switch (e.op) {
-          case '+': return add(l, visit(e.right));
-          case '-': return sub(l, visit(e.right));
-          case '*': return mul(l, visit(e.right));
-          case '/': return div(l, visit(e.right));
-          case '^': {
-            const r = visit(e.right);
-            if (r.lo === r.hi && Number.isInteger(r.lo) && Math.abs(r.lo) <= 1024) return powInt(l, r.lo);
-            if (l.lo < 0) domain('^', e.left, '< 0 (a negative base needs an integer exponent)', l.hi < 0);
-            if (l.lo === 0 && r.lo <= 0) domain('^', e.left, '= 0 with an exponent <= 0');
-            // x^y = exp(y·log x) for x > 0, with 0^y = 0 for y > 0 at the lower end.
-            const logL = l.lo === 0 ? { lo: -Infinity, hi: up(Math.log(l.hi), 2) } : increasing(Math.log, l);
-            const p = mul(r, logL);
-            return { lo: Math.max(0, down(Math.exp(p.lo), 2)), hi: up(Math.exp(p.hi), 2) };
-          }
-        }
-        break;
-      }
-      case 'call': {
-        const a = visit(e.args[0]);
-        const arg = e.args[0];
-        switch (e.name) {
-          case 'exp': return { lo: Math.max(0, down(Math.exp(a.lo), 2)), hi: up(Math.exp(a.hi), 2) };
-          case 'log':
-            if (a.lo <= 0) domain('log', arg, '<= 0', a.hi <= 0);
-            return increasing(Math.log, a);
-          case 'log1p':
-            if (a.lo <= -1) domain('log1p', arg, '<= -1', a.hi <= -1);
-            return increasing(Math.log1p, a);
-          case 'sqrt':
-            if (a.lo < 0) domain('sqrt', arg, '< 0', a.hi < 0);
-            return { lo: Math.max(0, down(Math.sqrt(a.lo))), hi: up(Math.sqrt(a.hi)) };
-          case 'sin': return sinInterval(a);
-          case 'cos': return sinInterval(shift(a, Math.PI / 2)); // widened shift keeps it rigorous
-          case 'tan': {
-            const c = sinInterval(shift(a, Math.PI / 2));
-            if (c.lo <= 0 && c.hi >= 0) domain('tan', arg, 'at odd multiples of pi/2');
-            return div(sinInterval(a), c);
-          }
-          case 'abs':
-            if (a.lo >= 0) return a;
-            if (a.hi <= 0) return neg(a);
-            return { lo: 0, hi: Math.max(-a.lo, a.hi) };
-          case 'tanh': return { lo: Math.max(-1, down(Math.tanh(a.lo), 2)), hi: Math.min(1, up(Math.tanh(a.hi), 2)) };
-          case 'sigmoid': return { lo: Math.max(0, down(1 / (1 + Math.exp(-a.lo)), 2)), hi: Math.min(1, up(1 / (1 + Math.exp(-a.hi)), 2)) };
-          case 'softplus': {
-            const sp = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-            return { lo: Math.max(0, down(sp(a.lo), 2)), hi: up(sp(a.hi), 2) };
-          }
-          case 'relu': return { lo: Math.max(0, a.lo), hi: Math.max(0, a.hi) };
-          case 'sinh': return increasing(Math.sinh, a);
-          case 'cosh': {
-            const m = Math.max(Math.cosh(a.lo), Math.cosh(a.hi));
-            const lo = a.lo <= 0 && a.hi >= 0 ? 1 : Math.min(Math.cosh(a.lo), Math.cosh(a.hi));
-            return { lo: Math.max(1, down(lo, 2)), hi: up(m, 2) };
-          }
-          case 'min': {
-            const b = visit(e.args[1]);
-            return { lo: Math.min(a.lo, b.lo), hi: Math.min(a.hi, b.hi) };
-          }
-          case 'max': {
-            const b = visit(e.args[1]);
-            return { lo: Math.max(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
-          }
-        }
-      }
-    }
-    throw new Error('unreachable');
-  };
-  return visit(expr);
+  return evaluateIntervals([expr], variables, box)[0];
 }

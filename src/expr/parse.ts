@@ -45,7 +45,15 @@ function tokenize(text: string): Token[] {
     const rest = text.slice(i);
     const num = NUMBER.exec(rest);
     if (num) {
-      tokens.push({ kind: 'number', value: Number(num[0]), text: num[0], start: col, end: col + num[0].length });
+      const value = Number(num[0]);
+      if (!Number.isFinite(value)) {
+        throw new ParseError(
+          `the number ${num[0]} at column ${col} is too large for float64 (it would be Infinity); ` +
+            'the largest is about 1.8e308',
+          col,
+        );
+      }
+      tokens.push({ kind: 'number', value, text: num[0], start: col, end: col + num[0].length });
       i += num[0].length;
       continue;
     }
@@ -116,7 +124,12 @@ class Parser {
     const expr = this.binary(0);
     const t = this.peek();
     if (t.kind === 'end') return expr;
-    if (t.kind === 'rparen') throw new ParseError(`unbalanced parenthesis at column ${t.start}: no '(' opens it`, t.start);
+    if (t.kind === 'rparen') {
+      throw new ParseError(
+        `unbalanced parenthesis at column ${t.start}: no '(' opens it`,
+        t.start,
+      );
+    }
     if (t.kind === 'number' || t.kind === 'name' || t.kind === 'lparen') {
       throw new ParseError(`unexpected '${t.text}' at column ${t.start}; write '*' for multiplication`, t.start);
     }
@@ -124,7 +137,12 @@ class Parser {
   }
 
   private binary(minPrecedence: number): Expr {
-    if (++this.depth > MAX_DEPTH) throw new ParseError(`the expression nests more than ${MAX_DEPTH} levels deep`, this.peek().start);
+    if (++this.depth > MAX_DEPTH) {
+      throw new ParseError(
+        `the expression nests more than ${MAX_DEPTH} levels deep`,
+        this.peek().start,
+      );
+    }
     let left = this.unary();
     for (;;) {
       const t = this.peek();
@@ -160,16 +178,25 @@ class Parser {
         const inner = this.binary(0);
         const close = this.next();
         if (close.kind !== 'rparen') {
-          throw new ParseError(`unbalanced parenthesis at column ${t.start}: '(' is never closed (found ${describe(close)})`, t.start);
+          throw new ParseError(
+            `unbalanced parenthesis at column ${t.start}: '(' is never closed (found ${describe(close)})`,
+            t.start,
+          );
         }
         return { ...inner, start: t.start, end: close.end };
       }
       case 'end':
-        throw new ParseError(`the expression ends early at column ${t.start}; expected a number, a variable or '('`, t.start);
+        throw new ParseError(
+          `the expression ends early at column ${t.start}; expected a number, a variable or '('`,
+          t.start,
+        );
       case 'rparen':
         throw new ParseError(`unbalanced parenthesis at column ${t.start}: no '(' opens it`, t.start);
       default:
-        throw new ParseError(`unexpected '${t.text}' at column ${t.start}; expected a number, a variable or '('`, t.start);
+        throw new ParseError(
+          `unexpected '${t.text}' at column ${t.start}; expected a number, a variable or '('`,
+          t.start,
+        );
     }
   }
 
@@ -177,11 +204,21 @@ class Parser {
     const called = this.peek().kind === 'lparen';
     if (!called) {
       if (isConstantName(t.text)) return { kind: 'constant', name: t.text, start: t.start, end: t.end };
-      if (isFunctionName(t.text)) throw new ParseError(`'${t.text}' at column ${t.start} is a function; write ${t.text}(...)`, t.start);
+      if (isFunctionName(t.text)) {
+        throw new ParseError(
+          `'${t.text}' at column ${t.start} is a function; write ${t.text}(...)`,
+          t.start,
+        );
+      }
       return { kind: 'variable', name: t.text, start: t.start, end: t.end };
     }
     if (!isFunctionName(t.text)) {
-      if (isConstantName(t.text)) throw new ParseError(`'${t.text}' at column ${t.start} is the constant ${CONSTANTS[t.text]}, not a function`, t.start);
+      if (isConstantName(t.text)) {
+        throw new ParseError(
+          `'${t.text}' at column ${t.start} is the constant ${CONSTANTS[t.text]}, not a function`,
+          t.start,
+        );
+      }
       throw new ParseError(`unknown function '${t.text}' at column ${t.start}${suggestion(t.text)}`, t.start);
     }
     const open = this.next();
@@ -195,11 +232,17 @@ class Parser {
     }
     const close = this.next();
     if (close.kind !== 'rparen') {
-      throw new ParseError(`unbalanced parenthesis at column ${open.start}: '${t.text}(' is never closed (found ${describe(close)})`, open.start);
+      throw new ParseError(
+        `unbalanced parenthesis at column ${open.start}: '${t.text}(' is never closed (found ${describe(close)})`,
+        open.start,
+      );
     }
     const arity = FUNCTIONS[t.text];
     if (args.length !== arity) {
-      throw new ParseError(`${t.text} takes ${arity} argument${arity > 1 ? 's' : ''}, got ${args.length} at column ${t.start}`, t.start);
+      throw new ParseError(
+        `${t.text} takes ${arity} argument${arity > 1 ? 's' : ''}, got ${args.length} at column ${t.start}`,
+        t.start,
+      );
     }
     return { kind: 'call', name: t.text, args, start: t.start, end: close.end };
   }
@@ -212,7 +255,12 @@ function describe(t: Token): string {
 /** Parses an expression into an AST; throws ParseError with the column of the problem. */
 export function parse(text: string): Expr {
   if (typeof text !== 'string') throw new ParseError('the expression must be text', 1);
-  if (text.length > MAX_LENGTH) throw new ParseError(`the expression is longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
+  if (text.length > MAX_LENGTH) {
+    throw new ParseError(
+      `the expression is longer than ${MAX_LENGTH} characters`,
+      MAX_LENGTH,
+    );
+  }
   try {
     if (text.trim() === '') throw new ParseError('the expression is empty', 1);
     return new Parser(tokenize(text)).parse();

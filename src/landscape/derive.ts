@@ -4,7 +4,7 @@
 import { SaddleError } from '../core/errors.js';
 import { allFinite, cast, hessian, tensor, valueAndGrad, type DType } from '../core/index.js';
 import { eigh } from '../linalg/index.js';
-import { locateNonFinite, type Objective } from '../expr/index.js';
+import { locateNonDifferentiable, locateNonFinite, type Objective } from '../expr/index.js';
 
 export interface Derivatives {
   objective: string;
@@ -28,17 +28,32 @@ export function derive(objective: Objective, point: readonly number[], options: 
   const dtype = options.dtype ?? 'float64';
   const n = objective.variables.length;
   if (point.length !== n) {
-    throw new SaddleError(`derive: the point has ${point.length} coordinates but the objective has ${n} variables (${objective.variables.join(', ')})`);
+    throw new SaddleError(
+      `derive: the point has ${point.length} coordinates but the objective has ${n} variables ` +
+        `(${objective.variables.join(', ')})`,
+    );
   }
   const x = tensor([...point], { dtype });
   const [value, gradient] = valueAndGrad(objective.at)(x);
   const H = hessian(objective.at)(x);
   if (!allFinite(value) || !allFinite(gradient) || !allFinite(H)) {
-    const where = locateNonFinite(objective.expr, objective.variables, point);
-    const what = where
-      ? `${where.text} (column ${where.column}) is ${where.value} there`
+    const args = [objective.expr, objective.variables, point, dtype] as const;
+    const at = describePoint(objective.variables, point);
+    const undefinedPart = allFinite(value) ? null : locateNonFinite(...args);
+    if (undefinedPart) {
+      const { text, column, value: v, reason } = undefinedPart;
+      throw new SaddleError(
+        `derive: ${objective.text} is undefined at ${at}: ${text} (column ${column}) is ${v} there (${reason}); ` +
+          'choose another point',
+      );
+    }
+    const kink = locateNonDifferentiable(...args);
+    const what = kink
+      ? `${kink.text} (column ${kink.column}) is not differentiable at this point (${kink.reason})`
       : 'a derivative is not finite there (the expression is not differentiable at this point)';
-    throw new SaddleError(`derive: ${objective.text} is undefined at ${describePoint(objective.variables, point)}: ${what}; choose another point`);
+    throw new SaddleError(
+      `derive: ${objective.text} has no finite second derivatives at ${at}: ${what}; choose another point`,
+    );
   }
   const eigenvalues = n > 0 ? Array.from(eigh(cast(H, 'float64')).eigenvalues.data) : [];
   const g = Array.from(gradient.data);

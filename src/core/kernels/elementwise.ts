@@ -42,13 +42,17 @@ export const BINARY_FUNCTIONS: Record<BinaryPrimitive, (a: number, b: number) =>
   max: maximum,
 };
 
+/**
+ * Comparisons give 1 or 0, and NaN when either operand is NaN: a comparison with an undefined value is
+ * undefined, and where() passes that NaN on, so relu(NaN) = where(NaN > 0, NaN, 0) is NaN, not a silent 0.
+ */
 export const COMPARE_FUNCTIONS: Record<CompareOp, (a: number, b: number) => number> = {
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-  eq: (a, b) => (a === b ? 1 : 0),
-  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : a !== a || b !== b ? NaN : 0),
+  le: (a, b) => (a <= b ? 1 : a !== a || b !== b ? NaN : 0),
+  gt: (a, b) => (a > b ? 1 : a !== a || b !== b ? NaN : 0),
+  ge: (a, b) => (a >= b ? 1 : a !== a || b !== b ? NaN : 0),
+  eq: (a, b) => (a === b ? 1 : a !== a || b !== b ? NaN : 0),
+  ne: (a, b) => (a !== a || b !== b ? NaN : a !== b ? 1 : 0),
 };
 
 export function unary(op: UnaryPrimitive, x: Data, out: Data): void {
@@ -162,7 +166,9 @@ function isTrailing(small: Shape, big: Shape): boolean {
   return true;
 }
 
-export function binary(op: BinaryPrimitive, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data): void {
+export function binary(
+  op: BinaryPrimitive, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
+): void {
   const n = out.length;
   if (n === 0) return;
   if (a.length === n && b.length === n) return sameShapeBinary(op, a, b, out);
@@ -180,15 +186,16 @@ export function binary(op: BinaryPrimitive, a: Data, aShape: Shape, b: Data, bSh
   });
 }
 
-export function compare(op: CompareOp, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data): void {
+export function compare(
+  op: CompareOp, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
+): void {
   const f = COMPARE_FUNCTIONS[op];
   const n = out.length;
   if (a.length === n && b.length === n) {
     for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   } else if (a.length === n && b.length === 1) {
     const s = b[0];
-    if (op === 'gt') for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : 0;
-    else if (op === 'eq') for (let i = 0; i < n; i++) out[i] = a[i] === s ? 1 : 0;
+    if (op === 'gt' && s === s) for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : a[i] !== a[i] ? NaN : 0;
     else for (let i = 0; i < n; i++) out[i] = f(a[i], s);
   } else {
     forEachBroadcast(outShape, [aShape, bShape], (o, off) => {
@@ -196,6 +203,9 @@ export function compare(op: CompareOp, a: Data, aShape: Shape, b: Data, bShape: 
     });
   }
 }
+
+/** a where cond is non-zero, b where it is 0, NaN where it is NaN (an undefined condition picks neither). */
+const choose = (c: number, a: number, b: number): number => (c !== 0 ? (c === c ? a : NaN) : b);
 
 export function select(
   cond: Data, condShape: Shape, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
@@ -205,14 +215,14 @@ export function select(
     // Full-size condition with full-size or scalar branches (relu's where(x > 0, x, 0)).
     const as = a.length === 1 ? a[0] : NaN;
     const bs = b.length === 1 ? b[0] : NaN;
-    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
-    else if (a.length === n) for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i] : bs;
-    else if (b.length === n) for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? as : b[i];
-    else for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? as : bs;
+    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) out[i] = choose(cond[i], a[i], b[i]);
+    else if (a.length === n) for (let i = 0; i < n; i++) out[i] = choose(cond[i], a[i], bs);
+    else if (b.length === n) for (let i = 0; i < n; i++) out[i] = choose(cond[i], as, b[i]);
+    else for (let i = 0; i < n; i++) out[i] = choose(cond[i], as, bs);
     return;
   }
   forEachBroadcast(outShape, [condShape, aShape, bShape], (o, off) => {
-    out[o] = cond[off[0]] !== 0 ? a[off[1]] : b[off[2]];
+    out[o] = choose(cond[off[0]], a[off[1]], b[off[2]]);
   });
 }
 
