@@ -1,7 +1,27 @@
-export { analyze, type AnalysisReport } from './analyze.js';
+export {
+  analyze,
+  type AnalysisReport,
+  type AnalyzeOptions,
+  type ReportExtremum,
+  type ReportRegion,
+} from './analyze.js';
 export { derive, type Derivatives } from './derive.js';
 export { classifyStationaryPoint, type Classification, type Kind } from './classify.js';
 export { convexity, type Convexity } from './convexity.js';
-export { globalExtrema, type Extremum, type GlobalExtrema } from './extrema.js';
+export {
+  EXTREMUM_TOLERANCE,
+  globalExtrema,
+  type ExtremaOptions,
+  type Extremum,
+  type GlobalExtrema,
+} from './extrema.js';
 export { krawczyk, type KrawczykVerdict } from './krawczyk.js';
-export { stationaryPoints, type StationaryOptions, type StationaryPoint, type StationaryResult, type UnresolvedRegion } from './stationary.js';
+export {
+  DEFAULT_MAX_BOXES,
+  stationaryPoints,
+  type RegionKind,
+  type StationaryOptions,
+  type StationaryPoint,
+  type StationaryResult,
+  type UnresolvedRegion,
+} from './stationary.js';

@@ -3,16 +3,25 @@
 // derivatives of the AST evaluated in interval arithmetic). Boxes whose gradient enclosure excludes
 // zero are proved free of stationary points; a box where K(X) ⊂ int X holds exactly one, which Newton
 // then refines. A degenerate point (singular Hessian) cannot be isolated this way: boxes around it
-// shrink to `minWidth` and are reported, with a candidate point, as not certified. The work is
-// bounded by `maxBoxes`; what is left undecided is reported, never looped on.
+// shrink to `minWidth` and are reported, with a candidate point, as not certified. Where the
+// stationary points are not isolated (a flat region, a curve) the boxes are reported as one region
+// with what is known of it. The work is bounded by `maxBoxes`; what is left undecided is reported.
 import { SaddleError } from '../core/errors.js';
-import { grad, hessian, tensor } from '../core/index.js';
-import { solve } from '../linalg/index.js';
 import {
-  DomainError, evaluateInterval, gradientExprs, hessianExprs, type Box, type Expr, type Interval, type Objective,
+  DomainError,
+  evaluateInterval,
+  gradientExprs,
+  hessianExprs,
+  type Box,
+  type Expr,
+  type Interval,
+  type Objective,
 } from '../expr/index.js';
-import { classifyStationaryPoint, type Kind } from './classify.js';
-import { krawczyk } from './krawczyk.js';
+import type { Kind } from './classify.js';
+import { describe, evalAll, mid, newton, tryKrawczyk } from './certify.js';
+import { connectedComponents, hull, RegionBuilder, type UnresolvedRegion } from './regions.js';
+
+export type { RegionKind, UnresolvedRegion } from './regions.js';
 
 export interface StationaryPoint {
   point: Record<string, number>;
@@ -30,14 +39,6 @@ export interface StationaryPoint {
   enclosure: Interval[];
 }
 
-export interface UnresolvedRegion {
-  box: Interval[];
-  /** degenerate: a stationary point that cannot be certified; undefined: the function is undefined
-   *  there; limit: not examined within maxBoxes; unlocated: no stationary point could be located. */
-  kind: 'degenerate' | 'undefined' | 'limit' | 'unlocated';
-  reason: string;
-}
-
 export interface StationaryResult {
   points: StationaryPoint[];
   /** True when every part of the box is proved free of stationary points except the certified ones. */
@@ -49,94 +50,28 @@ export interface StationaryResult {
 export interface StationaryOptions {
   /** Boxes narrower than this (relative to the box) are no longer bisected. Default 1e-9. */
   minWidth?: number;
-  /** At most this many boxes are examined. Default 200 000. */
+  /** At most this many boxes are examined (the work budget: counted, so the answer is deterministic). */
   maxBoxes?: number;
 }
 
-const widest = (X: Box) => X.reduce((best, x, i) => (x.hi - x.lo > X[best].hi - X[best].lo ? i : best), 0);
-const mid = (x: Interval) => x.lo + (x.hi - x.lo) / 2;
+export const DEFAULT_MAX_BOXES = 20_000;
+/** A cluster of unresolved boxes wider than this many minimum widths is a set, not a point. */
+const POINT_CLUSTER_WIDTHS = 64;
+/** A gradient enclosure within ±this is treated as zero: no interval method can separate it from zero. */
+const NEGLIGIBLE_GRADIENT = 1e-300;
+/** At most this many degenerate candidates are refined and classified (each costs high-order derivatives). */
+const MAX_DEGENERATE = 64;
 
-/** Splits the widest side slightly off-centre, so that 'round' roots rarely land on a cut. */
-function bisect(X: Box): [Interval[], Interval[]] {
-  const i = widest(X);
+/** Splits the widest of the `along` sides slightly off-centre, so that 'round' roots rarely land on a cut. */
+function bisect(X: Box, along: readonly number[]): [Interval[], Interval[]] {
+  const i = along.reduce((best, j) => (X[j].hi - X[j].lo > X[best].hi - X[best].lo ? j : best), along[0]);
   const m = X[i].lo + 0.4990234375 * (X[i].hi - X[i].lo);
   const left = X.map((x, j) => (j === i ? { lo: x.lo, hi: m } : x));
   const right = X.map((x, j) => (j === i ? { lo: m, hi: x.hi } : x));
   return [left, right];
 }
 
-function evalAll(exprs: readonly Expr[], variables: readonly string[], X: Box): Interval[] {
-  return exprs.map((e) => evaluateInterval(e, variables, X));
-}
-
-/** Newton's method on the gradient from x, kept inside the box; returns the refined point. */
-function newton(objective: Objective, x0: number[], box: Box): number[] {
-  let x = x0;
-  for (let it = 0; it < 30; it++) {
-    const t = tensor(x);
-    const g = grad(objective.at)(t);
-    let step: number[];
-    try {
-      step = Array.from(solve(hessian(objective.at)(t), g).data);
-    } catch {
-      return x;
-    }
-    const next = x.map((v, i) => Math.min(box[i].hi, Math.max(box[i].lo, v - step[i])));
-    const moved = Math.max(...next.map((v, i) => Math.abs(v - x[i])));
-    x = next;
-    if (!(moved > 1e-16 * Math.max(1, ...x.map(Math.abs)))) break;
-  }
-  return x;
-}
-
-/** Merges touching or overlapping boxes into clusters (hull of each). */
-function clusters(boxes: Interval[][]): Interval[][][] {
-  const groups: Interval[][][] = [];
-  const touches = (a: Box, b: Box) => a.every((x, i) => x.lo <= b[i].hi && b[i].lo <= x.hi);
-  for (const box of boxes) {
-    const joined = groups.filter((g) => g.some((b) => touches(b, box)));
-    const merged = [box, ...joined.flat()];
-    for (const g of joined) groups.splice(groups.indexOf(g), 1);
-    groups.push(merged);
-  }
-  return groups;
-}
-
-function hull(boxes: readonly Box[]): Interval[] {
-  return boxes[0].map((_, i) => ({ lo: Math.min(...boxes.map((b) => b[i].lo)), hi: Math.max(...boxes.map((b) => b[i].hi)) }));
-}
-
-function describe(objective: Objective, x: number[], certified: boolean, enclosure: Interval[], uncertainty: number): StationaryPoint {
-  const t = tensor(x);
-  const g = Array.from(grad(objective.at)(t).data);
-  const c = classifyStationaryPoint(objective, x, uncertainty);
-  return {
-    point: Object.fromEntries(objective.variables.map((v, i) => [v, x[i]])),
-    coordinates: x,
-    value: objective.at(t).item(),
-    gradientNorm: Math.hypot(...g),
-    eigenvalues: c.eigenvalues,
-    kind: c.kind,
-    test: c.test,
-    certified,
-    enclosure,
-  };
-}
-
-/** Krawczyk's verdict on X, or null where it cannot be applied (singular midpoint Hessian). */
-function tryKrawczyk(gradE: readonly Expr[], H: Interval[][], vars: readonly string[], X: Box): ReturnType<typeof krawczyk> | null {
-  const n = X.length;
-  const m = X.map(mid);
-  try {
-    const Hm = tensor(H.map((row) => row.map(mid)));
-    const Y = solve(Hm, tensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))))).data;
-    if (!Y.every(Number.isFinite)) return null;
-    return krawczyk(X, m, evalAll(gradE, vars, m.map((v) => ({ lo: v, hi: v }))), H, Y);
-  } catch (err) {
-    if (err instanceof SaddleError) return null; // a singular midpoint Hessian, or a domain problem
-    throw err;
-  }
-}
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 function hessianEnclosure(flatH: readonly Expr[], vars: readonly string[], X: Box): Interval[][] {
   const n = X.length;
@@ -144,109 +79,224 @@ function hessianEnclosure(flatH: readonly Expr[], vars: readonly string[], X: Bo
   return Array.from({ length: n }, (_, i) => Hflat.slice(i * n, (i + 1) * n));
 }
 
+/** A box the search could not settle, with what is known of it. */
+interface Leftover {
+  box: Interval[];
+  /** Variables the objective does not depend on in this box (its partial derivative is exactly 0). */
+  independent: number[];
+}
+
 /** All stationary points of the objective in the box (one interval per variable, in objective.variables order). */
-export function stationaryPoints(objective: Objective, box: readonly Interval[], options: StationaryOptions = {}): StationaryResult {
+export function stationaryPoints(
+  objective: Objective,
+  box: readonly Interval[],
+  options: StationaryOptions = {},
+): StationaryResult {
   const vars = objective.variables;
   const n = vars.length;
-  if (box.length !== n) throw new SaddleError(`stationaryPoints: the box has ${box.length} ranges but the objective has ${n} variables`);
+  if (box.length !== n) {
+    throw new SaddleError(`stationaryPoints: the box has ${box.length} ranges but the objective has ${n} variables`);
+  }
   if (n === 0) return { points: [], complete: true, unresolved: [], boxesExamined: 0 };
-  const maxBoxes = options.maxBoxes ?? 200_000;
+  const maxBoxes = options.maxBoxes ?? DEFAULT_MAX_BOXES;
   const minWidth = (options.minWidth ?? 1e-9) * Math.max(1, ...box.map((x) => x.hi - x.lo));
   const gradE = gradientExprs(objective.expr, vars);
-  const hessE = hessianExprs(objective.expr, vars);
-  const flatH = hessE.flat();
+  const flatH = hessianExprs(objective.expr, vars).flat();
 
   const certifiedBoxes: Interval[][] = [];
-  const small: Interval[][] = [];
-  const unresolved: UnresolvedRegion[] = [];
-  const undefinedBoxes: UnresolvedRegion[] = [];
+  const small: Leftover[] = [];
+  const flat: Leftover[] = [];
+  const curves: Leftover[] = [];
+  const undefinedBoxes: { box: Interval[]; reason: string }[] = [];
+  // Breadth first (a queue): the budget is spent evenly, so a continuum of stationary points uses it
+  // up at one resolution along its whole length instead of exhausting it at one end.
   const work: Interval[][] = [[...box]];
+  let head = 0;
   let examined = 0;
-  while (work.length > 0) {
-    if (examined >= maxBoxes) {
-      unresolved.push(...work.map((b) => ({ box: b, kind: 'limit' as const, reason: `not examined: the limit of ${maxBoxes} boxes was reached` })));
-      break;
-    }
+  while (head < work.length && examined < maxBoxes) {
     examined++;
-    const X = work.pop() as Interval[];
-    const tooSmall = X[widest(X)].hi - X[widest(X)].lo < minWidth;
+    const X = work[head++];
     let G: Interval[];
-    let Hflat: Interval[];
+    let H: Interval[][];
     try {
       evaluateInterval(objective.expr, vars, X); // the objective's own domain (its derivatives may hide it)
       G = evalAll(gradE, vars, X);
       if (G.some((g) => g.lo > 0 || g.hi < 0)) continue; // no stationary point in X
-      Hflat = evalAll(flatH, vars, X);
+      H = hessianEnclosure(flatH, vars, X);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       // Undefined on all of X: no stationary point can be there, and bisecting would not help.
-      if (err.everywhere || tooSmall) undefinedBoxes.push({ box: X, kind: 'undefined', reason: err.message });
-      else work.push(...bisect(X));
+      const tooSmall = X.every((x) => x.hi - x.lo < minWidth);
+      if (err.everywhere || tooSmall) undefinedBoxes.push({ box: X, reason: err.message });
+      else work.push(...bisect(X, all(n)));
       continue;
     }
-    const H = Array.from({ length: n }, (_, i) => Hflat.slice(i * n, (i + 1) * n));
-    const verdict = tryKrawczyk(gradE, H, vars, X);
+    // ∂f/∂x_j enclosed by exactly [0, 0]: f does not depend on x_j in X, so cutting along x_j is useless.
+    const independent = all(n).filter((j) => G[j].lo === 0 && G[j].hi === 0);
+    const free = all(n).filter((j) => !independent.includes(j));
+    // Exact zeros of sums come out as [-ulp, ulp] (outward rounding), and exp underflows: a gradient
+    // proved this small can neither be excluded nor certified, so cutting further is useless.
+    if (free.every((j) => Math.max(-G[j].lo, G[j].hi) <= NEGLIGIBLE_GRADIENT)) {
+      flat.push({ box: X, independent });
+      continue;
+    }
+    const verdict = tryKrawczyk(gradE, H, vars, X, free);
     if (verdict?.verdict === 'none') continue;
+    const embed = (C: Interval[]) => X.map((x, i) => (free.includes(i) ? C[free.indexOf(i)] : x));
     if (verdict?.verdict === 'unique') {
-      certifiedBoxes.push(verdict.contracted);
+      if (independent.length === 0) certifiedBoxes.push(verdict.contracted);
+      else curves.push({ box: embed(verdict.contracted), independent });
       continue;
     }
-    if (tooSmall) {
-      small.push(X);
+    if (free.every((i) => X[i].hi - X[i].lo < minWidth)) {
+      small.push({ box: X, independent });
       continue;
     }
-    const C = verdict?.contracted;
-    const shrunk = C && C.every((c, i) => c.hi - c.lo <= 0.5 * (X[i].hi - X[i].lo)) ? C : null;
+    const C = verdict ? embed(verdict.contracted) : null;
+    const shrunk = C && free.every((i) => C[i].hi - C[i].lo <= 0.5 * (X[i].hi - X[i].lo)) ? C : null;
     if (shrunk) work.push(shrunk);
-    else work.push(...bisect(C ?? X));
+    else work.push(...bisect(C ?? X, free));
   }
+  const left = work.slice(head);
+  const regions = new RegionBuilder(objective);
 
   const points: StationaryPoint[] = [];
-  const same = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 1e-9 * Math.max(1, Math.abs(v)));
+  // One root found from two boxes (it lies on their shared face): each enclosure holds exactly one
+  // root, so a point inside another's enclosure (to Newton's last few ulps) is that root. A relative
+  // distance would merge distinct roots far from the origin (1e-9 of 1e12 is 1000).
+  const inside = (x: readonly number[], B: readonly Interval[]) =>
+    x.every((v, i) => {
+      const slack = 8 * Number.EPSILON * Math.abs(v) + Number.MIN_VALUE;
+      return B[i].lo - slack <= v && v <= B[i].hi + slack;
+    });
+  const same = (p: StationaryPoint, x: number[], B: readonly Interval[]) =>
+    inside(x, p.enclosure) || inside(p.coordinates, B);
   for (const B of certifiedBoxes) {
     const x = newton(objective, B.map(mid), B);
-    if (points.some((p) => same(p.coordinates, x))) continue; // a root on a face shared by two boxes
+    if (points.some((p) => same(p, x, B))) continue;
     points.push(describe(objective, x, true, B, 0));
   }
-  for (const group of clusters(small)) {
-    const h = hull(group);
-    const x = newton(objective, h.map(mid), h);
-    // A simple root on a cut between boxes is never inside one of them: try again on a box around
-    // the Newton point that covers the whole cluster (epsilon-inflation, Rump 1983). Success proves
-    // exactly one stationary point in it, and the cluster lies inside it, so nothing is left open.
-    const inflated = x.map((v, i) => {
-      const r = Math.max(v - h[i].lo, h[i].hi - v) * 1.5 + 1e-12 * Math.max(1, Math.abs(v));
-      return { lo: v - r, hi: v + r };
-    });
-    let certified = false;
-    try {
-      certified = tryKrawczyk(gradE, hessianEnclosure(flatH, vars, inflated), vars, inflated)?.verdict === 'unique';
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-    }
-    if (certified) {
-      if (!points.some((p) => same(p.coordinates, x))) points.push(describe(objective, x, true, inflated, 0));
+  let degenerate = 0;
+  for (const group of connectedComponents(small.map((s) => s.box)).map((g) => g.map((i) => small[i]))) {
+    const boxes = group.map((s) => s.box);
+    const h = hull(boxes);
+    const pointLike = h.every((c) => c.hi - c.lo <= POINT_CLUSTER_WIDTHS * minWidth);
+    const dependsOnAll = group.every((s) => s.independent.length === 0);
+    if (!pointLike || !dependsOnAll) {
+      const along = [...new Set(group.flatMap((s) => s.independent))].map((j) => vars[j]);
+      regions.add(
+        boxes,
+        'continuum',
+        `${boxes.length} boxes narrower than ${minWidth} could not be resolved: a ` +
+          'curve or surface of stationary points (non-isolated), or points closer together than that' +
+          (along.length ? `; f does not depend on ${along.join(', ')} there` : ''),
+      );
       continue;
     }
-    const uncertainty = Math.max(...h.map((c) => c.hi - c.lo));
-    const candidate = describe(objective, x, false, h, uncertainty);
-    const scale = Math.max(1, Math.abs(candidate.value));
-    if (!Number.isFinite(candidate.value) || !(candidate.gradientNorm <= 1e-6 * scale)) {
-      unresolved.push({ box: h, kind: 'unlocated', reason: 'no stationary point could be located here (the function may be singular or non-smooth)' });
+    if (++degenerate > MAX_DEGENERATE) {
+      regions.add(boxes, 'unlocated', `not refined: more than ${MAX_DEGENERATE} degenerate candidates`);
       continue;
     }
-    points.push(candidate);
-    unresolved.push({ box: h, kind: 'degenerate', reason: 'a degenerate stationary point (singular Hessian): interval Newton cannot prove it unique here' });
+    const resolved = resolveCluster(objective, gradE, flatH, h);
+    if (resolved.certified) {
+      const { coordinates, enclosure } = resolved.point;
+      if (!points.some((p) => same(p, coordinates, enclosure))) points.push(resolved.point);
+      continue;
+    }
+    if (!resolved.located) {
+      regions.add(
+        boxes,
+        'unlocated',
+        'no stationary point could be located here (the function may be singular ' + 'or non-smooth: a kink or a pole)',
+      );
+      continue;
+    }
+    points.push(resolved.point);
+    regions.add(
+      boxes,
+      'degenerate',
+      'a degenerate stationary point (singular Hessian): interval Newton cannot ' + 'prove it unique here',
+    );
+  }
+  for (const group of connectedComponents(flat.map((s) => s.box)).map((g) => g.map((i) => flat[i]))) {
+    const exact = group.every((s) => s.independent.length === n);
+    regions.add(
+      group.map((s) => s.box),
+      'flat',
+      exact
+        ? 'the gradient is identically zero here: every point is stationary (f is constant on this region)'
+        : `the gradient is proved at most ${NEGLIGIBLE_GRADIENT} in size here: numerically zero (f is flat to ` +
+            'double precision; every point is stationary or nearly so)',
+    );
+  }
+  for (const group of connectedComponents(curves.map((s) => s.box)).map((g) => g.map((i) => curves[i]))) {
+    const along = [...new Set(group.flatMap((s) => s.independent))].map((j) => vars[j]);
+    const others = vars.filter((v) => !along.includes(v));
+    regions.add(
+      group.map((s) => s.box),
+      'continuum',
+      `a continuum of stationary points: f does not depend on ` +
+        `${along.join(', ')} here, and for each value of ${along.length > 1 ? 'them' : 'it'} there is exactly one ` +
+        `stationary point in ${others.join(', ')} (proved)`,
+    );
+  }
+  if (left.length > 0) {
+    for (const group of connectedComponents(left)) {
+      regions.add(
+        group.map((i) => left[i]),
+        'limit',
+        `not examined: the limit of ${maxBoxes} boxes (the work ` +
+          'budget) was reached; a continuum of stationary points, or more than it can resolve',
+      );
+    }
   }
   // Report where the function is undefined as few regions: touching boxes with one reason, merged.
   for (const reason of new Set(undefinedBoxes.map((u) => u.reason))) {
-    for (const group of clusters(undefinedBoxes.filter((u) => u.reason === reason).map((u) => u.box))) {
-      unresolved.push({ box: hull(group), kind: 'undefined', reason });
-    }
+    const boxes = undefinedBoxes.filter((u) => u.reason === reason).map((u) => u.box);
+    for (const group of connectedComponents(boxes))
+      regions.add(
+        group.map((i) => boxes[i]),
+        'undefined',
+        reason,
+      );
   }
   points.sort((a, b) => {
     for (let i = 0; i < n; i++) if (a.coordinates[i] !== b.coordinates[i]) return a.coordinates[i] - b.coordinates[i];
     return 0;
   });
+  const unresolved = regions.list;
   return { points, complete: unresolved.length === 0, unresolved, boxesExamined: examined };
+}
+
+/**
+ * A cluster of tiny boxes around one candidate. A simple root on a cut between boxes is never inside
+ * one of them: try again on a box around the Newton point that covers the whole cluster
+ * (epsilon-inflation, Rump 1983). Success proves exactly one stationary point in it, and the
+ * cluster lies inside it, so nothing is left open.
+ */
+function resolveCluster(
+  objective: Objective,
+  gradE: readonly Expr[],
+  flatH: readonly Expr[],
+  h: Interval[],
+): { certified: boolean; located: boolean; point: StationaryPoint } {
+  const vars = objective.variables;
+  const x = newton(objective, h.map(mid), h);
+  const inflated = x.map((v, i) => {
+    const r = Math.max(v - h[i].lo, h[i].hi - v) * 1.5 + 1e-12 * Math.max(1, Math.abs(v));
+    return { lo: v - r, hi: v + r };
+  });
+  let certified = false;
+  try {
+    const H = hessianEnclosure(flatH, vars, inflated);
+    certified = tryKrawczyk(gradE, H, vars, inflated, all(vars.length))?.verdict === 'unique';
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+  }
+  if (certified) return { certified, located: true, point: describe(objective, x, true, inflated, 0) };
+  const uncertainty = Math.max(...h.map((c) => c.hi - c.lo));
+  const candidate = describe(objective, x, false, h, uncertainty);
+  const scale = Math.max(1, Math.abs(candidate.value));
+  const finite = [candidate.value, candidate.gradientNorm, ...candidate.eigenvalues].every(Number.isFinite);
+  return { certified, located: finite && candidate.gradientNorm <= 1e-6 * scale, point: candidate };
 }
