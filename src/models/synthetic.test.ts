@@ -7,7 +7,8 @@ describe('synthetic data', () => {
     expect(ds.x.shape).toEqual([1000, 2]);
     expect(ds.featureNames).toEqual(['x1', 'x2']);
     expect(linearData({ weights: [2, -3.4], bias: 4.2, n: 1000, noiseStd: 0.01, seed: 1 }).y.data).toEqual(ds.y.data);
-    expect(linearData({ weights: [2, -3.4], bias: 4.2, n: 1000, noiseStd: 0.01, seed: 2 }).y.data).not.toEqual(ds.y.data);
+    const other = linearData({ weights: [2, -3.4], bias: 4.2, n: 1000, noiseStd: 0.01, seed: 2 });
+    expect(other.y.data).not.toEqual(ds.y.data);
     const r = linearRegression(ds);
     // Standard error of each coefficient ≈ 0.01/√1000 ≈ 3e-4.
     expect(Math.abs(r.coefficients.x1 - 2)).toBeLessThan(2e-3);
@@ -34,10 +35,21 @@ describe('synthetic data', () => {
     expect(back.y.data).toEqual(ds.y.data);
   });
 
+  test('toCsv quotes names with commas or quotes, so parseCsv reads them back', () => {
+    const base = linearData({ weights: [1, 2], bias: 0, n: 3, noiseStd: 0, seed: 1 });
+    const ds = { ...base, featureNames: ['a, b', 'say "hi"'] };
+    const text = toCsv(ds);
+    expect(text.split('\n')[0]).toBe('"a, b","say ""hi""",y');
+    const back = parseCsv(text, { target: 'y' });
+    expect(back.featureNames).toEqual(['a, b', 'say "hi"']);
+    expect(back.x.data).toEqual(ds.x.data);
+  });
+
   test('bad settings are named', () => {
-    expect(() => linearData({ weights: [], bias: 0, n: 5, noiseStd: 0, seed: 1 })).toThrow(/weights must be one or more finite numbers/);
-    expect(() => linearData({ weights: [1], bias: 0, n: 0, noiseStd: 0, seed: 1 })).toThrow(/n must be a positive integer, got 0/);
-    expect(() => linearData({ weights: [1], bias: 0, n: 3, noiseStd: -1, seed: 1 })).toThrow(/noiseStd must be a finite number ≥ 0, got -1/);
+    const base = { weights: [1], bias: 0, n: 5, noiseStd: 0, seed: 1 };
+    expect(() => linearData({ ...base, weights: [] })).toThrow(/weights must be one or more finite numbers/);
+    expect(() => linearData({ ...base, n: 0 })).toThrow(/n must be a positive integer, got 0/);
+    expect(() => linearData({ ...base, noiseStd: -1 })).toThrow(/noiseStd must be a finite number ≥ 0, got -1/);
     expect(() => curveData({ curve: 'risk', n: 3, range: [1, 0], seed: 1 })).toThrow(/lo < hi/);
   });
 });

@@ -26,9 +26,12 @@ export function linearData(options: LinearDataOptions): Dataset {
   const { weights, bias, n, noiseStd, seed } = options;
   checkCount('linearData', n);
   if (weights.length < 1 || !weights.every(Number.isFinite) || !Number.isFinite(bias)) {
-    throw new SaddleError(`linearData: weights must be one or more finite numbers and bias finite, got [${weights.join(', ')}] and ${bias}`);
+    throw new SaddleError('linearData: weights must be one or more finite numbers and bias finite, '
+      + `got [${weights.join(', ')}] and ${bias}`);
   }
-  if (!(noiseStd >= 0) || !Number.isFinite(noiseStd)) throw new SaddleError(`linearData: noiseStd must be a finite number ≥ 0, got ${noiseStd}`);
+  if (!(noiseStd >= 0) || !Number.isFinite(noiseStd)) {
+    throw new SaddleError(`linearData: noiseStd must be a finite number ≥ 0, got ${noiseStd}`);
+  }
   const d = weights.length;
   const dtype = options.dtype ?? 'float64';
   const rng = new Rng(seed);
@@ -43,7 +46,8 @@ export function linearData(options: LinearDataOptions): Dataset {
     }
     y[i] = t + noiseStd * rng.normal();
   }
-  return { x: fromData(x, [n, d]), y: fromData(y, [n]), featureNames: weights.map((_, j) => `x${j + 1}`), targetName: 'y' };
+  const featureNames = weights.map((_, j) => `x${j + 1}`);
+  return { x: fromData(x, [n, d]), y: fromData(y, [n]), featureNames, targetName: 'y' };
 }
 
 /** The chapter's risk f(x) = x·cos(πx). */
@@ -55,14 +59,20 @@ export const CURVES = { risk, 'empirical-risk': empiricalRisk } as const;
 export type Curve = keyof typeof CURVES;
 
 /** n points x ~ U[lo, hi] with y = curve(x) + N(0, noiseStd²), sorted by x; feature x, target y. */
-export function curveData(options: { curve: Curve; n: number; range?: [number, number]; noiseStd?: number; seed: number; dtype?: DType }): Dataset {
+export function curveData(options: {
+  curve: Curve; n: number; range?: [number, number]; noiseStd?: number; seed: number; dtype?: DType;
+}): Dataset {
   const f = CURVES[options.curve];
   if (!f) throw new SaddleError(`curveData: unknown curve '${options.curve}'; use ${Object.keys(CURVES).join(' or ')}`);
   checkCount('curveData', options.n);
   const [lo, hi] = options.range ?? [0.5, 1.5];
-  if (!(lo < hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new SaddleError(`curveData: range must be [lo, hi] with lo < hi, got [${lo}, ${hi}]`);
+  if (!(lo < hi) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new SaddleError(`curveData: range must be [lo, hi] with lo < hi, got [${lo}, ${hi}]`);
+  }
   const noiseStd = options.noiseStd ?? 0;
-  if (!(noiseStd >= 0) || !Number.isFinite(noiseStd)) throw new SaddleError(`curveData: noiseStd must be a finite number ≥ 0, got ${noiseStd}`);
+  if (!(noiseStd >= 0) || !Number.isFinite(noiseStd)) {
+    throw new SaddleError(`curveData: noiseStd must be a finite number ≥ 0, got ${noiseStd}`);
+  }
   const rng = new Rng(options.seed);
   const xs = Array.from({ length: options.n }, () => lo + (hi - lo) * rng.float()).sort((a, b) => a - b);
   const dtype = options.dtype ?? 'float64';
@@ -75,10 +85,15 @@ export function curveData(options: { curve: Curve; n: number; range?: [number, n
   return { x: fromData(x, [options.n, 1]), y: fromData(y, [options.n]), featureNames: ['x'], targetName: 'y' };
 }
 
+/** A CSV field: quoted (RFC 4180, quotes doubled) when it holds a comma, a quote, a newline or edge spaces. */
+function csvField(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 /** A dataset as CSV text (features, then the target), the format parseCsv and `saddle regress` read. */
 export function toCsv(ds: Dataset): string {
   const [n, d] = ds.x.shape;
-  const lines = [[...ds.featureNames, ds.targetName].join(',')];
+  const lines = [[...ds.featureNames, ds.targetName].map(csvField).join(',')];
   for (let i = 0; i < n; i++) {
     const row: string[] = [];
     for (let j = 0; j < d; j++) row.push(String(ds.x.data[i * d + j]));

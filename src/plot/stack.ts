@@ -6,7 +6,7 @@ export function stackFigures(svgs: readonly string[]): string {
     if (!m) throw new Error('stackFigures: every figure must be an <svg> with width and height');
     return { width: Number(m[1]), height: Number(m[2]) };
   });
-  const width = Math.max(...sizes.map((s) => s.width));
+  const width = sizes.reduce((w, s) => Math.max(w, s.width), 0);
   const height = sizes.reduce((a, s) => a + s.height, 0);
   let y = 0;
   const parts = svgs.map((s, i) => {
@@ -14,5 +14,6 @@ export function stackFigures(svgs: readonly string[]): string {
     y += sizes[i].height;
     return nested;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">\n${parts.join('')}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
+    + `font-family="sans-serif" font-size="12">\n${parts.join('')}</svg>\n`;
 }
