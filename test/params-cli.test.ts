@@ -24,8 +24,10 @@ describe('saddle train --save', () => {
     expect(a.status).toBe(0);
     const { tensors, metadata } = decodeSafetensors(readFileSync(join(dir, 'p.safetensors')));
     expect(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, [t.dtype, t.shape]]))).toEqual({
-      '0.weight': ['float64', [5, 4]], '0.bias': ['float64', [5]],
-      '2.weight': ['float64', [3, 5]], '2.bias': ['float64', [3]],
+      '0.weight': ['float64', [5, 4]],
+      '0.bias': ['float64', [5]],
+      '2.weight': ['float64', [3, 5]],
+      '2.bias': ['float64', [3]],
     });
     expect(metadata).toEqual({ format: 'pt', model: 'mlp:4-5-3', activation: 'relu', saddle_version: VERSION });
 

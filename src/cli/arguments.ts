@@ -10,21 +10,6 @@ export class UsageError extends SaddleError {
   }
 }
 
-/** A numeric flag: undefined when absent, else a number passing `check` (what it must be is said on failure). */
-export function parseNumber(flag: string, text: string | undefined, check: (v: number) => boolean = Number.isFinite, what = 'a finite number'): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !check(v)) throw new UsageError(`${flag}: '${text}' is not ${what}`);
-  return v;
-}
-
-/** An integer flag ≥ min. */
-export function parseInteger(flag: string, text: string, min = 1): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`${flag}: '${text}' is not an integer ≥ ${min}`);
-  return v;
-}
-
 /** "x=1,y=-2.5" -> {x: 1, y: -2.5}. */
 export function parseAssignments(option: string, text: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -45,7 +30,9 @@ export function parseAssignments(option: string, text: string): Map<string, numb
 export function pointFor(option: string, assignments: Map<string, number>, variables: readonly string[]): number[] {
   for (const name of assignments.keys()) {
     if (!variables.includes(name)) {
-      throw new UsageError(`${option}: '${name}' is not a variable of the expression (its variables: ${variables.join(', ') || 'none'})`);
+      throw new UsageError(
+        `${option}: '${name}' is not a variable of the expression (its variables: ${variables.join(', ') || 'none'})`,
+      );
     }
   }
   return variables.map((v) => {

@@ -21,6 +21,9 @@ export function checkFigurePath(path: string): 'svg' | 'png' {
 /** The figure in the format its file name asks for. */
 export function encodeFigure(svg: string, format: 'svg' | 'png'): string | Uint8Array {
   if (format === 'svg') return svg;
-  const resvg = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: 2 } });
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    fitTo: { mode: 'zoom', value: 2 },
+  });
   return resvg.render().asPng();
 }

@@ -5,6 +5,8 @@ import { setupNodeKernels } from './node-runtime.js';
 import { kernelInfo } from '../core/kernels/index.js';
 import { epsilon, unitRoundoff, DTYPES } from '../core/dtype.js';
 import { VERSION } from '../version.js';
+import { jsonOption } from './options.js';
+import { printResult } from './output.js';
 
 export function describeInstallation() {
   const { threads } = setupNodeKernels();
@@ -21,19 +23,27 @@ export function describeInstallation() {
 export function infoCommand(): Command {
   return new Command('info')
     .description('show the version, the active kernels (WASM SIMD or reference), threads and the dtypes')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action((options: { json?: boolean }) => {
       const info = describeInstallation();
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
-        return;
-      }
-      const lines = [
-        `saddle ${info.version} (node ${info.node})`,
-        `kernels: ${info.kernels.active}${info.kernels.wasm ? ` (WASM SIMD${info.kernels.fusedMultiplyAdd ? ', fused multiply-add' : ''})` : ' (WASM unavailable)'}`,
-        `threads: ${info.threads.gemmWorker ? 'a second thread for large GEMMs' : 'one (no shared memory here)'}; ${info.threads.cores} cores`,
-        ...info.dtypes.map((d) => `${d.dtype.padEnd(8)} epsilon ${d.epsilon.toExponential(3)}  unit roundoff ${d.unitRoundoff.toExponential(3)}`),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      const { version: _version, ...rest } = info;
+      printResult(
+        options.json,
+        () => rest,
+        () => {
+          const threads = info.threads.gemmWorker ? 'a second thread for large GEMMs' : 'one (no shared memory here)';
+        const wasm = info.kernels.fusedMultiplyAdd ? 'WASM SIMD, fused multiply-add' : 'WASM SIMD';
+          return [
+            `saddle ${info.version} (node ${info.node})`,
+            `kernels: ${info.kernels.active} (${info.kernels.wasm ? wasm : 'WASM unavailable'})`,
+            `threads: ${threads}; ${info.threads.cores} cores`,
+            ...info.dtypes.map(
+              (d) =>
+                `${d.dtype.padEnd(8)} epsilon ${d.epsilon.toExponential(3)}  ` +
+                `unit roundoff ${d.unitRoundoff.toExponential(3)}`,
+            ),
+          ].join('\n');
+        },
+      );
     });
 }
