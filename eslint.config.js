@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-check/**', 'build/**', 'node_modules/**', 'asm/**', 'src/core/kernels/wasm/generated/**', 'web/dist/**', 'report/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-check/**',
+      'build/**',
+      'node_modules/**',
+      'asm/**',
+      'src/core/kernels/wasm/generated/**',
+      'web/dist/**',
+      'report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,12 +29,20 @@ export default tseslint.config(
     ignores: ['src/cli/**', 'src/**/*.test.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Take a seeded Rng (src/random) instead.' }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'The library has no side effects; only src/cli may use process.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Take a seeded Rng (src/random) instead.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The library has no side effects; only src/cli may use process.' },
+      ],
     },
   },
   {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'fixtures/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', performance: 'readonly' },
+    },
   },
 );

@@ -19,8 +19,16 @@ export async function buildWeb({ quiet = false } = {}) {
   const started = performance.now();
   await build({
     entryPoints: { main: `${root}web/src/main.ts`, worker: `${root}web/src/worker.ts` },
-    outdir: `${out}/assets`, bundle: true, format: 'esm', splitting: true, platform: 'browser', target: 'es2022',
-    minify: true, legalComments: 'none', logLevel: quiet ? 'error' : 'warning', alias: browserAliases,
+    outdir: `${out}/assets`,
+    bundle: true,
+    format: 'esm',
+    splitting: true,
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    logLevel: quiet ? 'error' : 'warning',
+    alias: browserAliases,
   });
   copyFileSync(`${root}web/index.html`, `${out}/index.html`);
   copyFileSync(`${root}web/style.css`, `${out}/style.css`);

@@ -8,7 +8,16 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const LIBRARY = [
-  'core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'curvature', 'experiments', 'plot',
+  'core',
+  'linalg',
+  'random',
+  'expr',
+  'optim',
+  'models',
+  'landscape',
+  'curvature',
+  'experiments',
+  'plot',
 ];
 
 /** What each module may import (besides itself). */

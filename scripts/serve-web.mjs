@@ -4,12 +4,29 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.wasm': 'application/wasm' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
 
-export function serveWeb({ root = new URL('../web/dist', import.meta.url).pathname, port = 5173, host = '127.0.0.1', tries = 20 } = {}) {
-  if (!existsSync(join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: run node scripts/build-web.mjs first`);
+export function serveWeb({
+  root = new URL('../web/dist', import.meta.url).pathname,
+  port = 5173,
+  host = '127.0.0.1',
+  tries = 20,
+} = {}) {
+  if (!existsSync(join(root, 'index.html')))
+    throw new Error(`${root}/index.html is missing: run node scripts/build-web.mjs first`);
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    );
     let file = join(root, path);
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
@@ -20,7 +37,10 @@ export function serveWeb({ root = new URL('../web/dist', import.meta.url).pathna
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {

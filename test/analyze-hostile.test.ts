@@ -98,14 +98,16 @@ describe('saddle analyze on hostile input', () => {
   }, 40_000);
 
   test.each([
-    [['x^2'], /analyze needs a box: add --box "x=-1:2"/],
-    [['x^2', '--box', 'x=-1:1', 'y'], /analyze takes one expression; 'y' is extra/],
+    [['x^2'], /required option '--box <ranges>' not specified/],
+    [['--', '-(x^2)'], /required option '--box <ranges>' not specified/],
+    [['x^2', '--box', 'x=-1:1', 'y'], /too many arguments for 'analyze'\. Expected 1 argument but got 2/],
   ])(
-    'bad input %# exits 2 with a specific message',
+    'bad input %# exits 2 with one specific saddle: line',
     (args, message) => {
       const r = run(...args);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/^saddle: [^\n]*\(saddle analyze --help lists its options\)\n$/);
     },
     40_000,
   );

@@ -22,7 +22,12 @@ beforeAll(async () => {
   if (!available) return;
   const bundle = await build({
     entryPoints: [new URL('./browser/entry.ts', import.meta.url).pathname],
-    bundle: true, format: 'iife', platform: 'browser', write: false, target: 'es2022', alias: browserAliases,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    target: 'es2022',
+    alias: browserAliases,
   });
   const script = bundle.outputFiles[0].text;
   const page = '<!doctype html><meta charset="utf-8"><title>saddle core</title><script src="/saddle.js"></script>';
@@ -37,8 +42,16 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -86,7 +99,10 @@ describe.runIf(available)('the core in headless Chromium', () => {
     const page = await browser.newPage();
     await page.goto(url);
     const result = await page.evaluate(
-      () => new Promise((resolve) => { new Worker('/worker.js').onmessage = (e) => resolve(e.data); }),
+      () =>
+        new Promise((resolve) => {
+          new Worker('/worker.js').onmessage = (e) => resolve(e.data);
+        }),
     );
     check(result as Result);
     await page.close();

@@ -10,15 +10,28 @@ function mlp(activation: (t: Tensor) => Tensor) {
   const dtype = 'float32';
   const r = new s.Rng(1);
   const x = s.normal(r, [128, 200], { dtype });
-  const y = s.oneHot(Array.from({ length: 128 }, () => r.int(10)), 10, { dtype });
-  const params = { w1: s.normal(r, [200, 64], { dtype }), b1: s.zeros([64], { dtype }), w2: s.normal(r, [64, 10], { dtype }), b2: s.zeros([10], { dtype }) };
-  const loss = (p: typeof params) => s.crossEntropy(s.add(s.matmul(activation(s.add(s.matmul(x, p.w1), p.b1)), p.w2), p.b2), y);
+  const y = s.oneHot(
+    Array.from({ length: 128 }, () => r.int(10)),
+    10,
+    { dtype },
+  );
+  const params = {
+    w1: s.normal(r, [200, 64], { dtype }),
+    b1: s.zeros([64], { dtype }),
+    w2: s.normal(r, [64, 10], { dtype }),
+    b2: s.zeros([10], { dtype }),
+  };
+  const loss = (p: typeof params) =>
+    s.crossEntropy(s.add(s.matmul(activation(s.add(s.matmul(x, p.w1), p.b1)), p.w2), p.b2), y);
   const v = s.treeMap((t) => s.normal(r, t.shape, { dtype }), params);
   return { loss, params, v };
 }
 
 describe('cost model', () => {
-  test.each([['relu', s.relu], ['tanh', s.tanh]] as const)('MLP with %s: gradient ≤ 3 evaluations, HVP ≤ 3 gradients', (_, activation) => {
+  test.each([
+    ['relu', s.relu],
+    ['tanh', s.tanh],
+  ] as const)('MLP with %s: gradient ≤ 3 evaluations, HVP ≤ 3 gradients', (_, activation) => {
     const { loss, params, v } = mlp(activation);
     const f = measureWork(() => loss(params)).work;
     const g = measureWork(() => s.valueAndGrad(loss)(params)).work;

@@ -2,33 +2,95 @@
 // fixtures/generate_torch_curvature.py), saddle's own dense Hessian, central differences, closed forms.
 import { describe, expect, test } from 'vitest';
 import {
-  blockView, crossEntropyLoss, curvatureOperator, curvatureReport, customLoss, eigenpairs, findOutliers, hessian,
-  hutchinson, hutchPlusPlus, matmul, negativeElboLoss, negativeLogPosteriorLoss, ravel, spectralDensity, squaredErrorLoss,
-  sum, tensor, wasserstein1, wasserstein1Between, sharpnessTracker, stabilityThreshold, mul, fromData, linearData, designMatrix, Rng, normal, type CurvatureLoss, type MlpParams, type Tensor,
+  blockView,
+  crossEntropyLoss,
+  curvatureOperator,
+  curvatureReport,
+  customLoss,
+  eigenpairs,
+  findOutliers,
+  hessian,
+  hutchinson,
+  hutchPlusPlus,
+  matmul,
+  negativeElboLoss,
+  negativeLogPosteriorLoss,
+  ravel,
+  spectralDensity,
+  squaredErrorLoss,
+  sum,
+  tensor,
+  wasserstein1,
+  wasserstein1Between,
+  sharpnessTracker,
+  stabilityThreshold,
+  mul,
+  fromData,
+  linearData,
+  designMatrix,
+  Rng,
+  normal,
+  type CurvatureLoss,
+  type MlpParams,
+  type Tensor,
 } from '../src/index.js';
 import { fromTorchOrder, paramsFrom, readFixture, relativeError } from './helpers/curvature-fixtures.js';
 
 type Case = {
-  name: string; model: { layers: number[][] }; loss: string; data: { x: number[][]; y: number[] | number[][] };
-  state_dict: Record<string, unknown>; value: number; gradient: number[]; hessian_eigenvalues: number[]; hessian_trace: number;
-  probes: number[][]; hvp: number[][]; ggn_vp: number[][]; fisher_vp: number[][]; ggn_eigenvalues: number[]; fisher_eigenvalues: number[];
+  name: string;
+  model: { layers: number[][] };
+  loss: string;
+  data: { x: number[][]; y: number[] | number[][] };
+  state_dict: Record<string, unknown>;
+  value: number;
+  gradient: number[];
+  hessian_eigenvalues: number[];
+  hessian_trace: number;
+  probes: number[][];
+  hvp: number[][];
+  ggn_vp: number[][];
+  fisher_vp: number[][];
+  ggn_eigenvalues: number[];
+  fisher_eigenvalues: number[];
   blocks: Record<string, { top: number; trace: number; size: number }>;
 };
-const fx = readFixture<{ cases: Case[]; float32: { case: string; value: number; hvp: number[] } }>('torch_curvature.json');
+const fx = readFixture<{ cases: Case[]; float32: { case: string; value: number; hvp: number[] } }>(
+  'torch_curvature.json',
+);
 const dense = readFixture<{
-  model: { layers: number[][] }; data: { x: number[][]; y: number[] }; state_dict: Record<string, unknown>;
-  hessian_eigenvalues: number[]; hessian_eigenvalues_float32: number[]; hessian_trace: number; ggn_eigenvalues: number[];
+  model: { layers: number[][] };
+  data: { x: number[][]; y: number[] };
+  state_dict: Record<string, unknown>;
+  hessian_eigenvalues: number[];
+  hessian_eigenvalues_float32: number[];
+  hessian_trace: number;
+  ggn_eigenvalues: number[];
   blocks: Record<string, { top3_eigenvalues: number[] }>;
 }>('torch_curvature_dense.json');
 
 function lossOf(c: Case): CurvatureLoss<MlpParams> {
-  return c.loss === 'cross_entropy' ? crossEntropyLoss({ activation: 'tanh' }) : squaredErrorLoss({ activation: 'tanh', reduction: 'half-sum' });
+  return c.loss === 'cross_entropy'
+    ? crossEntropyLoss({ activation: 'tanh' })
+    : squaredErrorLoss({ activation: 'tanh', reduction: 'half-sum' });
 }
 
-function opFor(c: Case, options: { kind?: 'hessian' | 'ggn' | 'fisher'; batchSize?: number; select?: string | string[]; dtype?: 'float32' | 'float64' } = {}) {
+function opFor(
+  c: Case,
+  options: {
+    kind?: 'hessian' | 'ggn' | 'fisher';
+    batchSize?: number;
+    select?: string | string[];
+    dtype?: 'float32' | 'float64';
+  } = {},
+) {
   return curvatureOperator({
-    loss: lossOf(c), params: paramsFrom(c.state_dict), data: { x: tensor(c.data.x), y: tensor(c.data.y) },
-    batchSize: options.batchSize ?? 10, kind: options.kind, select: options.select, dtype: options.dtype,
+    loss: lossOf(c),
+    params: paramsFrom(c.state_dict),
+    data: { x: tensor(c.data.x), y: tensor(c.data.y) },
+    batchSize: options.batchSize ?? 10,
+    kind: options.kind,
+    select: options.select,
+    dtype: options.dtype,
   });
 }
 
@@ -38,10 +100,16 @@ describe('curvatureOperator against PyTorch (fixtures/torch_curvature.json)', ()
       const op = opFor(c);
       expect(op.value()).toBeCloseTo(c.value, 12);
       expect(relativeError(op.gradient(), fromTorchOrder(c.gradient, c.model.layers))).toBeLessThan(1e-10);
-      for (const [kind, key] of [['hessian', 'hvp'], ['ggn', 'ggn_vp'], ['fisher', 'fisher_vp']] as const) {
+      for (const [kind, key] of [
+        ['hessian', 'hvp'],
+        ['ggn', 'ggn_vp'],
+        ['fisher', 'fisher_vp'],
+      ] as const) {
         const o = opFor(c, { kind });
         c.probes.forEach((p, j) => {
-          expect(relativeError(o.apply(fromTorchOrder(p, c.model.layers)), fromTorchOrder(c[key][j], c.model.layers))).toBeLessThan(1e-10);
+          expect(
+            relativeError(o.apply(fromTorchOrder(p, c.model.layers)), fromTorchOrder(c[key][j], c.model.layers)),
+          ).toBeLessThan(1e-10);
         });
       }
     });
@@ -49,7 +117,11 @@ describe('curvatureOperator against PyTorch (fixtures/torch_curvature.json)', ()
     test(`${c.name}: per-block top eigenvalue and trace match torch's principal submatrices`, () => {
       for (const [torchName, ref] of Object.entries(c.blocks)) {
         const m = /^(\d+)\.(weight|bias)$/.exec(torchName);
-        const select = m ? `layers.${Number(m[1]) / 2}.${m[2] === 'weight' ? 'w' : 'b'}` : torchName === 'all weights' ? 'weights' : 'biases';
+        const select = m
+          ? `layers.${Number(m[1]) / 2}.${m[2] === 'weight' ? 'w' : 'b'}`
+          : torchName === 'all weights'
+            ? 'weights'
+            : 'biases';
         const op = opFor(c, { select });
         expect(op.size).toBe(ref.size);
         const r = eigenpairs(op, { top: 1, seed: 1, tol: 1e-10, maxSteps: op.size });
@@ -66,12 +138,17 @@ describe('curvatureOperator against PyTorch (fixtures/torch_curvature.json)', ()
     });
   }
 
-  test('float32: the HVP matches torch\'s float32 product to 1e-4', () => {
+  test("float32: the HVP matches torch's float32 product to 1e-4", () => {
     const c = fx.cases.find((k) => k.name === fx.float32.case)!;
     const op = opFor(c, { dtype: 'float32' });
     expect(op.dtype).toBe('float32');
     expect(Math.abs(op.value() - fx.float32.value) / fx.float32.value).toBeLessThan(1e-5);
-    expect(relativeError(op.apply(fromTorchOrder(c.probes[0], c.model.layers)), fromTorchOrder(fx.float32.hvp, c.model.layers))).toBeLessThan(1e-4);
+    expect(
+      relativeError(
+        op.apply(fromTorchOrder(c.probes[0], c.model.layers)),
+        fromTorchOrder(fx.float32.hvp, c.model.layers),
+      ),
+    ).toBeLessThan(1e-4);
   });
 });
 
@@ -98,11 +175,20 @@ describe('curvatureOperator: exact answers', () => {
     const h = 1e-5;
     const at = (s: number) => {
       const p = op.toTree(op.point.map((x, i) => x + s * h * v[i]));
-      return curvatureOperator({ loss: lossOf(c), params: p, data: { x: tensor(c.data.x), y: tensor(c.data.y) } }).gradient();
+      return curvatureOperator({
+        loss: lossOf(c),
+        params: p,
+        data: { x: tensor(c.data.x), y: tensor(c.data.y) },
+      }).gradient();
     };
     const gp = at(1);
     const gm = at(-1);
-    expect(relativeError(op.apply(v), gp.map((g, i) => (g - gm[i]) / (2 * h)))).toBeLessThan(1e-6);
+    expect(
+      relativeError(
+        op.apply(v),
+        gp.map((g, i) => (g - gm[i]) / (2 * h)),
+      ),
+    ).toBeLessThan(1e-6);
   });
 
   test('batches are weighted by size: batches of 10, 10, 10 and 7 give the full-batch product to 1e-12', () => {
@@ -115,7 +201,12 @@ describe('curvatureOperator: exact answers', () => {
     const unweighted = new Float64Array(v.length);
     for (let b = 0; b < 4; b++) {
       const rows = Array.from({ length: Math.min(10, 37 - 10 * b) }, (_, i) => 10 * b + i);
-      split.restrict(rows).apply(v).forEach((x, i) => { unweighted[i] += x / 4; });
+      split
+        .restrict(rows)
+        .apply(v)
+        .forEach((x, i) => {
+          unweighted[i] += x / 4;
+        });
     }
     expect(relativeError(unweighted, full)).toBeGreaterThan(1e-3);
   });
@@ -135,10 +226,15 @@ describe('curvatureOperator: exact answers', () => {
     expect(relativeError(opFor(mlpCase, { kind: 'ggn' }).apply(u), opFor(mlpCase).apply(u))).toBeGreaterThan(1e-2);
   });
 
-  test('the negative log-posterior\'s Hessian is the posterior precision AᵀA/σ² + I/τ², over uneven batches', () => {
+  test("the negative log-posterior's Hessian is the posterior precision AᵀA/σ² + I/τ², over uneven batches", () => {
     const ds = linearData({ weights: [2, -3.4], bias: 4.2, n: 53, noiseStd: 0.5, seed: 11 });
     const A = designMatrix(ds.x);
-    const op = curvatureOperator({ loss: negativeLogPosteriorLoss({ noiseStd: 0.5, priorStd: 2 }), params: tensor([0.1, 0.2, 0.3]), data: { x: A, y: ds.y }, batchSize: 20 });
+    const op = curvatureOperator({
+      loss: negativeLogPosteriorLoss({ noiseStd: 0.5, priorStd: 2 }),
+      params: tensor([0.1, 0.2, 0.3]),
+      data: { x: A, y: ds.y },
+      batchSize: 20,
+    });
     const AtA = matmul(A, A, { transA: true }).data;
     for (let j = 0; j < 3; j++) {
       const e = new Float64Array(3);
@@ -151,7 +247,12 @@ describe('curvatureOperator: exact answers', () => {
   test('the negative ELBO is a fixed function per batch: its Hessian operator is symmetric', () => {
     const ds = linearData({ weights: [1, -1], bias: 0.5, n: 30, noiseStd: 0.3, seed: 2 });
     const q = { mean: tensor([0.1, -0.2, 0.3]), logStd: tensor([-1, -1.5, -0.5]) };
-    const op = curvatureOperator({ loss: negativeElboLoss({ noiseStd: 0.3, priorStd: 1, samples: 4, seed: 9 }), params: q, data: { x: designMatrix(ds.x), y: ds.y }, batchSize: 7 });
+    const op = curvatureOperator({
+      loss: negativeElboLoss({ noiseStd: 0.3, priorStd: 1, samples: 4, seed: 9 }),
+      params: q,
+      data: { x: designMatrix(ds.x), y: ds.y },
+      batchSize: 7,
+    });
     const rng = new Rng(1);
     const u = Float64Array.from({ length: op.size }, () => rng.normal());
     const w = Float64Array.from({ length: op.size }, () => rng.normal());
@@ -162,9 +263,20 @@ describe('curvatureOperator: exact answers', () => {
 
   test('errors: GGN of a loss without outputs, unknown parameter names, a subset without a seed', () => {
     const custom = customLoss((w: Tensor) => sum(w), { normalization: 'none' });
-    expect(() => curvatureOperator({ loss: custom, params: tensor([1]), data: { x: tensor([[1]]), y: tensor([0]) }, kind: 'ggn' })).toThrow(/needs a loss split into outputs/);
-    expect(() => opFor(c, { select: 'layers.9' })).toThrow(/no parameter is named 'layers.9'; the parameters are layers.0.b, layers.0.w/);
-    expect(() => curvatureOperator({ loss: lossOf(c), params: paramsFrom(c.state_dict), data: { x: tensor(c.data.x), y: tensor(c.data.y) }, examples: 5 })).toThrow(/needs a seed/);
+    expect(() =>
+      curvatureOperator({ loss: custom, params: tensor([1]), data: { x: tensor([[1]]), y: tensor([0]) }, kind: 'ggn' }),
+    ).toThrow(/needs a loss split into outputs/);
+    expect(() => opFor(c, { select: 'layers.9' })).toThrow(
+      /no parameter is named 'layers.9'; the parameters are layers.0.b, layers.0.w/,
+    );
+    expect(() =>
+      curvatureOperator({
+        loss: lossOf(c),
+        params: paramsFrom(c.state_dict),
+        data: { x: tensor(c.data.x), y: tensor(c.data.y) },
+        examples: 5,
+      }),
+    ).toThrow(/needs a seed/);
     expect(() => customLoss((w: Tensor) => sum(w), { normalization: '' })).toThrow(/say how the loss is normalised/);
   });
 });
@@ -172,7 +284,8 @@ describe('curvatureOperator: exact answers', () => {
 describe('estimators against the dense spectrum of a trained 3,027-parameter MLP (torch eigvalsh)', () => {
   const params = paramsFrom(dense.state_dict);
   const data = { x: tensor(dense.data.x), y: tensor(dense.data.y) };
-  const make = (dtype: 'float64' | 'float32' = 'float64', select?: string) => curvatureOperator({ loss: crossEntropyLoss({ activation: 'tanh' }), params, data, batchSize: 25, dtype, select });
+  const make = (dtype: 'float64' | 'float32' = 'float64', select?: string) =>
+    curvatureOperator({ loss: crossEntropyLoss({ activation: 'tanh' }), params, data, batchSize: 25, dtype, select });
   const ev = dense.hessian_eigenvalues;
   const lmax = ev.at(-1)!;
 
@@ -224,10 +337,15 @@ describe('estimators against the dense spectrum of a trained 3,027-parameter MLP
     expect(Math.abs(hpp.estimate - dense.hessian_trace) / Math.abs(dense.hessian_trace)).toBeLessThan(0.05);
   });
 
-  test('blocks: the last layer\'s weights and all biases match their principal submatrices', () => {
-    for (const [name, select] of [['4.weight', 'layers.2.w'], ['all biases', 'biases']] as const) {
+  test("blocks: the last layer's weights and all biases match their principal submatrices", () => {
+    for (const [name, select] of [
+      ['4.weight', 'layers.2.w'],
+      ['all biases', 'biases'],
+    ] as const) {
       const r = eigenpairs(make('float64', select), { top: 3, seed: 5, tol: 1e-8, maxSteps: 200 });
-      r.top.forEach((p, i) => expect(Math.abs(p.value - dense.blocks[name].top3_eigenvalues[i]) / lmax).toBeLessThan(1e-6));
+      r.top.forEach((p, i) =>
+        expect(Math.abs(p.value - dense.blocks[name].top3_eigenvalues[i]) / lmax).toBeLessThan(1e-6),
+      );
     }
   });
 
@@ -239,9 +357,14 @@ describe('estimators against the dense spectrum of a trained 3,027-parameter MLP
     expect(a).toMatchObject({ kind: 'hessian', dtype: 'float64', examples: 64, parameters: 3027, seed: 7 });
     expect(a.hvps).toBeGreaterThan(40);
     expect(a.lossNormalization).toMatch(/mean over examples/);
-    const ggn = eigenpairs(curvatureOperator({ loss: crossEntropyLoss({ activation: 'tanh' }), params, data, kind: 'ggn' }), { top: 1, bottom: 1, seed: 1, tol: 1e-6 });
+    const ggn = eigenpairs(
+      curvatureOperator({ loss: crossEntropyLoss({ activation: 'tanh' }), params, data, kind: 'ggn' }),
+      { top: 1, bottom: 1, seed: 1, tol: 1e-6 },
+    );
     expect(ggn.bottom[0].value).toBeGreaterThan(-1e-10 * ggn.top[0].value);
-    expect(Math.abs(ggn.top[0].value - dense.ggn_eigenvalues.at(-1)!) / dense.ggn_eigenvalues.at(-1)!).toBeLessThan(1e-6);
+    expect(Math.abs(ggn.top[0].value - dense.ggn_eigenvalues.at(-1)!) / dense.ggn_eigenvalues.at(-1)!).toBeLessThan(
+      1e-6,
+    );
   });
 });
 
@@ -270,12 +393,19 @@ describe('outliers and the gradient subspace on operators with a known spectrum'
     }
   });
 
-  test('the gradient\'s fraction in the top-k eigenspace', () => {
-    const g = fromData(Float64Array.from({ length: 5 }, (_, i) => i + 1), [5]);
-    const small = { size: 5, dtype: 'float64' as const, apply: (v: Float64Array) => v.map((x, i) => x * [1, 2, 3, 4, 10][i]) };
+  test("the gradient's fraction in the top-k eigenspace", () => {
+    const g = fromData(
+      Float64Array.from({ length: 5 }, (_, i) => i + 1),
+      [5],
+    );
+    const small = {
+      size: 5,
+      dtype: 'float64' as const,
+      apply: (v: Float64Array) => v.map((x, i) => x * [1, 2, 3, 4, 10][i]),
+    };
     const r = eigenpairs(small, { top: 1, seed: 1, tol: 1e-10, vectors: true });
     const c = r.top[0].vector!.reduce((s, x, i) => s + x * g.data[i], 0);
-    expect(c * c / 55).toBeCloseTo(25 / 55, 10);
+    expect((c * c) / 55).toBeCloseTo(25 / 55, 10);
     expect(blockView({ a: tensor([1, 2]), b: tensor([[3]]) }, 'weights').size).toBe(1);
   });
 });
@@ -296,8 +426,17 @@ describe('low memory and sharpness tracking', () => {
 
   test('sharpnessTracker: λ_max of a quadratic custom loss, every K steps, against stabilityThreshold', () => {
     const diag = tensor([0.5, 2, 3]);
-    const loss = customLoss((w: Tensor) => mul(0.5, sum(mul(diag, mul(w, w)))), { normalization: 'none (a quadratic)' });
-    const tracker = sharpnessTracker({ loss, data: { x: tensor([[0]]), y: tensor([0]) }, every: 5, seed: 1, steps: 3, tol: 1e-10 });
+    const loss = customLoss((w: Tensor) => mul(0.5, sum(mul(diag, mul(w, w)))), {
+      normalization: 'none (a quadratic)',
+    });
+    const tracker = sharpnessTracker({
+      loss,
+      data: { x: tensor([[0]]), y: tensor([0]) },
+      every: 5,
+      seed: 1,
+      steps: 3,
+      tol: 1e-10,
+    });
     const w = tensor([1, 1, 1]);
     for (let step = 1; step <= 12; step++) tracker.onStep(step, w);
     expect(tracker.points.map((p) => p.step)).toEqual([5, 10]);

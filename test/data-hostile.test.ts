@@ -49,14 +49,18 @@ describe('saddle plot of an objective undefined on part of the box', () => {
     expect(svg).not.toMatch(/NaN|Infinity/);
     expect(svg).toMatch(/of 900 cells undefined or infinite, not drawn<\/text>/);
     const big = join(dir, 'b.svg');
-    expect(await plot('x^2 - y^2', '--box', 'x=-1e300:1e300,y=-1e300:1e300', '--out', big, '--style', 'surface'))
-      .toMatch(/900 of 900 sampled values/);
+    expect(
+      await plot('x^2 - y^2', '--box', 'x=-1e300:1e300,y=-1e300:1e300', '--out', big, '--style', 'surface'),
+    ).toMatch(/900 of 900 sampled values/);
     expect(readFileSync(big, 'utf8')).not.toMatch(/NaN|Infinity/);
   });
 
   test('plot of a curve one ulp wide and of 1 + x·1e-16 ends, labels distinct (was an endless loop)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'saddle-hostile-'));
-    for (const [expression, box] of [['x^2', 'x=1:1.0000000000000002'], ['1+x*1e-16', 'x=0:3']]) {
+    for (const [expression, box] of [
+      ['x^2', 'x=1:1.0000000000000002'],
+      ['1+x*1e-16', 'x=0:3'],
+    ]) {
       const out = join(dir, 'f.svg');
       expect(await plot(expression, '--box', box, '--out', out)).toBe('');
       const svg = readFileSync(out, 'utf8');

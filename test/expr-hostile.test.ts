@@ -5,8 +5,17 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as s from '../src/core/index.js';
 import {
-  compile, DomainError, evaluateIntervals, ExpressionTooLargeError, format, FUNCTIONS, hessianExprs, locateNonFinite,
-  parse, ParseError, type Interval,
+  compile,
+  DomainError,
+  evaluateIntervals,
+  ExpressionTooLargeError,
+  format,
+  FUNCTIONS,
+  hessianExprs,
+  locateNonFinite,
+  parse,
+  ParseError,
+  type Interval,
 } from '../src/expr/index.js';
 
 const SEED = 20261202;
@@ -20,19 +29,23 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     fc.constantFrom(0, 1, 2, 3, 0.5, 1e-3, 100).map(String),
     fc.tuple(tie('e')).map(([a]) => `-(${a})`),
     fc.tuple(fc.constantFrom('+', '-', '*', '/', '^'), tie('e'), tie('e')).map(([op, a, b]) => `(${a}) ${op} (${b})`),
-    fc.tuple(fc.constantFrom(...Object.keys(FUNCTIONS)), tie('e'), tie('e')).map(([f, a, b]) =>
-      FUNCTIONS[f as keyof typeof FUNCTIONS] === 2 ? `${f}(${a}, ${b})` : `${f}(${a})`),
+    fc
+      .tuple(fc.constantFrom(...Object.keys(FUNCTIONS)), tie('e'), tie('e'))
+      .map(([f, a, b]) => (FUNCTIONS[f as keyof typeof FUNCTIONS] === 2 ? `${f}(${a}, ${b})` : `${f}(${a})`)),
   ),
 })).e;
 
 // Special points (0, ±1) as often as random ones: kinks, 0^0 and x^0 live there.
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const coordinate = fc.oneof(fc.constantFrom(0, 1, -1, 2.816), fc.double({ min: -3, max: 3, noNaN: true }));
-const box = fc.array(fc.tuple(coordinate, fc.double({ min: 0, max: 2, noNaN: true })), { minLength: 2, maxLength: 2 })
+const box = fc
+  .array(fc.tuple(coordinate, fc.double({ min: 0, max: 2, noNaN: true })), { minLength: 2, maxLength: 2 })
   .map((pairs) => pairs.map(([lo, w]) => ({ lo, hi: lo + w })));
 
 function valueAt(text: string, point: readonly number[], dtype: s.DType = 'float64'): number {
-  return compile(text, { variables: VARIABLES }).evaluate(point.map((v) => s.scalar(v, dtype))).item();
+  return compile(text, { variables: VARIABLES })
+    .evaluate(point.map((v) => s.scalar(v, dtype)))
+    .item();
 }
 
 describe('parse on hostile text', () => {
@@ -89,8 +102,7 @@ describe('interval enclosures on random expressions and boxes', () => {
             const cause = locateNonFinite(f.expr, VARIABLES, p);
             const unbounded = enclosure.lo === -Infinity || enclosure.hi === Infinity;
             expect(unbounded || Math.abs(cause?.value ?? 0) === Infinity).toBe(true);
-          }
-          else expect(enclosure.lo <= v && v <= enclosure.hi).toBe(true);
+          } else expect(enclosure.lo <= v && v <= enclosure.hi).toBe(true);
         }
       }),
       { seed: SEED, numRuns: 1500 },

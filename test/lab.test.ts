@@ -17,10 +17,12 @@ const routeTo = (page: string): Route => ({ page, rest: '', params: new URLSearc
 describe('the lab without a browser', () => {
   test('router(pages) disposes of the page on screen before drawing the next, the unknown one included', () => {
     const log: string[] = [];
-    const page = (name: string): LabPage => () => {
-      log.push(`draw ${name}`);
-      return () => log.push(`dispose ${name}`);
-    };
+    const page =
+      (name: string): LabPage =>
+      () => {
+        log.push(`draw ${name}`);
+        return () => log.push(`dispose ${name}`);
+      };
     const show = router({ a: page('a'), b: page('b') }, page('fallback'), {} as HTMLElement, {} as never);
     show(routeTo('a'));
     show(routeTo('b'));
@@ -72,12 +74,31 @@ describe('the lab without a browser', () => {
     const loaded: ProgressOf<'train'> = { kind: 'loaded', examples: 10 };
     // @ts-expect-error: not a TrainEvent
     const bogus: ProgressOf<'train'> = { kind: 'bogus' };
-    expect([Object.hasOwn(missing, 'curvature'), Object.is(swapped.point, race), loaded.kind, bogus.kind])
-      .toEqual([false, true, 'loaded', 'bogus']);
-    await expect(Promise.resolve().then(() => HANDLERS.train({
-      hidden: [4], activation: 'relu', init: 'he-uniform', optimizer: 'newton', lr: 0.1, batch: 1, epochs: 1,
-      train: 10, test: 10, seed: 1,
-    }, () => undefined))).rejects.toThrow(/unknown optimiser for training 'newton'; use one of sgd, /);
+    expect([Object.hasOwn(missing, 'curvature'), Object.is(swapped.point, race), loaded.kind, bogus.kind]).toEqual([
+      false,
+      true,
+      'loaded',
+      'bogus',
+    ]);
+    await expect(
+      Promise.resolve().then(() =>
+        HANDLERS.train(
+          {
+            hidden: [4],
+            activation: 'relu',
+            init: 'he-uniform',
+            optimizer: 'newton',
+            lr: 0.1,
+            batch: 1,
+            epochs: 1,
+            train: 10,
+            test: 10,
+            seed: 1,
+          },
+          () => undefined,
+        ),
+      ),
+    ).rejects.toThrow(/unknown optimiser for training 'newton'; use one of sgd, /);
     expect(progress).toEqual([]);
   });
 
@@ -99,8 +120,8 @@ describe('the lab without a browser', () => {
       expect((importProblems(root) as string[]).sort()).toEqual([
         "src/core/ops.ts:1: src/ must not import the web lab ('../../web/src/page.js'); the lab imports the library",
         "web/src/dom.ts:1: the web lab runs in a browser and must not import 'node:fs'",
-        "web/src/pages/train.ts:1: web/ must not import cli/ ('../../../src/cli/main.js'); "
-          + 'imports go down only (see ARCHITECTURE.md)',
+        "web/src/pages/train.ts:1: web/ must not import cli/ ('../../../src/cli/main.js'); " +
+          'imports go down only (see ARCHITECTURE.md)',
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -33,7 +33,9 @@ describe('eigh', () => {
     const av = s.matmul(a, eigenvectors);
     const vl = s.mul(eigenvectors, eigenvalues);
     expect(maxAbsDiff(av.data, vl.data)).toBeLessThan(1e-13 * scale * n);
-    expect(maxAbsDiff(s.matmul(eigenvectors, eigenvectors, { transA: true }).data, s.eye(n).data)).toBeLessThan(1e-13 * n);
+    expect(maxAbsDiff(s.matmul(eigenvectors, eigenvectors, { transA: true }).data, s.eye(n).data)).toBeLessThan(
+      1e-13 * n,
+    );
   });
 
   test.each(cases.eigh)('$name: eigenvectors match numpy up to sign, within the Davis–Kahan bound ε‖A‖/gap', (c) => {
@@ -53,20 +55,46 @@ describe('eigh', () => {
   });
 
   test.each([
-    ['random 300×300', () => { const a = s.normal(new s.Rng(11), [300, 300]); return s.div(s.add(a, s.transpose(a)), 2); }],
-    ['rank 5 of size 200 (195 zero eigenvalues, as a degenerate Hessian)', () => { const b = s.normal(new s.Rng(12), [200, 5]); return s.matmul(b, b, { transB: true }); }],
+    [
+      'random 300×300',
+      () => {
+        const a = s.normal(new s.Rng(11), [300, 300]);
+        return s.div(s.add(a, s.transpose(a)), 2);
+      },
+    ],
+    [
+      'rank 5 of size 200 (195 zero eigenvalues, as a degenerate Hessian)',
+      () => {
+        const b = s.normal(new s.Rng(12), [200, 5]);
+        return s.matmul(b, b, { transB: true });
+      },
+    ],
     ['identity 64×64 (one eigenvalue, multiplicity 64)', () => s.eye(64)],
-    ['graph Laplacian of a path, 150 (clustered spectrum)', () => {
-      const n = 150;
-      return s.tensor(Array.from({ length: n * n }, (_, k) => { const i = Math.floor(k / n), j = k % n; return i === j ? (i === 0 || i === n - 1 ? 1 : 2) : Math.abs(i - j) === 1 ? -1 : 0; }), { shape: [n, n] });
-    }],
+    [
+      'graph Laplacian of a path, 150 (clustered spectrum)',
+      () => {
+        const n = 150;
+        return s.tensor(
+          Array.from({ length: n * n }, (_, k) => {
+            const i = Math.floor(k / n),
+              j = k % n;
+            return i === j ? (i === 0 || i === n - 1 ? 1 : 2) : Math.abs(i - j) === 1 ? -1 : 0;
+          }),
+          { shape: [n, n] },
+        );
+      },
+    ],
   ] as [string, () => Tensor][])('%s: residual ‖AV − VΛ‖ and orthogonality ‖VᵀV − I‖ at rounding level', (_, make) => {
     const a = make();
     const n = a.shape[0];
     const { eigenvalues, eigenvectors } = s.eigh(a);
     const scale = Math.max(1, norm(eigenvalues.data));
-    expect(maxAbsDiff(s.matmul(a, eigenvectors).data, s.mul(eigenvectors, eigenvalues).data)).toBeLessThan(20 * n * 2 ** -52 * scale);
-    expect(maxAbsDiff(s.matmul(eigenvectors, eigenvectors, { transA: true }).data, s.eye(n).data)).toBeLessThan(20 * n * 2 ** -52);
+    expect(maxAbsDiff(s.matmul(a, eigenvectors).data, s.mul(eigenvectors, eigenvalues).data)).toBeLessThan(
+      20 * n * 2 ** -52 * scale,
+    );
+    expect(maxAbsDiff(s.matmul(eigenvectors, eigenvectors, { transA: true }).data, s.eye(n).data)).toBeLessThan(
+      20 * n * 2 ** -52,
+    );
     for (let i = 1; i < n; i++) expect(eigenvalues.data[i]).toBeGreaterThanOrEqual(eigenvalues.data[i - 1]);
   });
 
@@ -85,8 +113,14 @@ describe('eigh', () => {
   });
 
   test('eigh reads only the lower triangle, as numpy', () => {
-    const a = s.tensor([[2, 99], [1, 3]]);
-    const sym = s.tensor([[2, 1], [1, 3]]);
+    const a = s.tensor([
+      [2, 99],
+      [1, 3],
+    ]);
+    const sym = s.tensor([
+      [2, 1],
+      [1, 3],
+    ]);
     expectClose(s.eigh(a).eigenvalues, s.eigh(sym).eigenvalues, { rtol: 0, atol: 0 });
   });
 });
@@ -103,7 +137,8 @@ describe('qr', () => {
     const R = r.toArray() as M;
     R.forEach((row, i) => row.forEach((v, j) => j < i && expect(v).toBe(0)));
     // The factorisation is unique up to the signs of R's rows (for full rank).
-    if (!c.name.startsWith('rank')) expectClose(R.flat().map(Math.abs), c.r.flat().map(Math.abs), { rtol: 1e-10, atol: 1e-14 });
+    if (!c.name.startsWith('rank'))
+      expectClose(R.flat().map(Math.abs), c.r.flat().map(Math.abs), { rtol: 1e-10, atol: 1e-14 });
   });
 });
 
@@ -146,10 +181,20 @@ describe('svd, cholesky, solve', () => {
   });
 
   test('cholesky says which minor fails for an indefinite matrix; isPositiveDefinite agrees', () => {
-    const a = s.tensor([[1, 2], [2, 1]]);
+    const a = s.tensor([
+      [1, 2],
+      [2, 1],
+    ]);
     expect(() => s.cholesky(a)).toThrow(/not positive definite \(the leading 2×2 minor is not\)/);
     expect(s.isPositiveDefinite(a)).toBe(false);
-    expect(s.isPositiveDefinite(s.tensor([[2, 1], [1, 2]]))).toBe(true);
+    expect(
+      s.isPositiveDefinite(
+        s.tensor([
+          [2, 1],
+          [1, 2],
+        ]),
+      ),
+    ).toBe(true);
   });
 
   test.each(cases.solve)('solve $name matches numpy', (c) => {
@@ -157,8 +202,19 @@ describe('svd, cholesky, solve', () => {
   });
 
   test('solve rejects a singular matrix and points to lstsq; solveTriangular inverts cholesky', () => {
-    expect(() => s.solve(s.tensor([[1, 2], [2, 4]]), s.tensor([1, 1]))).toThrow(/singular.*lstsq/);
-    const a = s.tensor([[4, 2], [2, 3]]);
+    expect(() =>
+      s.solve(
+        s.tensor([
+          [1, 2],
+          [2, 4],
+        ]),
+        s.tensor([1, 1]),
+      ),
+    ).toThrow(/singular.*lstsq/);
+    const a = s.tensor([
+      [4, 2],
+      [2, 3],
+    ]);
     const l = s.cholesky(a);
     const y = s.solveTriangular(l, s.tensor([1, 2]));
     const x = s.solveTriangular(l, y, { transpose: true });
@@ -167,7 +223,14 @@ describe('svd, cholesky, solve', () => {
 
   test('linear algebra refuses float32, traced and non-finite input with a fix', () => {
     expect(() => s.eigh(s.zeros([2, 2], { dtype: 'float32' }))).toThrow(/float64.*cast/);
-    expect(() => s.eigh(s.tensor([[1, NaN], [NaN, 1]]))).toThrow(/non-finite entry/);
+    expect(() =>
+      s.eigh(
+        s.tensor([
+          [1, NaN],
+          [NaN, 1],
+        ]),
+      ),
+    ).toThrow(/non-finite entry/);
     expect(() => s.grad((x: Tensor) => s.sum(s.eigh(x).eigenvalues))(s.eye(2))).toThrow(/not differentiable/);
     expect(() => s.eigh(s.zeros([2, 3]))).toThrow(/must be square, got shape \[2, 3\]/);
   });

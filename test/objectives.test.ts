@@ -7,7 +7,12 @@ import * as s from '../src/index.js';
 import { expectClose, numericalGradient } from './helpers.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch_losses.json', import.meta.url), 'utf8')) as {
-  cases: { name: string; inputs: Record<string, number | number[]>; value: number; grads: Record<string, number | number[]> }[];
+  cases: {
+    name: string;
+    inputs: Record<string, number | number[]>;
+    value: number;
+    grads: Record<string, number | number[]>;
+  }[];
 };
 const regression = JSON.parse(readFileSync(new URL('../fixtures/regression.json', import.meta.url), 'utf8')) as {
   logistic: { lambda: number; weights: number[]; value: number };
@@ -43,13 +48,21 @@ describe('central differences (float64)', () => {
   const y = data.y;
   const w0 = s.tensor([0.1, 1.2, -0.4]);
   const check = (f: (x: s.Tensor) => s.Tensor, x: s.Tensor) =>
-    expectClose(s.grad(f)(x).data, numericalGradient((v) => f(v).item(), x), { rtol: 1e-7, atol: 1e-8 });
+    expectClose(
+      s.grad(f)(x).data,
+      numericalGradient((v) => f(v).item(), x),
+      { rtol: 1e-7, atol: 1e-8 },
+    );
 
-  test('negative log-posterior', () => check((w) => s.negativeLogPosterior(w, design, y, { noiseStd: 0.5, priorStd: 2, datasetSize: 80 }), w0));
+  test('negative log-posterior', () =>
+    check((w) => s.negativeLogPosterior(w, design, y, { noiseStd: 0.5, priorStd: 2, datasetSize: 80 }), w0));
   test('negative ELBO in the mean and in log σ (fixed ε)', () => {
     const nll = s.bayesianLinearNll(design, y, { noiseStd: 0.5 });
     const logStd = s.tensor([-1, -0.5, -2]);
-    check((m) => s.negativeElbo({ mean: m, logStd }, nll, { priorStd: 2, samples: 4, rng: new s.Rng(9), antithetic: true }), w0);
+    check(
+      (m) => s.negativeElbo({ mean: m, logStd }, nll, { priorStd: 2, samples: 4, rng: new s.Rng(9), antithetic: true }),
+      w0,
+    );
     check((l) => s.negativeElbo({ mean: w0, logStd: l }, nll, { priorStd: 2, samples: 3, rng: new s.Rng(9) }), logStd);
   });
   test('Gaussian NLL in the prediction and in log σ', () => {
@@ -67,7 +80,10 @@ describe('closed forms', () => {
   test('the learned noise scale: the Gaussian NLL is minimised at σ² = mean squared residual', () => {
     const pred = s.mul(s.sub(ds.y, 0), 0.9);
     const msr = s.mean(s.square(s.sub(ds.y, pred))).item();
-    const g = (l: number) => s.grad((ls: s.Tensor) => s.gaussianNll(pred, ds.y, ls))(s.scalar(l)).item();
+    const g = (l: number) =>
+      s
+        .grad((ls: s.Tensor) => s.gaussianNll(pred, ds.y, ls))(s.scalar(l))
+        .item();
     expect(Math.abs(g(0.5 * Math.log(msr)))).toBeLessThan(1e-13);
     expect(g(0.5 * Math.log(msr) - 0.1)).toBeLessThan(0);
     expect(g(0.5 * Math.log(msr) + 0.1)).toBeGreaterThan(0);
@@ -91,7 +107,9 @@ describe('closed forms', () => {
       total += s.negativeLogPosterior(w, batch.x, batch.y, { ...opts, datasetSize: 200 }).item();
     }
     expect(Math.abs(total / 10 - full)).toBeLessThan(1e-9 * Math.abs(full));
-    expect(() => s.negativeLogPosterior(w, A, ds.y, { ...opts, datasetSize: 100 })).toThrow(/datasetSize must be an integer at least the 200 rows/);
+    expect(() => s.negativeLogPosterior(w, A, ds.y, { ...opts, datasetSize: 100 })).toThrow(
+      /datasetSize must be an integer at least the 200 rows/,
+    );
   });
 
   test('the Monte Carlo negative ELBO is unbiased: it converges to the closed form E_q[nll] + KL', () => {
@@ -101,7 +119,10 @@ describe('closed forms', () => {
     const r2 = s.sum(s.square(s.sub(ds.y, s.matmul(A, q.mean)))).item();
     const colSq = Array.from(s.sum(s.square(A), 0).data);
     const sd = Array.from(q.logStd.data, Math.exp);
-    const expected = (r2 + colSq.reduce((a, c, j) => a + c * sd[j] ** 2, 0)) / (2 * 0.25) + 200 * (0.5 * Math.log(2 * Math.PI) + Math.log(0.5)) + s.gaussianKl(q, 1).item();
+    const expected =
+      (r2 + colSq.reduce((a, c, j) => a + c * sd[j] ** 2, 0)) / (2 * 0.25) +
+      200 * (0.5 * Math.log(2 * Math.PI) + Math.log(0.5)) +
+      s.gaussianKl(q, 1).item();
     const rng = new s.Rng(3);
     const runs = 400;
     const values = Array.from({ length: runs }, () => s.negativeElbo(q, nll, { priorStd: 1, samples: 2, rng }).item());
@@ -114,9 +135,15 @@ describe('closed forms', () => {
   test('bad input: odd sample counts with antithetic pairs, mismatched shapes, non-positive scales', () => {
     const nll = s.bayesianLinearNll(A, ds.y, { noiseStd: 0.5 });
     const q = { mean: s.zeros([3]), logStd: s.zeros([3]) };
-    expect(() => s.negativeElbo(q, nll, { priorStd: 1, samples: 3, rng: new s.Rng(1), antithetic: true })).toThrow(/samples must be even, got 3/);
-    expect(() => s.negativeElbo({ mean: s.zeros([3]), logStd: s.zeros([2]) }, nll, { priorStd: 1, samples: 2, rng: new s.Rng(1) })).toThrow(/must have the same shape/);
-    expect(() => s.linearRegressionPosterior(A, ds.y, { noiseStd: 0, priorStd: 1 })).toThrow(/noiseStd must be a positive finite number, got 0/);
+    expect(() => s.negativeElbo(q, nll, { priorStd: 1, samples: 3, rng: new s.Rng(1), antithetic: true })).toThrow(
+      /samples must be even, got 3/,
+    );
+    expect(() =>
+      s.negativeElbo({ mean: s.zeros([3]), logStd: s.zeros([2]) }, nll, { priorStd: 1, samples: 2, rng: new s.Rng(1) }),
+    ).toThrow(/must have the same shape/);
+    expect(() => s.linearRegressionPosterior(A, ds.y, { noiseStd: 0, priorStd: 1 })).toThrow(
+      /noiseStd must be a positive finite number, got 0/,
+    );
     expect(() => s.logisticLoss(s.zeros([3]), s.zeros([4]))).toThrow(/same shape/);
   });
 });
@@ -130,14 +157,18 @@ describe('optima', () => {
 
   test('the negative ELBO optimum (antithetic samples, L-BFGS) is the conjugate posterior mean to 1e-8', () => {
     // With pairs ε, −ε the sampling error cancels from the mean's gradient, so this is exact up to rounding.
-    const f = (q: s.MeanFieldGaussian) => s.negativeElbo(q, nll, { priorStd: 1, samples: 8, rng: new s.Rng(7), antithetic: true });
+    const f = (q: s.MeanFieldGaussian) =>
+      s.negativeElbo(q, nll, { priorStd: 1, samples: 8, rng: new s.Rng(7), antithetic: true });
     const r = s.minimize(f, q0, s.lbfgs(), { steps: 300, tol: 1e-6 });
     expect(r.stopped).toBe('converged');
     expectClose(r.params.mean.data, post.mean, { rtol: 0, atol: 1e-8 });
   });
 
-  test('plain Monte Carlo with fresh ε each step (Adam, cosine decay): the posterior mean and the mean-field scales', () => {
-    const f = (q: s.MeanFieldGaussian, step: number) => s.negativeElbo(q, nll, { priorStd: 1, samples: 8, rng: new s.Rng(1000 + step) });
+  const freshNoiseTitle =
+    'plain Monte Carlo with fresh ε each step (Adam, cosine decay): the posterior mean and the mean-field scales';
+  test(freshNoiseTitle, () => {
+    const f = (q: s.MeanFieldGaussian, step: number) =>
+      s.negativeElbo(q, nll, { priorStd: 1, samples: 8, rng: new s.Rng(1000 + step) });
     const r = s.minimize(f, q0, s.adam(s.cosine(0.05, { T: 3000 })), { steps: 3000 });
     // Posterior standard deviations are about 0.035: 0.005 is a seventh of one.
     expectClose(r.params.mean.data, post.mean, { rtol: 0, atol: 5e-3 });

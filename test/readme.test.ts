@@ -22,8 +22,16 @@ symlinkSync(join(root, 'fixtures'), join(dir, 'fixtures'));
 
 test('the README has commands to check', () => expect(commands.length).toBeGreaterThan(10));
 
-test.each(commands)('%s', (line) => {
-  const r = spawnSync(process.execPath, [bin, ...words(line).slice(2)], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-}, 120_000);
+test.each(commands)(
+  '%s',
+  (line) => {
+    const r = spawnSync(process.execPath, [bin, ...words(line).slice(2)], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  },
+  120_000,
+);

@@ -9,12 +9,25 @@ const workerEntry = new URL('../dist/cli/gemm-worker.js', import.meta.url);
 describe('enableThreads', () => {
   test('a second thread gives the same bits as one thread, both dtypes, all transposes', () => {
     const rng = new s.Rng(21);
-    const cases: [number, number, number][] = [[200, 150, 120], [97, 301, 64], [512, 64, 33], [16, 1000, 100]];
-    const operands = cases.flatMap(([m, k, n]) => (['float64', 'float32'] as const).map((dtype) => ({
-      a: s.normal(rng, [m, k], { dtype }), b: s.normal(rng, [k, n], { dtype }), at: s.normal(rng, [k, m], { dtype }), bt: s.normal(rng, [n, k], { dtype }),
-    })));
+    const cases: [number, number, number][] = [
+      [200, 150, 120],
+      [97, 301, 64],
+      [512, 64, 33],
+      [16, 1000, 100],
+    ];
+    const operands = cases.flatMap(([m, k, n]) =>
+      (['float64', 'float32'] as const).map((dtype) => ({
+        a: s.normal(rng, [m, k], { dtype }),
+        b: s.normal(rng, [k, n], { dtype }),
+        at: s.normal(rng, [k, m], { dtype }),
+        bt: s.normal(rng, [n, k], { dtype }),
+      })),
+    );
     const products = (o: (typeof operands)[number]) => [
-      s.matmul(o.a, o.b), s.matmul(o.at, o.b, { transA: true }), s.matmul(o.a, o.bt, { transB: true }), s.matmul(o.at, o.bt, { transA: true, transB: true }),
+      s.matmul(o.a, o.b),
+      s.matmul(o.at, o.b, { transA: true }),
+      s.matmul(o.a, o.bt, { transB: true }),
+      s.matmul(o.at, o.bt, { transA: true, transB: true }),
     ];
     const single = operands.map(products);
     let spawned = 0;
@@ -28,7 +41,9 @@ describe('enableThreads', () => {
     expect(spawned).toBe(1);
     expect(s.threadsEnabled()).toBe(true);
     operands.map(products).forEach((results, i) => {
-      results.forEach((r, j) => expect(Array.from(r.data), `case ${i}, product ${j}`).toEqual(Array.from(single[i][j].data)));
+      results.forEach((r, j) =>
+        expect(Array.from(r.data), `case ${i}, product ${j}`).toEqual(Array.from(single[i][j].data)),
+      );
     });
     // Enabling twice starts no second worker.
     expect(s.enableThreads({ spawn: () => spawned++ })).toBe(true);

@@ -48,13 +48,14 @@ const sharpnessPoints = (n: number) =>
 const statusMatches = (source: string) => new RegExp(source).test(document.querySelector('#status')?.textContent ?? '');
 
 /** Resolves true when `w` ends within `ms`, false otherwise. */
-const closes = (w: Worker, ms: number) => new Promise<boolean>((resolve) => {
-  const timer = setTimeout(() => resolve(false), ms);
-  w.once('close', () => {
-    clearTimeout(timer);
-    resolve(true);
+const closes = (w: Worker, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    w.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
   });
-});
 
 describe.runIf(available)('the web lab', () => {
   test('the page loads from the local server in under 2 s, with nothing fetched from elsewhere', async () => {
@@ -75,8 +76,11 @@ describe.runIf(available)('the web lab', () => {
     await page.fill('#objective', 'x*cos(pi*x)');
     await page.fill('#box', 'x=-1:2');
     await page.press('#objective', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('tr.point-row').length === 3
-      && /3 stationary points/.test(document.querySelector('#summary')?.textContent ?? ''));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('tr.point-row').length === 3 &&
+        /3 stationary points/.test(document.querySelector('#summary')?.textContent ?? ''),
+    );
     const kinds = await page.$$eval('tr.point-row td:nth-child(3)', (x) => x.map((t) => t.textContent));
     expect(kinds.sort()).toEqual(['maximum', 'minimum', 'minimum']);
     const certified = await page.$$eval('tr.point-row td:nth-child(5)', (x) => x.map((t) => t.textContent));
@@ -92,7 +96,8 @@ describe.runIf(available)('the web lab', () => {
     await page.fill('#box', 'x=-1:1,y=-1:1');
     await page.click('#landscape-form button[type=submit]');
     await page.waitForFunction(() =>
-      /1 stationary point —/.test(document.querySelector('#summary')?.textContent ?? ''));
+      /1 stationary point —/.test(document.querySelector('#summary')?.textContent ?? ''),
+    );
     expect(await page.textContent('tr.point-row td:nth-child(3)')).toBe('saddle');
     expect(await page.textContent('tr.point-row td:nth-child(4)')).toBe('-2, 2');
     expect(errors).toEqual([]);
@@ -134,11 +139,13 @@ describe.runIf(available)('the web lab', () => {
     const objective = `f=${encodeURIComponent('x^2 + 2*y^2')}&box=${encodeURIComponent('x=-3:3,y=-3:3')}`;
     const { page, errors } = await open(`#/race?${objective}&start=-2.5,-2&steps=60&opts=gd:0.1,adam:0.1`);
     await page.waitForSelector('tr.result-row');
-    const rows = await page.$$eval('tr.result-row', (x) => x.map((r) => ({
-      name: r.querySelector('td')?.textContent,
-      final: (r as HTMLElement).dataset.final!.split(',').map(Number),
-      value: Number((r as HTMLElement).dataset.value),
-    })));
+    const rows = await page.$$eval('tr.result-row', (x) =>
+      x.map((r) => ({
+        name: r.querySelector('td')?.textContent,
+        final: (r as HTMLElement).dataset.final!.split(',').map(Number),
+        value: Number((r as HTMLElement).dataset.value),
+      })),
+    );
     const gd = rows.find((r) => r.name === 'SGD')!;
     expect(Math.hypot(...gd.final)).toBeLessThan(1e-3);
     expect(rows.find((r) => r.name === 'Adam')!.value).toBeLessThan(0.1);
@@ -252,7 +259,7 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   });
 
-  test('the menus of optimisers, activations and initialisers are the library\'s own lists', async () => {
+  test("the menus of optimisers, activations and initialisers are the library's own lists", async () => {
     const options = (page: Page, id: string) => page.$$eval(`#${id} option`, (xs) => xs.map((x) => x.textContent));
     const { page } = await open('#/train');
     await page.waitForSelector('body[data-ready="true"] #train-form');
@@ -265,8 +272,9 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   });
 
-  test('curvature: sharpness against 2/η live, then the spectrum where the run ended; reloading restores it',
-    async () => {
+  const curvatureTab =
+    'curvature: sharpness against 2/η live, then the spectrum where the run ended; reloading restores it';
+  test(curvatureTab, { timeout: 60_000 }, async () => {
     const hash = '#/curvature?train=200&hidden=16&activation=tanh&loss=squared&lr=0.1&steps=60&every=10&seed=2';
     const { page, errors } = await open(hash);
     await page.click('#start');
@@ -301,7 +309,7 @@ describe.runIf(available)('the web lab', () => {
     expect(await page.inputValue('#seed')).toBe('5');
     expect(errors).toEqual([]);
     await page.close();
-  }, 60_000);
+  });
 
   test('curvature: Stop ends a long run and the analysis runs on the parameters it reached', async () => {
     const { page, errors } = await open('#/curvature?train=200&hidden=16&steps=5000&every=10');
@@ -318,15 +326,26 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   }, 60_000);
 
-  test('accessible basics: every control has a label; phone width has no sideways scrolling; the figure is drawn',
-    async () => {
+  const accessibleBasics =
+    'accessible basics: every control has a label; phone width has no sideways scrolling; the figure is drawn';
+  test(accessibleBasics, async () => {
     for (const hash of ['#/landscape', '#/race', '#/train', '#/curvature']) {
       const { page } = await open(hash, { width: 390, height: 844 });
       await page.waitForSelector('body[data-ready="true"]');
       await page.waitForTimeout(300);
-      const unlabelled = await page.$$eval('input, select, button', (xs) => xs.filter((x) => !(
-        x.closest('label') || x.getAttribute('aria-label') || (x.id && document.querySelector(`label[for="${x.id}"]`))
-        || (x.tagName === 'BUTTON' && x.textContent?.trim()))).map((x) => x.outerHTML));
+      const unlabelled = await page.$$eval('input, select, button', (xs) =>
+        xs
+          .filter(
+            (x) =>
+              !(
+                x.closest('label') ||
+                x.getAttribute('aria-label') ||
+                (x.id && document.querySelector(`label[for="${x.id}"]`)) ||
+                (x.tagName === 'BUTTON' && x.textContent?.trim())
+              ),
+          )
+          .map((x) => x.outerHTML),
+      );
       expect(unlabelled).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
       await page.close();

@@ -14,7 +14,10 @@ const median = (fn: () => void): number => medianMs(fn, 1500, 5, 3);
 function saddleStep(): () => void {
   const rng = new s.Rng(1);
   const x = s.uniform(rng, [128, 784], { dtype: 'float32' });
-  const y = s.tensor(Array.from({ length: 128 }, (_, i) => i % 10), { dtype: 'float32' });
+  const y = s.tensor(
+    Array.from({ length: 128 }, (_, i) => i % 10),
+    { dtype: 'float32' },
+  );
   let params = s.mlp([784, 128, 10], { init: 'he-uniform', rng, dtype: 'float32' });
   const opt = s.adam(1e-3);
   let state = opt.init(params);
@@ -29,14 +32,24 @@ function saddleStep(): () => void {
 
 function tfStep(): () => void {
   const x = tf.randomUniform([128, 784]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 128 }, (_, i) => i % 10), 'int32'), 10);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 128 }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
   const w1 = tf.variable(tf.randomNormal([784, 128], 0, Math.sqrt(2 / 784)));
   const b1 = tf.variable(tf.zeros([128]));
   const w2 = tf.variable(tf.randomNormal([128, 10], 0, Math.sqrt(2 / 128)));
   const b2 = tf.variable(tf.zeros([10]));
   const opt = tf.train.adam(1e-3);
   return () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)) as tf.Scalar, true);
+    const loss = opt.minimize(
+      () =>
+        tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)) as tf.Scalar,
+      true,
+    );
     loss?.dataSync();
     loss?.dispose();
   };
@@ -81,4 +94,6 @@ async function run() {
   return out;
 }
 
-(globalThis as unknown as { benchResult: Promise<unknown> }).benchResult = run().catch((e: Error) => ({ error: e.message }));
+(globalThis as unknown as { benchResult: Promise<unknown> }).benchResult = run().catch((e: Error) => ({
+  error: e.message,
+}));

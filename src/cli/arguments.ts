@@ -1,6 +1,5 @@
 // Parsing of command-line values that users type: errors say what, where and how to fix.
 import { SaddleError } from '../core/errors.js';
-import { isDType, type DType } from '../core/dtype.js';
 
 /** A bad command-line value (exit code 2). */
 export class UsageError extends SaddleError {
@@ -40,9 +39,4 @@ export function pointFor(option: string, assignments: Map<string, number>, varia
     if (value === undefined) throw new UsageError(`${option} gives no value for '${v}'; add ${v}=<number>`);
     return value;
   });
-}
-
-export function parseDType(text: string): DType {
-  if (!isDType(text)) throw new UsageError(`--dtype: '${text}' is not a dtype; use float64 or float32`);
-  return text;
 }

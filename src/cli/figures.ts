@@ -1,14 +1,7 @@
-// Figure files: the style and path flags, and PNG rendering (resvg) of the SVG figures that
+// Figure files: the path flags, and PNG rendering (resvg) of the SVG figures that
 // src/experiments/figures.ts and src/plot draw.
 import { Resvg } from '@resvg/resvg-js';
-import type { Style } from '../experiments/index.js';
 import { UsageError } from './arguments.js';
-
-export function parseStyle(text: string | undefined): Style | undefined {
-  if (text === undefined) return undefined;
-  if (text === 'line' || text === 'contour' || text === 'surface') return text;
-  throw new UsageError(`--style: '${text}' is not a style; use line, contour or surface`);
-}
 
 /** Figures are SVG, or PNG rendered from the SVG by resvg; the file name says which. */
 export function checkFigurePath(path: string): 'svg' | 'png' {

@@ -32,7 +32,7 @@ export function infoCommand(): Command {
         () => rest,
         () => {
           const threads = info.threads.gemmWorker ? 'a second thread for large GEMMs' : 'one (no shared memory here)';
-        const wasm = info.kernels.fusedMultiplyAdd ? 'WASM SIMD, fused multiply-add' : 'WASM SIMD';
+          const wasm = info.kernels.fusedMultiplyAdd ? 'WASM SIMD, fused multiply-add' : 'WASM SIMD';
           return [
             `saddle ${info.version} (node ${info.node})`,
             `kernels: ${info.kernels.active} (${info.kernels.wasm ? wasm : 'WASM unavailable'})`,

@@ -1,7 +1,7 @@
 // `saddle optimize "<expr>" --from "x=-1.2,y=1" --optimizer adam --lr 0.01 … [--compare adam,sgd]
 // [--plot f.svg] [--json]`: run optimisers with torch.optim's option names and record trajectories.
 import { Command, Option } from 'commander';
-import { linspace, tensor, type Tensor } from '../core/index.js';
+import { tensor, type Tensor } from '../core/index.js';
 import { compile, type Objective } from '../expr/index.js';
 import { landscapeFigure } from '../experiments/index.js';
 import {
@@ -17,7 +17,6 @@ import {
   type Optimizer,
   type OptimizerSettings,
 } from '../optim/index.js';
-import { linePlot } from '../plot/index.js';
 import { parseAssignments, pointFor, UsageError } from './arguments.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
@@ -179,21 +178,12 @@ function figure(objective: Objective, runs: { name: string; result: MinimizeResu
     return landscapeFigure(objective, box, 'contour', null, { paths });
   }
   if (n !== 1) throw new UsageError(`--plot draws functions of one or two variables; ${objective.text} has ${n}`);
-  // landscapeFigure draws no trajectories over a curve yet, so the one-variable figure is drawn here.
-  const xs = linspace(box[0].lo, box[0].hi, 400);
   const traces = runs.map((r) => ({
     x: r.result.trajectory.map((t) => t.point[0]),
     y: r.result.trajectory.map((t) => t.value),
     label: r.name,
   }));
-  return linePlot({
-    x: Array.from(xs.data),
-    y: Array.from(objective.evaluate([xs]).data),
-    traces,
-    title: `f(${objective.variables[0]}) = ${objective.text}`,
-    xLabel: objective.variables[0],
-    yLabel: 'f',
-  });
+  return landscapeFigure(objective, box, 'line', null, { traces });
 }
 
 export function optimizeCommand(): Command {

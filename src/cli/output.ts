@@ -3,12 +3,21 @@
 import { VERSION } from '../version.js';
 
 /**
+ * A JSON document in which a number that is not finite (a loss past float64's range, κ of a singular matrix) is the
+ * string "Infinity", "-Infinity" or "NaN". JSON.stringify would write null, which reads as "not applicable": null
+ * appears only where a document's schema says so.
+ */
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent);
+}
+
+/**
  * With `json`, the document (with the saddle version added) as indented JSON; else the text. Both are functions so
  * that only the one printed is built; an empty text prints nothing.
  */
 export function printResult(json: boolean | undefined, document: () => object, text: () => string): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...document(), version: VERSION }, null, 2)}\n`);
+    process.stdout.write(`${toJson({ ...document(), version: VERSION })}\n`);
   } else {
     const out = text();
     if (out !== '') process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);

@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { SaddleError } from '../core/errors.js';
 import { isDType, tensor, type Tensor } from '../core/index.js';
 import {
-  decodeSafetensors, encodeSafetensors, mlpFromStateDict, mlpStateDict, type MlpParams,
+  decodeSafetensors,
+  encodeSafetensors,
+  mlpFromStateDict,
+  mlpStateDict,
+  type MlpParams,
 } from '../models/index.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './arguments.js';
@@ -47,18 +51,28 @@ function sizesOf(params: MlpParams): number[] {
 export function serialize(params: MlpParams, info: { model?: string; activation?: string }) {
   const plain = (t: Tensor) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.data) });
   return {
-    model: info.model, activation: info.activation, version: VERSION,
+    model: info.model,
+    activation: info.activation,
+    version: VERSION,
     layers: params.layers.map((l) => ({ w: plain(l.w), b: plain(l.b) })),
   };
 }
 
 function parseJsonTensor(path: string, where: string, value: unknown): Tensor {
   const t = value as { shape?: unknown; dtype?: unknown; data?: unknown } | null;
-  const ok = typeof t === 'object' && t !== null && Array.isArray(t.shape) && isDType(t.dtype) && Array.isArray(t.data)
-    && t.shape.every((n) => Number.isInteger(n) && n >= 0) && t.data.every((v) => typeof v === 'number');
+  const ok =
+    typeof t === 'object' &&
+    t !== null &&
+    Array.isArray(t.shape) &&
+    isDType(t.dtype) &&
+    Array.isArray(t.data) &&
+    t.shape.every((n) => Number.isInteger(n) && n >= 0) &&
+    t.data.every((v) => typeof v === 'number');
   if (!ok) {
-    throw new UsageError(`${path}: ${where} is not {shape: [..], dtype: 'float64' | 'float32', data: [numbers]}; `
-      + 'was the file written by saddle train --save?');
+    throw new UsageError(
+      `${path}: ${where} is not {shape: [..], dtype: 'float64' | 'float32', data: [numbers]}; ` +
+        'was the file written by saddle train --save?',
+    );
   }
   return asUsage(() => tensor(t.data as number[], { shape: t.shape as number[], dtype: t.dtype as 'float64' }));
 }
@@ -82,8 +96,10 @@ function readJson(path: string): ParamsFile {
   layers.forEach(({ w, b }, k) => {
     const previous = k > 0 ? layers[k - 1].w.shape[1] : w.shape[0];
     if (w.rank !== 2 || w.shape[0] !== previous || b.rank !== 1 || b.shape[0] !== w.shape[1] || b.dtype !== w.dtype) {
-      throw new UsageError(`${path}: layers[${k}] has w ${JSON.stringify(w.shape)} (${w.dtype}) and b `
-        + `${JSON.stringify(b.shape)} (${b.dtype}); w must be [${previous}, out] and b [out], in one dtype`);
+      throw new UsageError(
+        `${path}: layers[${k}] has w ${JSON.stringify(w.shape)} (${w.dtype}) and b ` +
+          `${JSON.stringify(b.shape)} (${b.dtype}); w must be [${previous}, out] and b [out], in one dtype`,
+      );
     }
   });
   const params = { layers };

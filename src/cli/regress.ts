@@ -115,7 +115,7 @@ export function regressCommand(): Command {
           flags.json,
           () => {
             const { weights: _w, ...out } = r;
-            return { method, data, ...out, conditionNumber: finite(r.conditionNumber) };
+            return { method, data, ...out, conditionNumber: r.conditionNumber };
           },
           () =>
             [
@@ -159,8 +159,8 @@ export function regressCommand(): Command {
             data,
             settings,
             ...out,
-            conditionNumber: finite(r.conditionNumber),
-            analytic: { ...reference, conditionNumber: finite(analytic.conditionNumber) },
+            conditionNumber: r.conditionNumber,
+            analytic: { ...reference, conditionNumber: analytic.conditionNumber },
             trajectory,
           };
         },
@@ -181,4 +181,3 @@ export function regressCommand(): Command {
 }
 
 /** JSON has no ∞: a singular XᵀX reports null (and a warning says why). */
-const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);

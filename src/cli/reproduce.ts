@@ -11,6 +11,7 @@ import { encodeFigure } from './figures.js';
 import { makeDirectory, writeAtomic } from './files.js';
 import { seedOption } from './options.js';
 import { progressBar } from './progress.js';
+import { printResult, toJson } from './output.js';
 import { setupNodeKernels } from './node-runtime.js';
 
 interface Flags {
@@ -90,7 +91,7 @@ export function reproduceCommand(): Command {
           const { figures, ...rest } = result;
           writeAtomic(
             join(dir, 'result.json'),
-            `${JSON.stringify({ ...rest, figures: figures.map(figureEntry), version: VERSION }, null, 2)}\n`,
+            `${toJson({ ...rest, figures: figures.map(figureEntry), version: VERSION })}\n`,
           );
           entries.push({ result, figureFiles });
           summary.push({
@@ -112,15 +113,11 @@ export function reproduceCommand(): Command {
       const seconds = (performance.now() - started) / 1000;
       const index = join(flags.out, 'index.html');
       writeAtomic(index, reportHtml(entries, { version: VERSION, quick: flags.quick ?? false, seed, seconds }));
-      if (flags.json)
-        process.stdout.write(
-          `${JSON.stringify(
-            { report: index, seed, quick: flags.quick ?? false, seconds, experiments: summary, version: VERSION },
-            null,
-            2,
-          )}\n`,
-        );
-      else process.stdout.write(`wrote ${index} (${seconds.toFixed(0)} s)\n`);
+      printResult(
+        flags.json,
+        () => ({ report: index, seed, quick: flags.quick ?? false, seconds, experiments: summary }),
+        () => `wrote ${index} (${seconds.toFixed(0)} s)`,
+      );
       if (summary.some((s) => s.verdict === 'failed')) process.exitCode = 1;
     });
 }

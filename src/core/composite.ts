@@ -2,8 +2,25 @@
 // primitives' rules, to every order, with no rule of their own.
 import { SaddleError, ShapeError, formatShape } from './errors.js';
 import {
-  add, cos, div, exp, greater, less, log, max, maximum, mul, neg, reshape, sin, stopGradient, sub, sum, where,
-  type Operand, type ReduceOptions,
+  add,
+  cos,
+  div,
+  exp,
+  greater,
+  less,
+  log,
+  max,
+  maximum,
+  mul,
+  neg,
+  reshape,
+  sin,
+  stopGradient,
+  sub,
+  sum,
+  where,
+  type Operand,
+  type ReduceOptions,
 } from './ops.js';
 import { normalizeAxes } from './shape.js';
 import { Tensor, fromData } from './tensor.js';
@@ -56,7 +73,10 @@ export function logsumexp(x: Tensor, axes?: number | readonly number[], options:
   const shift = where(less(mul(m, m), Infinity), m, 0); // an all -inf row stays -inf, not NaN
   const s = add(log(sum(exp(sub(x, shift)), ax, { keepdims: true })), shift);
   if (options.keepdims) return s;
-  return reshape(s, x.shape.filter((_, i) => !ax.includes(i)));
+  return reshape(
+    s,
+    x.shape.filter((_, i) => !ax.includes(i)),
+  );
 }
 
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
@@ -117,13 +137,18 @@ export function argmax(x: Tensor, axis = -1): Tensor {
       out[o * inner + i] = best;
     }
   }
-  return fromData(out, x.shape.filter((_, i) => i !== a));
+  return fromData(
+    out,
+    x.shape.filter((_, i) => i !== a),
+  );
 }
 
 /** Inner product of two vectors of the same length. */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.rank !== 1 || b.rank !== 1 || a.shape[0] !== b.shape[0]) {
-    throw new ShapeError(`dot: expected two vectors of one length, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      `dot: expected two vectors of one length, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   return sum(mul(a, b));
 }
@@ -134,4 +159,3 @@ export function allFinite(x: Tensor): boolean {
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
   return true;
 }
-

@@ -59,7 +59,19 @@ function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor 
       aOff += i * aStrides[ax];
       bOff += i * bStrides[ax];
     }
-    K.gemm({ a: aData, aOffset: aOff * aMat, b: bData, bOffset: bOff * bMat, c: cData, cOffset: index * m * n, m, k, n, transA, transB });
+    K.gemm({
+      a: aData,
+      aOffset: aOff * aMat,
+      b: bData,
+      bOffset: bOff * bMat,
+      c: cData,
+      cOffset: index * m * n,
+      m,
+      k,
+      n,
+      transA,
+      transB,
+    });
   }
   return out;
 }
@@ -91,13 +103,26 @@ export function evaluate<P extends Primitive>(p: P, inputs: readonly Tensor[], p
 function evaluateKernel<P extends Primitive>(p: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
   const x = inputs[0];
   switch (p) {
-    case 'neg': case 'exp': case 'log': case 'log1p': case 'sin': case 'cos':
-    case 'sqrt': case 'tanh': case 'sigmoid': case 'softplus': {
+    case 'neg':
+    case 'exp':
+    case 'log':
+    case 'log1p':
+    case 'sin':
+    case 'cos':
+    case 'sqrt':
+    case 'tanh':
+    case 'sigmoid':
+    case 'softplus': {
       const out = make(x, x.shape);
       K.unary(p as UnaryPrimitive, x.buffer!, out.buffer!);
       return out;
     }
-    case 'add': case 'sub': case 'mul': case 'div': case 'pow': case 'max': {
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'max': {
       const y = inputs[1];
       const shape = broadcastShapes(p, x.shape, y.shape);
       const out = make(x, shape);
@@ -126,7 +151,8 @@ function evaluateKernel<P extends Primitive>(p: P, inputs: readonly Tensor[], pa
     }
     case 'stopGradient':
       return x.trace === null ? x : new Tensor(x.dtype, x.shape, x.data);
-    case 'sum': case 'reduceMax': {
+    case 'sum':
+    case 'reduceMax': {
       const { axes, keepdims } = params as PrimitiveParams['sum'];
       const out = make(x, reducedShape(x.shape, axes, keepdims));
       (p === 'sum' ? K.sum : K.reduceMax)(x.buffer!, x.shape, axes, out.buffer!);
@@ -142,13 +168,19 @@ function evaluateKernel<P extends Primitive>(p: P, inputs: readonly Tensor[], pa
     }
     case 'transpose': {
       const perm = (params as PrimitiveParams['transpose']).perm;
-      const out = make(x, perm.map((q) => x.shape[q]));
+      const out = make(
+        x,
+        perm.map((q) => x.shape[q]),
+      );
       K.transpose(x.buffer!, x.shape, perm, out.buffer!);
       return out;
     }
     case 'slice': {
       const { starts, ends } = params as PrimitiveParams['slice'];
-      const out = make(x, starts.map((s, i) => ends[i] - s));
+      const out = make(
+        x,
+        starts.map((s, i) => ends[i] - s),
+      );
       K.slice(x.buffer!, x.shape, starts, ends, out.buffer!);
       return out;
     }

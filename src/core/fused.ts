@@ -20,7 +20,13 @@ export type AdamConstants = { b1: number; b2: number; eps: number; bc1: number; 
  * One Adam step on one leaf: m' = β₁m + (1 − β₁)g, v' = β₂v + (1 − β₂)g², v̂ = max(vmax, v') under
  * AMSGrad (else v'), and the update (m'/(√v̂/bc2sqrt + ε))/bc1, as scaleByAdam composes it.
  */
-export function fusedAdam(g: Tensor, m: Tensor, v: Tensor, vmax: Tensor | null, c: AdamConstants): { m: Tensor; v: Tensor; vmax: Tensor | null; update: Tensor } {
+export function fusedAdam(
+  g: Tensor,
+  m: Tensor,
+  v: Tensor,
+  vmax: Tensor | null,
+  c: AdamConstants,
+): { m: Tensor; v: Tensor; vmax: Tensor | null; update: Tensor } {
   const n = g.size;
   const dtype = g.dtype;
   const mo = allocate(dtype, n);
@@ -58,5 +64,10 @@ export function fusedAdam(g: Tensor, m: Tensor, v: Tensor, vmax: Tensor | null, 
     }
   }
   const shape = g.shape;
-  return { m: fromData(mo, shape), v: fromData(vo, shape), vmax: xo ? fromData(xo, shape) : null, update: fromData(u, shape) };
+  return {
+    m: fromData(mo, shape),
+    v: fromData(vo, shape),
+    vmax: xo ? fromData(xo, shape) : null,
+    update: fromData(u, shape),
+  };
 }

@@ -9,6 +9,16 @@ export { fusedAdam, isConcrete, type AdamConstants } from './fused.js';
 export * from './transforms.js';
 export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
 export {
-  kernelInfo, setReferenceKernels, preferPlainSimd, gemm, gemmReference, enableThreads, serveGemm, threadsEnabled,
-  type KernelInfo, type GemmArgs, type GemmWorkerInit, type ThreadOptions,
+  kernelInfo,
+  setReferenceKernels,
+  preferPlainSimd,
+  gemm,
+  gemmReference,
+  enableThreads,
+  serveGemm,
+  threadsEnabled,
+  type KernelInfo,
+  type GemmArgs,
+  type GemmWorkerInit,
+  type ThreadOptions,
 } from './kernels/index.js';

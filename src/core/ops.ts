@@ -16,7 +16,8 @@ function asTensor(op: string, x: Operand, dtype: DType): Tensor {
 }
 
 function checkTensor(op: string, x: unknown, what = 'argument'): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new SaddleError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!(x instanceof Tensor))
+    throw new SaddleError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
 }
 
 function sameDType(op: string, tensors: readonly Tensor[]): void {
@@ -81,7 +82,10 @@ export const greaterEqual = comparison('ge', 'greaterEqual');
 export const equal = comparison('eq', 'equal');
 export const notEqual = comparison('ne', 'notEqual');
 
-/** Elementwise choice: a where cond is non-zero, else b (all three broadcast together; numbers take cond's dtype when both are numbers). */
+/**
+ * Elementwise choice: a where cond is non-zero, else b (all three broadcast together; numbers take cond's dtype when
+ * both are numbers).
+ */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   checkTensor('where', cond, 'condition');
   const [x, y] = operands('where', a, b, cond.dtype);
@@ -118,7 +122,8 @@ export function max(x: Tensor, axes?: number | readonly number[], options: Reduc
   checkTensor('max', x);
   const ax = normalizeAxes('max', axes, x.rank);
   for (const a of ax) {
-    if (x.shape[a] === 0) throw new ShapeError(`max: cannot reduce over axis ${a} of length 0 in shape ${formatShape(x.shape)}`);
+    if (x.shape[a] === 0)
+      throw new ShapeError(`max: cannot reduce over axis ${a} of length 0 in shape ${formatShape(x.shape)}`);
   }
   return bind('reduceMax', [x], { axes: ax, keepdims: options.keepdims ?? false });
 }
@@ -139,13 +144,18 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (unknown >= 0) {
     const known = shapeSize(target.filter((_, i) => i !== unknown));
     if (known === 0 || x.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
+      throw new ShapeError(
+        `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
+      );
     }
     target[unknown] = x.size / known;
   }
   checkShape('reshape', target);
   if (shapeSize(target) !== x.size) {
-    throw new ShapeError(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${shapeSize(target)} elements)`);
+    throw new ShapeError(
+      `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} ` +
+        `(${shapeSize(target)} elements)`,
+    );
   }
   if (shapesEqual(target, x.shape)) return x;
   return bind('reshape', [x], { shape: target });
@@ -178,7 +188,9 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const p = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((a) => (a < 0 ? a + x.rank : a));
   const sorted = [...p].sort((a, b) => a - b);
   if (p.length !== x.rank || sorted.some((a, i) => a !== i)) {
-    throw new ShapeError(`transpose: [${perm?.join(', ')}] is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `transpose: [${perm?.join(', ')}] is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`,
+    );
   }
   if (p.every((a, i) => a === i)) return x;
   return bind('transpose', [x], { perm: p });
@@ -198,7 +210,10 @@ export function slice(x: Tensor, begin: readonly number[], end?: readonly (numbe
     const s = resolve(begin[i], 0);
     const e = resolve(end?.[i], n);
     if (!Number.isInteger(s) || !Number.isInteger(e) || s < 0 || e > n || s > e) {
-      throw new ShapeError(`slice: range [${begin[i]}, ${end?.[i] ?? n}) is out of bounds for axis ${i} of length ${n} in ${formatShape(x.shape)}`);
+      throw new ShapeError(
+        `slice: range [${begin[i]}, ${end?.[i] ?? n}) is out of bounds for axis ${i} of length ${n} ` +
+          `in ${formatShape(x.shape)}`,
+      );
     }
     starts.push(s);
     ends.push(e);
@@ -210,7 +225,11 @@ export function slice(x: Tensor, begin: readonly number[], end?: readonly (numbe
 /** Zero padding: `before[i]` zeros before and `after[i]` after axis i. */
 export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
   checkTensor('pad', x);
-  if (before.length !== x.rank || after.length !== x.rank || [...before, ...after].some((v) => !Number.isInteger(v) || v < 0)) {
+  if (
+    before.length !== x.rank ||
+    after.length !== x.rank ||
+    [...before, ...after].some((v) => !Number.isInteger(v) || v < 0)
+  ) {
     throw new ShapeError(`pad: need ${x.rank} non-negative integers before and after for ${formatShape(x.shape)}`);
   }
   return bind('pad', [x], { before: [...before], after: [...after] });
@@ -222,7 +241,8 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   sameDType('concat', xs);
   const rank = xs[0].rank;
   const a = axis < 0 ? axis + rank : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new ShapeError(`concat: axis ${axis} is out of range for rank ${rank}`);
+  if (!Number.isInteger(a) || a < 0 || a >= rank)
+    throw new ShapeError(`concat: axis ${axis} is out of range for rank ${rank}`);
   for (const x of xs) {
     if (x.rank !== rank || x.shape.some((d, i) => i !== a && d !== xs[0].shape[i])) {
       throw new ShapeError(`concat: shapes ${xs.map((t) => formatShape(t.shape)).join(', ')} differ outside axis ${a}`);
@@ -240,17 +260,27 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 }
 
 export function squeeze(x: Tensor, axes?: number | readonly number[]): Tensor {
-  const ax = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank);
-  for (const a of ax) if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has length ${x.shape[a]}, not 1`);
-  return reshape(x, x.shape.filter((_, i) => !ax.includes(i)));
+  const ax =
+    axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axes, x.rank);
+  for (const a of ax)
+    if (x.shape[a] !== 1)
+      throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has length ${x.shape[a]}, not 1`);
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !ax.includes(i)),
+  );
 }
 
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new ShapeError('stack: needs at least one tensor');
   for (const x of xs) {
-    if (!shapesEqual(x.shape, xs[0].shape)) throw new ShapeError(`stack: shapes ${xs.map((t) => formatShape(t.shape)).join(', ')} differ`);
+    if (!shapesEqual(x.shape, xs[0].shape))
+      throw new ShapeError(`stack: shapes ${xs.map((t) => formatShape(t.shape)).join(', ')} differ`);
   }
-  return concat(xs.map((x) => expandDims(x, axis)), axis);
+  return concat(
+    xs.map((x) => expandDims(x, axis)),
+    axis,
+  );
 }
 
 export interface MatmulOptions {
@@ -268,7 +298,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   checkTensor('matmul', a, 'a');
   checkTensor('matmul', b, 'b');
   sameDType('matmul', [a, b]);
-  if (a.rank === 0 || b.rank === 0) throw new ShapeError(`matmul: operands must have rank >= 1, got ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul for scalars`);
+  if (a.rank === 0 || b.rank === 0)
+    throw new ShapeError(
+      `matmul: operands must have rank >= 1, got ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul ` +
+        `for scalars`,
+    );
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
   const x = a.rank === 1 ? reshape(a, [1, a.shape[0]]) : a;
@@ -277,7 +311,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const kb = transB && b.rank > 1 ? y.shape[y.rank - 1] : y.shape[y.rank - 2];
   if (ka !== kb) {
     throw new ShapeError(
-      `matmul: inner dimensions differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${ka} vs ${kb})`,
+      `matmul: inner dimensions differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} ` +
+        `@ ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${ka} vs ${kb})`,
     );
   }
   broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));

@@ -47,7 +47,18 @@ export interface PrimitiveParams {
 
 export type Primitive = keyof PrimitiveParams;
 
-export const UNARY_PRIMITIVES = ['neg', 'exp', 'log', 'log1p', 'sin', 'cos', 'sqrt', 'tanh', 'sigmoid', 'softplus'] as const;
+export const UNARY_PRIMITIVES = [
+  'neg',
+  'exp',
+  'log',
+  'log1p',
+  'sin',
+  'cos',
+  'sqrt',
+  'tanh',
+  'sigmoid',
+  'softplus',
+] as const;
 export type UnaryPrimitive = (typeof UNARY_PRIMITIVES)[number];
 
 export const BINARY_PRIMITIVES = ['add', 'sub', 'mul', 'div', 'pow', 'max'] as const;

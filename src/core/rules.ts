@@ -2,8 +2,29 @@
 // with public ops only (never raw buffers), so each rule is itself differentiable and the
 // transformations nest to any order.
 import {
-  add, broadcastTo, cast, concat, cos, div, equal, greater, log, matmul, mul, neg, pad, pow, reshape,
-  sigmoid, sin, slice, sub, sum, sumToShape, transpose, where,
+  add,
+  broadcastTo,
+  cast,
+  concat,
+  cos,
+  div,
+  equal,
+  greater,
+  log,
+  matmul,
+  mul,
+  neg,
+  pad,
+  pow,
+  reshape,
+  sigmoid,
+  sin,
+  slice,
+  sub,
+  sum,
+  sumToShape,
+  transpose,
+  where,
 } from './ops.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { zeros, type Tensor } from './tensor.js';
@@ -12,12 +33,19 @@ type Tangent = Tensor | null;
 
 /** Forward mode: the output tangent from input tangents (null = zero). */
 export type JvpRule<P extends Primitive> = (
-  primals: readonly Tensor[], tangents: readonly Tangent[], out: Tensor, params: PrimitiveParams[P],
+  primals: readonly Tensor[],
+  tangents: readonly Tangent[],
+  out: Tensor,
+  params: PrimitiveParams[P],
 ) => Tangent;
 
 /** Reverse mode: input cotangents from the output cotangent g; `needs[i]` says which to compute. */
 export type VjpRule<P extends Primitive> = (
-  g: Tensor, primals: readonly Tensor[], out: Tensor, params: PrimitiveParams[P], needs: readonly boolean[],
+  g: Tensor,
+  primals: readonly Tensor[],
+  out: Tensor,
+  params: PrimitiveParams[P],
+  needs: readonly boolean[],
 ) => Tangent[];
 
 function addTangents(a: Tangent, b: Tangent): Tangent {
@@ -87,13 +115,16 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   sub: (_, [ta, tb], y) => atShape(addTangents(ta, tb === null ? null : neg(tb)), y.shape),
   mul: ([a, b], [ta, tb], y) =>
     atShape(addTangents(ta === null ? null : mul(ta, b), tb === null ? null : mul(a, tb)), y.shape),
-  div: ([, b], [ta, tb], y) => atShape(
-    addTangents(ta === null ? null : div(ta, b), tb === null ? null : neg(div(mul(tb, y), b))), y.shape),
-  pow: ([a, b], [ta, tb], y) => atShape(
-    addTangents(
-      ta === null ? null : mul(ta, powBaseFactor(a, b)),
-      tb === null ? null : mul(tb, powExponentFactor(a, y)),
-    ), y.shape),
+  div: ([, b], [ta, tb], y) =>
+    atShape(addTangents(ta === null ? null : div(ta, b), tb === null ? null : neg(div(mul(tb, y), b))), y.shape),
+  pow: ([a, b], [ta, tb], y) =>
+    atShape(
+      addTangents(
+        ta === null ? null : mul(ta, powBaseFactor(a, b)),
+        tb === null ? null : mul(tb, powExponentFactor(a, y)),
+      ),
+      y.shape,
+    ),
   max: ([a, b], [ta, tb], y) => {
     const w = maxWeight(a, b);
     return atShape(addTangents(ta === null ? null : mul(ta, w), tb === null ? null : mul(tb, sub(1, w))), y.shape);
@@ -107,7 +138,7 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   stopGradient: () => null,
   sum: (_, [t], __, p) => (t === null ? null : sum(t, p.axes, { keepdims: p.keepdims })),
   reduceMax: ([x], [t], y, p) =>
-    (t === null ? null : sum(mul(t, argmaxWeight(x, y, p.axes, p.keepdims)), p.axes, { keepdims: p.keepdims })),
+    t === null ? null : sum(mul(t, argmaxWeight(x, y, p.axes, p.keepdims)), p.axes, { keepdims: p.keepdims }),
   reshape: (_, [t], __, p) => (t === null ? null : reshape(t, p.shape)),
   broadcastTo: (_, [t], __, p) => (t === null ? null : broadcastTo(t, p.shape)),
   transpose: (_, [t], __, p) => (t === null ? null : transpose(t, p.perm)),
@@ -115,7 +146,10 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   pad: (_, [t], __, p) => (t === null ? null : pad(t, p.before, p.after)),
   concat: (xs, ts, _, p) => {
     if (ts.every((t) => t === null)) return null;
-    return concat(ts.map((t, i) => t ?? zeros(xs[i].shape, { dtype: xs[i].dtype })), p.axis);
+    return concat(
+      ts.map((t, i) => t ?? zeros(xs[i].shape, { dtype: xs[i].dtype })),
+      p.axis,
+    );
   },
   matmul: ([a, b], [ta, tb], _, p) => matmulTangent(a, b, ta, tb, p),
 };
@@ -174,8 +208,20 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   reshape: (g, [x]) => [reshape(g, x.shape)],
   broadcastTo: (g, [x]) => [sumToShape(g, x.shape)],
   transpose: (g, _, __, p) => [transpose(g, inverse(p.perm))],
-  slice: (g, [x], _, p) => [pad(g, p.starts, x.shape.map((d, i) => d - p.ends[i]))],
-  pad: (g, [x], _, p) => [slice(g, p.before, p.before.map((b, i) => b + x.shape[i]))],
+  slice: (g, [x], _, p) => [
+    pad(
+      g,
+      p.starts,
+      x.shape.map((d, i) => d - p.ends[i]),
+    ),
+  ],
+  pad: (g, [x], _, p) => [
+    slice(
+      g,
+      p.before,
+      p.before.map((b, i) => b + x.shape[i]),
+    ),
+  ],
   concat: (g, xs, _, p, n) => {
     let start = 0;
     return xs.map((x, i) => {
@@ -190,15 +236,11 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
     let da: Tensor | null = null;
     let db: Tensor | null = null;
     if (n[0]) {
-      da = transA
-        ? matmul(b, g, { transA: transB, transB: true })
-        : matmul(g, b, { transB: !transB });
+      da = transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transB: !transB });
       da = sumToShape(da, a.shape);
     }
     if (n[1]) {
-      db = transB
-        ? matmul(g, a, { transA: true, transB: transA })
-        : matmul(a, g, { transA: !transA });
+      db = transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA });
       db = sumToShape(db, b.shape);
     }
     return [da, db];

@@ -30,7 +30,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): readonly number
   if (shapes.length === 2) {
     // Fast paths (the common cases of every elementwise op): equal shapes, or a scalar.
     const [a, b] = shapes;
-    if (b.length === 0 || (a === b)) return a;
+    if (b.length === 0 || a === b) return a;
     if (a.length === 0) return b;
     if (shapesEqual(a, b)) return a;
   }
@@ -67,13 +67,19 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
 /** Normalises possibly negative axes to sorted, unique, in-range non-negative axes. */
 const ALL_AXES: number[][] = [];
 
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): readonly number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  rank: number,
+): readonly number[] {
   if (axes === undefined) return (ALL_AXES[rank] ??= Array.from({ length: rank }, (_, i) => i));
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = new Set<number>();
   for (const a of list) {
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new ShapeError(`${op}: axis ${a} is out of range for a tensor of rank ${rank}; use an axis in [${-rank}, ${rank - 1}]`);
+      throw new ShapeError(
+        `${op}: axis ${a} is out of range for a tensor of rank ${rank}; use an axis in [${-rank}, ${rank - 1}]`,
+      );
     }
     out.add(a < 0 ? a + rank : a);
   }

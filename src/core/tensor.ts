@@ -94,7 +94,9 @@ export class Tensor {
   /** The single number of a tensor of size 1. */
   item(): number {
     if (this.size !== 1) {
-      throw new SaddleError(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1; index or reduce it first`);
+      throw new SaddleError(
+        `item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1; index or reduce it first`,
+      );
     }
     return this.data[0];
   }
@@ -118,26 +120,66 @@ export class Tensor {
     return `Tensor(${this.dtype}${kind}, ${formatShape(this.shape)}, ${JSON.stringify(this.toArray())})`;
   }
 
-  add(other: Tensor | number): Tensor { return ops.add(this, other); }
-  sub(other: Tensor | number): Tensor { return ops.sub(this, other); }
-  mul(other: Tensor | number): Tensor { return ops.mul(this, other); }
-  div(other: Tensor | number): Tensor { return ops.div(this, other); }
-  pow(other: Tensor | number): Tensor { return ops.pow(this, other); }
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  square(): Tensor { return ops.mul(this, this); }
-  sum(axes?: number | number[], options?: { keepdims?: boolean }): Tensor { return ops.sum(this, axes, options); }
-  mean(axes?: number | number[], options?: { keepdims?: boolean }): Tensor { return ops.mean(this, axes, options); }
-  max(axes?: number | number[], options?: { keepdims?: boolean }): Tensor { return ops.max(this, axes, options); }
-  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  get T(): Tensor { return ops.transpose(this); }
+  add(other: Tensor | number): Tensor {
+    return ops.add(this, other);
+  }
+  sub(other: Tensor | number): Tensor {
+    return ops.sub(this, other);
+  }
+  mul(other: Tensor | number): Tensor {
+    return ops.mul(this, other);
+  }
+  div(other: Tensor | number): Tensor {
+    return ops.div(this, other);
+  }
+  pow(other: Tensor | number): Tensor {
+    return ops.pow(this, other);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  square(): Tensor {
+    return ops.mul(this, this);
+  }
+  sum(axes?: number | number[], options?: { keepdims?: boolean }): Tensor {
+    return ops.sum(this, axes, options);
+  }
+  mean(axes?: number | number[], options?: { keepdims?: boolean }): Tensor {
+    return ops.mean(this, axes, options);
+  }
+  max(axes?: number | number[], options?: { keepdims?: boolean }): Tensor {
+    return ops.max(this, axes, options);
+  }
+  matmul(other: Tensor): Tensor {
+    return ops.matmul(this, other);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return ops.transpose(this, perm);
+  }
+  get T(): Tensor {
+    return ops.transpose(this);
+  }
 }
 
 export interface TensorOptions {
@@ -147,13 +189,16 @@ export interface TensorOptions {
 
 function flatten(values: Nested, shape: number[], out: number[], depth: number): void {
   if (typeof values === 'number') {
-    if (depth !== shape.length && shape.length > 0) throw new SaddleError('tensor: ragged nested array; every row must have the same length');
+    if (depth !== shape.length && shape.length > 0)
+      throw new SaddleError('tensor: ragged nested array; every row must have the same length');
     out.push(values);
     return;
   }
-  if (!Array.isArray(values)) throw new SaddleError(`tensor: expected numbers or nested arrays of numbers, got ${typeof values}`);
+  if (!Array.isArray(values))
+    throw new SaddleError(`tensor: expected numbers or nested arrays of numbers, got ${typeof values}`);
   if (depth === shape.length) shape.push(values.length);
-  else if (shape[depth] !== values.length) throw new SaddleError('tensor: ragged nested array; every row must have the same length');
+  else if (shape[depth] !== values.length)
+    throw new SaddleError('tensor: ragged nested array; every row must have the same length');
   for (const v of values) flatten(v, shape, out, depth + 1);
 }
 
@@ -248,8 +293,24 @@ export function arange(start: number, stop?: number, step = 1, options: { dtype?
 /** n evenly spaced numbers from start to stop inclusive. */
 export function linspace(start: number, stop: number, n: number, options: { dtype?: DType } = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new SaddleError(`linspace: count must be a non-negative integer, got ${n}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new SaddleError(`linspace: start and stop must be finite numbers, got ${start} and ${stop}`);
+  }
   const data = allocate(checkDType('linspace', options.dtype), n);
-  for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1);
+  const span = stop - start;
+  if (n === 1 || Number.isFinite(span * (n - 1))) {
+    for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + (span * i) / (n - 1);
+    return fromData(data, [n]);
+  }
+  // span·i overflows (a range near ±1.8e308): scale the fraction instead, and where the span itself
+  // overflows work in halves, which cannot. Kept inside [start, stop] against the last rounding.
+  const [lo, hi] = start <= stop ? [start, stop] : [stop, start];
+  for (let i = 0; i < n; i++) {
+    const t = i / (n - 1);
+    const v = Number.isFinite(span) ? start + span * t : 2 * (start / 2 + (stop / 2 - start / 2) * t);
+    data[i] = Math.min(hi, Math.max(lo, v));
+  }
+  data[n - 1] = stop;
   return fromData(data, [n]);
 }
 

@@ -21,7 +21,8 @@ export function bind<P extends Primitive>(p: P, inputs: Tensor[], params: Primit
   if (top === null) return evaluate(p, inputs, params);
   if (!top.active) {
     throw new SaddleError(
-      `${p}: a traced value escaped its transformation (it was kept from inside a grad/jvp call and used after it ended); ` +
+      `${p}: a traced value escaped its transformation (it was kept from inside a grad/jvp call and used after ` +
+        `it ended); ` +
         'return it from the function instead of storing it',
     );
   }
@@ -88,7 +89,15 @@ export class GradTrace implements Trace {
 
   /** A new input of this trace: a tracer with a leaf node. */
   input(primal: Tensor): Tensor {
-    const node: TapeNode = { index: this.tape.length, primitive: null, inputs: [], parents: [], needs: [], params: null, out: primal };
+    const node: TapeNode = {
+      index: this.tape.length,
+      primitive: null,
+      inputs: [],
+      parents: [],
+      needs: [],
+      params: null,
+      out: primal,
+    };
     this.tape.push(node);
     return new Tensor(primal.dtype, primal.shape, null, this, primal, null, node);
   }

@@ -16,7 +16,10 @@ function checkScalarOutput(name: string, out: unknown): Tensor {
     throw new SaddleError(`${name}: the function must return a Tensor, got ${out === null ? 'null' : typeof out}`);
   }
   if (out.size !== 1) {
-    throw new ShapeError(`${name}: the function must return a scalar, got shape ${formatShape(out.shape)}; reduce it (sum, mean) or use vjp/jacobian`);
+    throw new ShapeError(
+      `${name}: the function must return a scalar, got shape ${formatShape(out.shape)}; reduce it (sum, mean) or ` +
+        `use vjp/jacobian`,
+    );
   }
   return out;
 }
@@ -26,7 +29,10 @@ function zerosFor(t: Tensor): Tensor {
 }
 
 function valueAndGradImpl<A extends Tree, R extends unknown[]>(
-  name: string, f: (x: A, ...rest: R) => Tensor, x: A, rest: R,
+  name: string,
+  f: (x: A, ...rest: R) => Tensor,
+  x: A,
+  rest: R,
 ): [Tensor, A] {
   const { leaves, unflatten } = treeFlatten(x, `${name} argument`);
   const trace = pushTrace((level) => new GradTrace(level));
@@ -63,7 +69,8 @@ export function valueAndGrad<A extends Tree, R extends unknown[]>(
  * primal, u ↦ uᵀ J, for a cotangent ct with the output's structure.
  */
 export function vjp<P extends Tree[], O extends Tree>(
-  f: (...primals: P) => O, ...primals: P
+  f: (...primals: P) => O,
+  ...primals: P
 ): [O, (cotangent: O) => P] {
   const flats = primals.map((p, i) => treeFlatten(p, `vjp primal ${i}`));
   const trace = pushTrace((level) => new GradTrace(level));
@@ -80,12 +87,17 @@ export function vjp<P extends Tree[], O extends Tree>(
   const pullback = (cotangent: O): P => {
     const ctLeaves = treeFlatten(cotangent, 'vjp cotangent').leaves;
     if (ctLeaves.length !== outFlat.leaves.length) {
-      throw new ShapeError(`vjp: the cotangent has ${ctLeaves.length} tensors but the output has ${outFlat.leaves.length}`);
+      throw new ShapeError(
+        `vjp: the cotangent has ${ctLeaves.length} tensors but the output has ${outFlat.leaves.length}`,
+      );
     }
     ctLeaves.forEach((c, i) => {
       const o = outFlat.leaves[i];
       if (c.dtype !== o.dtype || c.shape.length !== o.shape.length || c.shape.some((d, j) => d !== o.shape[j])) {
-        throw new ShapeError(`vjp: cotangent ${i} is ${c.dtype} ${formatShape(c.shape)} but the output is ${o.dtype} ${formatShape(o.shape)}`);
+        throw new ShapeError(
+          `vjp: cotangent ${i} is ${c.dtype} ${formatShape(c.shape)} but the output ` +
+            `is ${o.dtype} ${formatShape(o.shape)}`,
+        );
       }
     });
     const cts = trace.backward(outFlat.leaves, ctLeaves, allInputs);
@@ -101,7 +113,9 @@ export function vjp<P extends Tree[], O extends Tree>(
  */
 export function jvp<P extends Tree[], O extends Tree>(f: (...primals: P) => O, primals: P, tangents: P): [O, O] {
   if (primals.length !== tangents.length) {
-    throw new SaddleError(`jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent per argument`);
+    throw new SaddleError(
+      `jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent per argument`,
+    );
   }
   const trace = pushTrace((level) => new JvpTrace(level));
   let out: O;
@@ -109,14 +123,24 @@ export function jvp<P extends Tree[], O extends Tree>(f: (...primals: P) => O, p
     const args = primals.map((p, i) => {
       const pf = treeFlatten(p, `jvp primal ${i}`);
       const tf = treeFlatten(tangents[i], `jvp tangent ${i}`);
-      if (pf.leaves.length !== tf.leaves.length) throw new ShapeError(`jvp: primal ${i} and its tangent have different structures`);
-      return pf.unflatten(pf.leaves.map((leaf, j) => {
-        const t = tf.leaves[j];
-        if (t.dtype !== leaf.dtype || t.shape.length !== leaf.shape.length || t.shape.some((d, q) => d !== leaf.shape[q])) {
-          throw new ShapeError(`jvp: tangent is ${t.dtype} ${formatShape(t.shape)} but its primal is ${leaf.dtype} ${formatShape(leaf.shape)}`);
-        }
-        return trace.tracer(leaf, t);
-      }));
+      if (pf.leaves.length !== tf.leaves.length)
+        throw new ShapeError(`jvp: primal ${i} and its tangent have different structures`);
+      return pf.unflatten(
+        pf.leaves.map((leaf, j) => {
+          const t = tf.leaves[j];
+          if (
+            t.dtype !== leaf.dtype ||
+            t.shape.length !== leaf.shape.length ||
+            t.shape.some((d, q) => d !== leaf.shape[q])
+          ) {
+            throw new ShapeError(
+              `jvp: tangent is ${t.dtype} ${formatShape(t.shape)} but its primal ` +
+                `is ${leaf.dtype} ${formatShape(leaf.shape)}`,
+            );
+          }
+          return trace.tracer(leaf, t);
+        }),
+      );
     });
     out = f(...(args as P));
   } finally {

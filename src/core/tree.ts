@@ -33,7 +33,9 @@ export function treeFlatten(tree: Tree, where = 'tree'): Flattened {
       const parts = keys.map((k) => build(record[k], `${path}.${k}`));
       return (l, pos) => Object.fromEntries(keys.map((k, i) => [k, parts[i](l, pos)]));
     }
-    throw new SaddleError(`${path}: expected a Tensor, an array or a plain object of tensors, got ${node === null ? 'null' : typeof node}`);
+    throw new SaddleError(
+      `${path}: expected a Tensor, an array or a plain object of tensors, got ${node === null ? 'null' : typeof node}`,
+    );
   };
   const rebuild = build(tree, where);
   return { leaves, unflatten: (l) => rebuild(l, { i: 0 }) };
@@ -48,7 +50,8 @@ export function treeMap<T extends Tree>(f: (...leaves: Tensor[]) => Tensor, tree
   const { leaves, unflatten } = treeFlatten(tree);
   const rest = others.map((o) => treeFlatten(o).leaves);
   for (const r of rest) {
-    if (r.length !== leaves.length) throw new ShapeError(`treeMap: trees have ${leaves.length} and ${r.length} leaves; they must match`);
+    if (r.length !== leaves.length)
+      throw new ShapeError(`treeMap: trees have ${leaves.length} and ${r.length} leaves; they must match`);
   }
   return unflatten(leaves.map((leaf, i) => f(leaf, ...rest.map((r) => r[i])))) as T;
 }

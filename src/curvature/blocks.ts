@@ -13,14 +13,16 @@ export type Block = { name: string; shape: readonly number[]; offset: number; si
  * Which parameters to keep: 'all'; 'weights' (leaves of rank ≥ 2) or 'biases' (rank 1); names or
  * name prefixes at a dot ('layers.0' is both tensors of the first layer); or a predicate.
  */
-export type Selection = 'all' | 'weights' | 'biases' | string | readonly string[] | ((name: string, leaf: Tensor) => boolean);
+export type Selection =
+  'all' | 'weights' | 'biases' | string | readonly string[] | ((name: string, leaf: Tensor) => boolean);
 
 /** Dotted names of a tree's leaves, in treeFlatten's order (record keys sorted, arrays in order). */
 export function leafNames(tree: Tree): string[] {
   const names: string[] = [];
   const walk = (node: Tree, path: string) => {
     if (node instanceof Tensor) names.push(path === '' ? 'value' : path);
-    else if (Array.isArray(node)) node.forEach((child: Tree, i: number) => walk(child, path === '' ? `${i}` : `${path}.${i}`));
+    else if (Array.isArray(node))
+      node.forEach((child: Tree, i: number) => walk(child, path === '' ? `${i}` : `${path}.${i}`));
     else {
       const record = node as { readonly [key: string]: Tree };
       for (const k of Object.keys(record).sort()) walk(record[k], path === '' ? k : `${path}.${k}`);
@@ -38,7 +40,10 @@ function matcher(select: Selection, names: string[]): (name: string, leaf: Tenso
   const wanted = typeof select === 'string' ? [select] : [...select];
   for (const w of wanted) {
     if (!names.some((n) => n === w || n.startsWith(`${w}.`))) {
-      throw new SaddleError(`select: no parameter is named '${w}'; the parameters are ${names.join(', ')} (or use 'all', 'weights', 'biases')`);
+      throw new SaddleError(
+        `select: no parameter is named '${w}'; the parameters are ${names.join(', ')} (or use 'all', 'weights', ` +
+          `'biases')`,
+      );
     }
   }
   return (name) => wanted.some((w) => name === w || name.startsWith(`${w}.`));
@@ -74,7 +79,8 @@ export function blockView<P extends Tree>(params: P, select: Selection = 'all'):
   const keep = matcher(select, names);
   const chosen = leaves.map((leaf, i) => keep(names[i], leaf));
   const index = chosen.flatMap((c, i) => (c ? [i] : []));
-  if (index.length === 0) throw new SaddleError(`select: the selection matches no parameter; the parameters are ${names.join(', ')}`);
+  if (index.length === 0)
+    throw new SaddleError(`select: the selection matches no parameter; the parameters are ${names.join(', ')}`);
   let offset = 0;
   const blocks = index.map((i) => {
     const b = { name: names[i], shape: leaves[i].shape, offset, size: leaves[i].size };
@@ -86,21 +92,27 @@ export function blockView<P extends Tree>(params: P, select: Selection = 'all'):
   blocks.forEach((b, k) => point.set(leaves[index[k]].data, b.offset));
   const fixed = leaves.map((leaf) => fromData(leaf.data, leaf.shape));
   return {
-    blocks, size, dtype, point,
+    blocks,
+    size,
+    dtype,
+    point,
     selected: (p) => {
       const l = treeFlatten(p, 'params').leaves;
       return index.map((i) => l[i]);
     },
     merge: (parts) => {
       const all = fixed.slice();
-      index.forEach((i, k) => { all[i] = parts[k]; });
+      index.forEach((i, k) => {
+        all[i] = parts[k];
+      });
       return unflatten(all) as P;
     },
-    split: (v) => blocks.map((b) => {
-      const data = allocate(dtype, b.size);
-      data.set(v.subarray(b.offset, b.offset + b.size));
-      return fromData(data, b.shape);
-    }),
+    split: (v) =>
+      blocks.map((b) => {
+        const data = allocate(dtype, b.size);
+        data.set(v.subarray(b.offset, b.offset + b.size));
+        return fromData(data, b.shape);
+      }),
     accumulate: (out, parts, scale) => {
       blocks.forEach((b, k) => {
         const d = parts[k].data;

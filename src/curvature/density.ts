@@ -57,10 +57,16 @@ export function spectralDensity(op: SymmetricOperator, options: DensityOptions):
   const steps = Math.min(options.steps ?? 80, op.size);
   const runs = options.runs ?? 1;
   const points = options.points ?? 512;
-  for (const [name, v, least] of [['steps', steps, 1], ['runs', runs, 1], ['points', points, 2]] as const) {
-    if (!Number.isInteger(v) || v < least) throw new SaddleError(`spectralDensity: ${name} must be an integer of at least ${least}, got ${v}`);
+  for (const [name, v, least] of [
+    ['steps', steps, 1],
+    ['runs', runs, 1],
+    ['points', points, 2],
+  ] as const) {
+    if (!Number.isInteger(v) || v < least)
+      throw new SaddleError(`spectralDensity: ${name} must be an integer of at least ${least}, got ${v}`);
   }
-  if (options.sigma !== undefined && !(options.sigma > 0)) throw new SaddleError(`spectralDensity: sigma must be positive, got ${options.sigma}`);
+  if (options.sigma !== undefined && !(options.sigma > 0))
+    throw new SaddleError(`spectralDensity: sigma must be positive, got ${options.sigma}`);
   const rng = new Rng(options.seed);
   const nodes: { values: number[]; weights: number[]; residuals: number[] }[] = [];
   let products = 0;
@@ -69,16 +75,26 @@ export function spectralDensity(op: SymmetricOperator, options: DensityOptions):
     const start = new Float64Array(op.size);
     for (let i = 0; i < start.length; i++) start[i] = (rng.float() < 0.5 ? -1 : 1) / Math.sqrt(op.size);
     const run = lanczosRun((v) => op.apply(v), op.size, {
-      steps, start, reorthogonalize: options.lowMemory ? 'none' : 'full', float32Basis: op.dtype === 'float32',
+      steps,
+      start,
+      reorthogonalize: options.lowMemory ? 'none' : 'full',
+      float32Basis: op.dtype === 'float32',
       onStep: (s) => options.onProgress?.(products + s, steps * runs),
     });
     products += run.products;
     const eig = tridiagonalEigen(run);
-    nodes.push({ values: eig.values, weights: eig.weights, residuals: eig.vectors.map((z) => Math.abs(run.lastBeta * z[z.length - 1])) });
+    nodes.push({
+      values: eig.values,
+      weights: eig.weights,
+      residuals: eig.vectors.map((z) => Math.abs(run.lastBeta * z[z.length - 1])),
+    });
   }
-  const all = nodes.flatMap((n) => n.values);
-  const min = Math.min(...all);
-  const max = Math.max(...all);
+  // Loops, not Math.min(...values): runs × steps nodes can be more arguments than the call stack holds.
+  let min = Infinity;
+  let max = -Infinity;
+  for (const n of nodes) {
+    for (const v of n.values) [min, max] = [Math.min(min, v), Math.max(max, v)];
+  }
   const sigma = options.sigma ?? Math.max(0.01 * (max - min), 1e-12 * Math.max(Math.abs(min), Math.abs(max), 1));
   const lo = min - 3 * sigma;
   const hi = max + 3 * sigma;
@@ -95,10 +111,24 @@ export function spectralDensity(op: SymmetricOperator, options: DensityOptions):
     });
   }
   let negativeMass = 0;
-  for (const run of nodes) run.values.forEach((theta, k) => { if (theta < -sigma) negativeMass += run.weights[k] / runs; });
+  for (const run of nodes)
+    run.values.forEach((theta, k) => {
+      if (theta < -sigma) negativeMass += run.weights[k] / runs;
+    });
   return {
-    grid, values, sigma, runs, steps, nodes, negativeMass, min, max, products, seed: options.seed,
-    lowMemory: options.lowMemory ?? false, seconds: (performance.now() - started) / 1000,
+    grid,
+    values,
+    sigma,
+    runs,
+    steps,
+    nodes,
+    negativeMass,
+    min,
+    max,
+    products,
+    seed: options.seed,
+    lowMemory: options.lowMemory ?? false,
+    seconds: (performance.now() - started) / 1000,
   };
 }
 

@@ -7,8 +7,14 @@
 import { SaddleError } from '../core/errors.js';
 import { mean, mul, oneHot, square, sub, sum, type Tensor, type Tree } from '../core/index.js';
 import {
-  bayesianLinearNll, classificationLoss, forward, negativeElbo, negativeLogPosterior,
-  type Activation, type MeanFieldGaussian, type MlpParams,
+  bayesianLinearNll,
+  classificationLoss,
+  forward,
+  negativeElbo,
+  negativeLogPosterior,
+  type Activation,
+  type MeanFieldGaussian,
+  type MlpParams,
 } from '../models/index.js';
 import { Rng } from '../random/index.js';
 
@@ -50,7 +56,9 @@ export type SquaredErrorReduction = 'half-sum' | 'mean';
  * over examples (Cohen et al. 2021's loss for the edge of stability); 'mean': the mean over every
  * example and output, as torch.nn.MSELoss. Integer labels with several outputs are one-hot targets.
  */
-export function squaredErrorLoss(options: { activation?: Activation; reduction?: SquaredErrorReduction } = {}): CurvatureLoss<MlpParams> {
+export function squaredErrorLoss(
+  options: { activation?: Activation; reduction?: SquaredErrorReduction } = {},
+): CurvatureLoss<MlpParams> {
   const activation = options.activation ?? 'relu';
   const reduction = options.reduction ?? 'half-sum';
   const outputLoss = (z: Tensor, b: Batch) => {
@@ -60,9 +68,10 @@ export function squaredErrorLoss(options: { activation?: Activation; reduction?:
   };
   return {
     name: `squared error of an MLP (${activation})`,
-    normalization: reduction === 'mean'
-      ? 'mean over examples and outputs of (f − y)² (torch.nn.MSELoss)'
-      : 'mean over examples of ½‖f − y‖² summed over outputs (Cohen et al. 2021)',
+    normalization:
+      reduction === 'mean'
+        ? 'mean over examples and outputs of (f − y)² (torch.nn.MSELoss)'
+        : 'mean over examples of ½‖f − y‖² summed over outputs (Cohen et al. 2021)',
     value: (p, b) => outputLoss(forward(p, b.x, activation), b),
     outputs: (p, b) => forward(p, b.x, activation),
     outputLoss,
@@ -93,13 +102,25 @@ export function negativeLogPosteriorLoss(options: { noiseStd: number; priorStd: 
  * The negative ELBO of mean-field Gaussian variational inference for Bayesian linear regression, with
  * ε drawn from (seed, batch index), so that each batch is a fixed function and its Hessian exists.
  */
-export function negativeElboLoss(options: { noiseStd: number; priorStd: number; samples: number; seed: number; antithetic?: boolean }): CurvatureLoss<MeanFieldGaussian> {
+export function negativeElboLoss(options: {
+  noiseStd: number;
+  priorStd: number;
+  samples: number;
+  seed: number;
+  antithetic?: boolean;
+}): CurvatureLoss<MeanFieldGaussian> {
   return {
     name: 'negative ELBO of mean-field Bayesian linear regression',
-    normalization: `sum over all N examples of the expected negative log-likelihood (${options.samples} fixed reparameterised samples per batch, scaled by N/B) plus KL(q ‖ prior)`,
-    value: (q, b) => negativeElbo(q, bayesianLinearNll(b.x, b.y, { noiseStd: options.noiseStd, datasetSize: b.total }), {
-      priorStd: options.priorStd, samples: options.samples, antithetic: options.antithetic, rng: new Rng(options.seed * 1_000_003 + b.index),
-    }),
+    normalization:
+      `sum over all N examples of the expected negative log-likelihood (${options.samples} fixed reparameterised ` +
+      `samples per batch, scaled by N/B) plus KL(q ‖ prior)`,
+    value: (q, b) =>
+      negativeElbo(q, bayesianLinearNll(b.x, b.y, { noiseStd: options.noiseStd, datasetSize: b.total }), {
+        priorStd: options.priorStd,
+        samples: options.samples,
+        antithetic: options.antithetic,
+        rng: new Rng(options.seed * 1_000_003 + b.index),
+      }),
   };
 }
 
@@ -109,10 +130,24 @@ export function negativeElboLoss(options: { noiseStd: number; priorStd: number; 
  */
 export function customLoss<P extends Tree>(
   value: (params: P, batch: Batch) => Tensor,
-  options: { name?: string; normalization: string; outputs?: (params: P, batch: Batch) => Tensor; outputLoss?: (z: Tensor, batch: Batch) => Tensor },
+  options: {
+    name?: string;
+    normalization: string;
+    outputs?: (params: P, batch: Batch) => Tensor;
+    outputLoss?: (z: Tensor, batch: Batch) => Tensor;
+  },
 ): CurvatureLoss<P> {
   if (typeof options?.normalization !== 'string' || options.normalization.trim() === '') {
-    throw new SaddleError('customLoss: say how the loss is normalised, e.g. {normalization: "mean over examples"}; 2/η comparisons depend on it');
+    throw new SaddleError(
+      'customLoss: say how the loss is normalised, e.g. {normalization: "mean over examples"}; 2/η comparisons ' +
+        'depend on it',
+    );
   }
-  return { name: options.name ?? 'custom loss', normalization: options.normalization, value, outputs: options.outputs, outputLoss: options.outputLoss };
+  return {
+    name: options.name ?? 'custom loss',
+    normalization: options.normalization,
+    value,
+    outputs: options.outputs,
+    outputLoss: options.outputLoss,
+  };
 }

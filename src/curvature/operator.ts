@@ -69,22 +69,30 @@ function castTree<P extends Tree>(tree: P, dtype: DType): P {
 export function curvatureOperator<P extends Tree>(options: CurvatureOptions<P>): CurvatureOperator<P> {
   const { loss } = options;
   const kind = options.kind ?? 'hessian';
-  if (!CURVATURE_KINDS.includes(kind)) throw new SaddleError(`curvature: unknown kind '${kind}'; use ${CURVATURE_KINDS.join(', ')}`);
+  if (!CURVATURE_KINDS.includes(kind))
+    throw new SaddleError(`curvature: unknown kind '${kind}'; use ${CURVATURE_KINDS.join(', ')}`);
   if (kind !== 'hessian' && (!loss.outputs || !loss.outputLoss)) {
-    throw new SaddleError(`curvature: the ${kind === 'ggn' ? 'Gauss–Newton matrix' : 'empirical Fisher'} needs a loss split into outputs and a loss of the outputs; '${loss.name}' has none (use kind 'hessian', or give outputs and outputLoss to customLoss)`);
+    throw new SaddleError(
+      `curvature: the ${kind === 'ggn' ? 'Gauss–Newton matrix' : 'empirical Fisher'} needs a loss split into ` +
+        `outputs and a loss of the outputs; '${loss.name}' has none (use kind 'hessian', or give outputs and ` +
+        `outputLoss to customLoss)`,
+    );
   }
   const n = options.data.x.shape[0];
-  if (options.data.y.shape[0] !== n) throw new SaddleError(`curvature: x has ${n} rows but y has ${options.data.y.shape[0]}`);
+  if (options.data.y.shape[0] !== n)
+    throw new SaddleError(`curvature: x has ${n} rows but y has ${options.data.y.shape[0]}`);
   let rows: number[];
   if (options.examples === undefined) rows = Array.from({ length: n }, (_, i) => i);
   else {
     const m = options.examples;
-    if (!Number.isInteger(m) || m < 1 || m > n) throw new SaddleError(`curvature: examples must be an integer from 1 to the ${n} available, got ${m}`);
+    if (!Number.isInteger(m) || m < 1 || m > n)
+      throw new SaddleError(`curvature: examples must be an integer from 1 to the ${n} available, got ${m}`);
     if (options.seed === undefined) throw new SaddleError('curvature: a random subset of examples needs a seed');
     rows = permutation(new Rng(options.seed), n).slice(0, m);
   }
   const batchSize = options.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new SaddleError(`curvature: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new SaddleError(`curvature: batchSize must be a positive integer, got ${batchSize}`);
   const dtype = options.dtype ?? blockView(options.params).dtype;
   const params = castTree(options.params, dtype);
   const data = { x: cast(options.data.x, dtype), y: cast(options.data.y, dtype) };
@@ -92,8 +100,13 @@ export function curvatureOperator<P extends Tree>(options: CurvatureOptions<P>):
 }
 
 function makeOperator<P extends Tree>(
-  loss: CurvatureLoss<P>, params: P, data: Examples, rows: readonly number[], batchSize: number,
-  kind: CurvatureKind, view: BlockView<P>,
+  loss: CurvatureLoss<P>,
+  params: P,
+  data: Examples,
+  rows: readonly number[],
+  batchSize: number,
+  kind: CurvatureKind,
+  view: BlockView<P>,
 ): CurvatureOperator<P> {
   const N = rows.length;
   const batches: Batch[] = [];
@@ -126,17 +139,32 @@ function makeOperator<P extends Tree>(
   };
 
   const op: CurvatureOperator<P> = {
-    kind, dtype: view.dtype, size: view.size, blocks: view.blocks, examples: N, batchSize, batches: batches.length,
-    lossName: loss.name, lossNormalization: loss.normalization, point: view.point,
-    get products() { return products; },
+    kind,
+    dtype: view.dtype,
+    size: view.size,
+    blocks: view.blocks,
+    examples: N,
+    batchSize,
+    batches: batches.length,
+    lossName: loss.name,
+    lossNormalization: loss.normalization,
+    point: view.point,
+    get products() {
+      return products;
+    },
     apply(v) {
-      if (v.length !== view.size) throw new SaddleError(`curvature: the vector has ${v.length} entries; the operator acts on ${view.size}`);
+      if (v.length !== view.size)
+        throw new SaddleError(`curvature: the vector has ${v.length} entries; the operator acts on ${view.size}`);
       const parts = view.split(v);
       const acc = new Float64Array(view.size);
       for (const b of batches) view.accumulate(acc, product(b, parts), b.x.shape[0] / N);
       products++;
       for (let i = 0; i < acc.length; i++) {
-        if (!Number.isFinite(acc[i])) throw new SaddleError(`curvature: the ${kind} product is not finite (${acc[i]}) at parameter ${describe(view.blocks, i)}; the loss may have overflowed at these parameters`);
+        if (!Number.isFinite(acc[i]))
+          throw new SaddleError(
+            `curvature: the ${kind} product is not finite (${acc[i]}) at parameter ${describe(view.blocks, i)}; ` +
+              `the loss may have overflowed at these parameters`,
+          );
       }
       return acc;
     },
@@ -151,7 +179,16 @@ function makeOperator<P extends Tree>(
       return acc;
     },
     toTree: (v) => view.toTree(v),
-    restrict: (sub) => makeOperator(loss, params, data, sub.map((i) => rows[i]), batchSize, kind, view),
+    restrict: (sub) =>
+      makeOperator(
+        loss,
+        params,
+        data,
+        sub.map((i) => rows[i]),
+        batchSize,
+        kind,
+        view,
+      ),
   };
   return op;
 }

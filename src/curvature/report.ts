@@ -62,7 +62,12 @@ export interface CurvatureReport {
   negativeMass: number | null;
   ratio: number | null;
   outliers: Outliers | null;
-  layers?: { name: string; parameters: number; top: Pair; trace: { estimate: number; stderr: number; probes: number } }[];
+  layers?: {
+    name: string;
+    parameters: number;
+    top: Pair;
+    trace: { estimate: number; stderr: number; probes: number };
+  }[];
   spread?: { batchSize: number; values: number[]; mean: number; std: number; min: number; max: number };
   gradient?: { norm: number; fractionInTop: number; k: number };
   vectors?: Float64Array[];
@@ -70,11 +75,17 @@ export interface CurvatureReport {
   seconds: number;
 }
 
-const plain = (p: Eigenpair): Pair => ({ value: p.value, residual: p.residual, bound: p.bound, converged: p.converged });
+const plain = (p: Eigenpair): Pair => ({
+  value: p.value,
+  residual: p.residual,
+  bound: p.bound,
+  converged: p.converged,
+});
 
 /**
  * Outliers above the bulk, by the largest gap among the top eigenvalues: take those from λ_max down
- * that are resolved (‖Mv − λv‖ ≤ 1e-3·λ_max) and exceed 1e-3·λ_max (exact zeros, common in networks, would make any ratio huge),
+ * that are resolved (‖Mv − λv‖ ≤ 1e-3·λ_max) and exceed 1e-3·λ_max (exact zeros, common in networks, would make
+ * any ratio huge),
  * find i maximising λ_i/λ_{i+1}, and call the first i outliers when that ratio is at least `minRatio`
  * (default 2). Sagun et al. 2017 and Papyan 2019 find C or C − 1 of them for C classes. Two other rules
  * failed on trained MNIST MLPs (measured for the hessian-outliers experiment): SLQ weights do not set
@@ -83,7 +94,8 @@ const plain = (p: Eigenpair): Pair => ({ value: p.value, residual: p.residual, b
  */
 export function findOutliers(top: readonly Pair[], options: { minRatio?: number } = {}): Outliers {
   const minRatio = options.minRatio ?? 2;
-  const rule = `largest ratio λ_i/λ_{i+1} ≥ ${minRatio} among the top eigenvalues above 1e-3·λ_max, resolved to 1e-3·λ_max`;
+  const rule =
+    `largest ratio λ_i/λ_{i+1} ≥ ${minRatio} among the top eigenvalues above 1e-3·λ_max, resolved to ` + `1e-3·λ_max`;
   const values: number[] = [];
   const lmax = top[0]?.value ?? 0;
   for (const p of top) {
@@ -102,10 +114,17 @@ export function findOutliers(top: readonly Pair[], options: { minRatio?: number 
   return { bulkEdge: values[best], count: best, values: values.slice(0, best), ratio, rule };
 }
 
-function traceOf(op: SymmetricOperator, spec: CurvatureReportOptions['trace'], seed: number, progress: (d: number, o: number) => void): TraceEstimate {
+function traceOf(
+  op: SymmetricOperator,
+  spec: CurvatureReportOptions['trace'],
+  seed: number,
+  progress: (d: number, o: number) => void,
+): TraceEstimate {
   const o = typeof spec === 'object' ? spec : {};
   const probes = o.probes ?? 100;
-  return o.method === 'hutch++' ? hutchPlusPlus(op, { products: probes, seed, onProgress: progress }) : hutchinson(op, { probes, seed, onProgress: progress });
+  return o.method === 'hutch++'
+    ? hutchPlusPlus(op, { products: probes, seed, onProgress: progress })
+    : hutchinson(op, { probes, seed, onProgress: progress });
 }
 
 export function curvatureReport(op: CurvatureOperator, options: CurvatureReportOptions): CurvatureReport {
@@ -120,17 +139,42 @@ export function curvatureReport(op: CurvatureOperator, options: CurvatureReportO
   let eig: EigenResult | undefined;
   if (top + bottom > 0) {
     eig = eigenpairs(op, {
-      top, bottom, seed, tol: options.tol, maxSteps: options.maxSteps, method: options.method,
-      lowMemory: options.lowMemory, vectors: needVectors, onProgress: say('eigenvalues'),
+      top,
+      bottom,
+      seed,
+      tol: options.tol,
+      maxSteps: options.maxSteps,
+      method: options.method,
+      lowMemory: options.lowMemory,
+      vectors: needVectors,
+      onProgress: say('eigenvalues'),
     });
   }
   const report: CurvatureReport = {
-    kind: op.kind, dtype: op.dtype, loss: op.lossName, lossNormalization: op.lossNormalization, examples: op.examples,
-    parameters: op.size, batchSize: op.batchSize, seed,
-    top: eig?.top.map(plain) ?? [], bottom: eig?.bottom.map(plain) ?? [],
-    negativeMass: null, ratio: null, outliers: null, hvps: 0, seconds: 0,
+    kind: op.kind,
+    dtype: op.dtype,
+    loss: op.lossName,
+    lossNormalization: op.lossNormalization,
+    examples: op.examples,
+    parameters: op.size,
+    batchSize: op.batchSize,
+    seed,
+    top: eig?.top.map(plain) ?? [],
+    bottom: eig?.bottom.map(plain) ?? [],
+    negativeMass: null,
+    ratio: null,
+    outliers: null,
+    hvps: 0,
+    seconds: 0,
   };
-  if (eig) report.lanczos = { method: eig.method, steps: eig.steps, products: eig.products, tol: eig.tol, lowMemory: eig.lowMemory };
+  if (eig)
+    report.lanczos = {
+      method: eig.method,
+      steps: eig.steps,
+      products: eig.products,
+      tol: eig.tol,
+      lowMemory: eig.lowMemory,
+    };
   if (options.trace) {
     const t = traceOf(op, options.trace, seed + 1, say('trace'));
     report.trace = { estimate: t.estimate, stderr: t.stderr, probes: t.probes, method: t.method };
@@ -139,7 +183,13 @@ export function curvatureReport(op: CurvatureOperator, options: CurvatureReportO
   if (options.density) {
     const o = typeof options.density === 'object' ? options.density : {};
     density = spectralDensity(op, { ...o, seed: seed + 2, lowMemory: options.lowMemory, onProgress: say('density') });
-    report.density = { grid: density.grid, values: density.values, sigma: density.sigma, runs: density.runs, steps: density.steps };
+    report.density = {
+      grid: density.grid,
+      values: density.values,
+      sigma: density.sigma,
+      runs: density.runs,
+      steps: density.steps,
+    };
     report.negativeMass = density.negativeMass;
   }
   if (report.top.length >= 3) report.outliers = findOutliers(report.top);
@@ -149,9 +199,26 @@ export function curvatureReport(op: CurvatureOperator, options: CurvatureReportO
   if (options.layers) {
     report.layers = op.blocks.map((b, i) => {
       const sub = blockOperator(op, b.offset, b.size);
-      const t = eigenpairs(sub, { top: 1, seed: seed + 10 + i, tol: options.tol, maxSteps: options.maxSteps, lowMemory: options.lowMemory, onProgress: say(`layer ${b.name}`) });
-      const tr = traceOf(sub, { probes: typeof options.trace === 'object' ? options.trace.probes : 30 }, seed + 100 + i, say(`layer ${b.name} trace`));
-      return { name: b.name, parameters: b.size, top: plain(t.top[0]), trace: { estimate: tr.estimate, stderr: tr.stderr, probes: tr.probes } };
+      const t = eigenpairs(sub, {
+        top: 1,
+        seed: seed + 10 + i,
+        tol: options.tol,
+        maxSteps: options.maxSteps,
+        lowMemory: options.lowMemory,
+        onProgress: say(`layer ${b.name}`),
+      });
+      const tr = traceOf(
+        sub,
+        { probes: typeof options.trace === 'object' ? options.trace.probes : 30 },
+        seed + 100 + i,
+        say(`layer ${b.name} trace`),
+      );
+      return {
+        name: b.name,
+        parameters: b.size,
+        top: plain(t.top[0]),
+        trace: { estimate: tr.estimate, stderr: tr.stderr, probes: tr.probes },
+      };
     });
   }
   let extra = 0;
@@ -179,7 +246,8 @@ export function curvatureReport(op: CurvatureOperator, options: CurvatureReportO
 /** The principal block M[offset:offset+size, offset:offset+size] of an operator, by zero-padded products. */
 function blockOperator(op: CurvatureOperator, offset: number, size: number): SymmetricOperator {
   return {
-    size, dtype: op.dtype,
+    size,
+    dtype: op.dtype,
     apply: (v: Float64Array) => {
       const full = new Float64Array(op.size);
       full.set(v, offset);
@@ -188,24 +256,44 @@ function blockOperator(op: CurvatureOperator, offset: number, size: number): Sym
   };
 }
 
-function spreadOf(op: CurvatureOperator, spec: { batches: number; batchSize: number }, seed: number, options: CurvatureReportOptions, progress: (d: number, o: number) => void) {
+function spreadOf(
+  op: CurvatureOperator,
+  spec: { batches: number; batchSize: number },
+  seed: number,
+  options: CurvatureReportOptions,
+  progress: (d: number, o: number) => void,
+) {
   const { batches, batchSize } = spec;
-  if (!Number.isInteger(batches) || batches < 2) throw new SaddleError(`spread: batches must be an integer of at least 2, got ${batches}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new SaddleError(`spread: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batches) || batches < 2)
+    throw new SaddleError(`spread: batches must be an integer of at least 2, got ${batches}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new SaddleError(`spread: batchSize must be a positive integer, got ${batchSize}`);
   if (batches * batchSize > op.examples) {
-    throw new SaddleError(`spread: ${batches} disjoint batches of ${batchSize} need ${batches * batchSize} examples; the operator has ${op.examples}`);
+    throw new SaddleError(
+      `spread: ${batches} disjoint batches of ${batchSize} need ${batches * batchSize} examples; the operator has ` +
+        `${op.examples}`,
+    );
   }
   const order = permutation(new Rng(seed + 3), op.examples);
   let products = 0;
   const values = Array.from({ length: batches }, (_, b) => {
     progress(b, batches);
     const sub = op.restrict(order.slice(b * batchSize, (b + 1) * batchSize));
-    const r = eigenpairs(sub, { top: 1, seed: seed + 4 + b, tol: options.tol, maxSteps: options.maxSteps, lowMemory: options.lowMemory });
+    const r = eigenpairs(sub, {
+      top: 1,
+      seed: seed + 4 + b,
+      tol: options.tol,
+      maxSteps: options.maxSteps,
+      lowMemory: options.lowMemory,
+    });
     products += r.products;
     return r.top[0].value;
   });
   const mean = values.reduce((a, b) => a + b, 0) / batches;
   // The standard deviation over disjoint batches: how far one batch's λ_max may fall from another's.
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (batches - 1));
-  return { spread: { batchSize, values, mean, std, min: Math.min(...values), max: Math.max(...values) }, products };
+  // Loops, not Math.min(...values): there may be more batches than the call stack holds arguments.
+  let [min, max] = [Infinity, -Infinity];
+  for (const v of values) [min, max] = [Math.min(min, v), Math.max(max, v)];
+  return { spread: { batchSize, values, mean, std, min, max }, products };
 }

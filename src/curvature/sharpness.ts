@@ -47,24 +47,47 @@ export interface SharpnessTracker<P extends Tree> {
 }
 
 export function sharpnessTracker<P extends Tree>(options: SharpnessOptions<P>): SharpnessTracker<P> {
-  if (!Number.isInteger(options.every) || options.every < 1) throw new SaddleError(`sharpness: every must be a positive integer, got ${options.every}`);
+  if (!Number.isInteger(options.every) || options.every < 1)
+    throw new SaddleError(`sharpness: every must be a positive integer, got ${options.every}`);
   const points: SharpnessPoint[] = [];
   let last: Float64Array | undefined;
   const at = (step: number, params: P): SharpnessPoint => {
     const op = curvatureOperator({
-      loss: options.loss, params, data: options.data, examples: options.examples, seed: options.seed,
-      batchSize: options.batchSize, dtype: options.dtype,
+      loss: options.loss,
+      params,
+      data: options.data,
+      examples: options.examples,
+      seed: options.seed,
+      batchSize: options.batchSize,
+      dtype: options.dtype,
     });
-    const r = eigenpairs(op, { top: 1, seed: options.seed + step, start: last, maxSteps: options.steps ?? 20, tol: options.tol ?? 1e-3, vectors: true });
+    const r = eigenpairs(op, {
+      top: 1,
+      seed: options.seed + step,
+      start: last,
+      maxSteps: options.steps ?? 20,
+      tol: options.tol ?? 1e-3,
+      vectors: true,
+    });
     const top = r.top[0];
     last = top.vector;
-    const point = { step, value: top.value, residual: top.residual, converged: top.converged, loss: op.value(), products: r.products };
+    const point = {
+      step,
+      value: top.value,
+      residual: top.residual,
+      converged: top.converged,
+      loss: op.value(),
+      products: r.products,
+    };
     points.push(point);
     return point;
   };
   return {
-    at, points,
-    onStep: (step, params) => { if (step % options.every === 0) at(step, params); },
+    at,
+    points,
+    onStep: (step, params) => {
+      if (step % options.every === 0) at(step, params);
+    },
   };
 }
 

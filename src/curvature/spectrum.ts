@@ -5,7 +5,13 @@
 // Symmetric Eigenvalue Problem, Thm 4.5.1), so a negative λ with ‖r‖ < |λ| proves negative curvature.
 import { SaddleError } from '../core/errors.js';
 import {
-  combineBasis, flatDot, lanczosRun, regenerateRitzVectors, tridiagonalEigen, type FlatMatVec, type Tridiagonal,
+  combineBasis,
+  flatDot,
+  lanczosRun,
+  regenerateRitzVectors,
+  tridiagonalEigen,
+  type FlatMatVec,
+  type Tridiagonal,
 } from '../linalg/lanczos.js';
 import { Rng } from '../random/index.js';
 
@@ -68,9 +74,11 @@ export function unitStart(n: number, seed: number): Float64Array {
 }
 
 function startFrom(v: Float64Array, n: number): Float64Array {
-  if (v.length !== n) throw new SaddleError(`eigenpairs: the start vector has ${v.length} entries; the operator acts on ${n}`);
+  if (v.length !== n)
+    throw new SaddleError(`eigenpairs: the start vector has ${v.length} entries; the operator acts on ${n}`);
   const s = Float64Array.from(v);
-  if (!(norm(s) > 0) || !Number.isFinite(norm(s))) throw new SaddleError('eigenpairs: the start vector must be finite and non-zero');
+  if (!(norm(s) > 0) || !Number.isFinite(norm(s)))
+    throw new SaddleError('eigenpairs: the start vector must be finite and non-zero');
   scaleTo1(s);
   return s;
 }
@@ -98,11 +106,15 @@ function residualOf(op: SymmetricOperator, value: number, v: Float64Array, tol: 
 }
 
 function checkCounts(n: number, top: number, bottom: number): void {
-  for (const [name, k] of [['top', top], ['bottom', bottom]] as const) {
+  for (const [name, k] of [
+    ['top', top],
+    ['bottom', bottom],
+  ] as const) {
     if (!Number.isInteger(k) || k < 0) throw new SaddleError(`eigenpairs: ${name} must be a whole number, got ${k}`);
   }
   if (top + bottom === 0) throw new SaddleError('eigenpairs: ask for at least one eigenvalue (top or bottom)');
-  if (top + bottom > n) throw new SaddleError(`eigenpairs: ${top + bottom} eigenvalues asked of an operator of size ${n}`);
+  if (top + bottom > n)
+    throw new SaddleError(`eigenpairs: ${top + bottom} eigenvalues asked of an operator of size ${n}`);
 }
 
 /** The top and bottom eigenpairs of a symmetric operator. */
@@ -112,11 +124,21 @@ export function eigenpairs(op: SymmetricOperator, options: EigenOptions): EigenR
   const bottom = options.bottom ?? 0;
   const n = op.size;
   checkCounts(n, top, bottom);
-  if (!Number.isInteger(options.seed)) throw new SaddleError('eigenpairs: give a seed (an integer) for the start vector');
+  if (!Number.isInteger(options.seed))
+    throw new SaddleError('eigenpairs: give a seed (an integer) for the start vector');
   const tol = options.tol ?? 1e-3;
   if (!(tol > 0)) throw new SaddleError(`eigenpairs: tol must be positive, got ${tol}`);
-  const result = (options.method ?? 'lanczos') === 'power' ? power(op, top, bottom, tol, options) : lanczosPairs(op, top, bottom, tol, options);
-  return { ...result, seed: options.seed, tol, lowMemory: options.lowMemory ?? false, seconds: (performance.now() - started) / 1000 };
+  const result =
+    (options.method ?? 'lanczos') === 'power'
+      ? power(op, top, bottom, tol, options)
+      : lanczosPairs(op, top, bottom, tol, options);
+  return {
+    ...result,
+    seed: options.seed,
+    tol,
+    lowMemory: options.lowMemory ?? false,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function lanczosPairs(op: SymmetricOperator, top: number, bottom: number, tol: number, options: EigenOptions) {
@@ -138,11 +160,15 @@ function lanczosPairs(op: SymmetricOperator, top: number, bottom: number, tol: n
     });
     const hi = distinct.slice(-top).reverse();
     const lo = distinct.slice(0, bottom).filter((i) => !hi.includes(i));
-    const estimate = (i: number) => Math.abs(beta * eig.vectors[i][t.alphas.length - 1]) / Math.max(Math.abs(eig.values[i]), 1e-300);
+    const estimate = (i: number) =>
+      Math.abs(beta * eig.vectors[i][t.alphas.length - 1]) / Math.max(Math.abs(eig.values[i]), 1e-300);
     return { eig, hi, lo, estimate };
   };
   const run = lanczosRun(matvec, n, {
-    steps, start, reorthogonalize: lowMemory ? 'none' : 'full', float32Basis: op.dtype === 'float32',
+    steps,
+    start,
+    reorthogonalize: lowMemory ? 'none' : 'full',
+    float32Basis: op.dtype === 'float32',
     // Stop when every wanted Ritz pair's residual estimate β|z_last|/|θ| is below tol/2 (then measured by a product).
     stop: (t) => {
       const beta = t.betas.at(-1)!;
@@ -157,11 +183,19 @@ function lanczosPairs(op: SymmetricOperator, top: number, bottom: number, tol: n
   const p = pick(run, run.lastBeta);
   const wanted = [...p.hi, ...p.lo];
   const coefficients = wanted.map((i) => p.eig.vectors[i]);
-  const vectors = run.basis ? combineBasis(run.basis, coefficients, n) : regenerateRitzVectors(matvec, n, start, run, coefficients);
+  const vectors = run.basis
+    ? combineBasis(run.basis, coefficients, n)
+    : regenerateRitzVectors(matvec, n, start, run, coefficients);
   vectors.forEach(scaleTo1);
   const pairs = wanted.map((i, c) => residualOf(op, p.eig.values[i], vectors[c], tol, options.vectors ?? false));
   const extra = run.basis ? 0 : run.steps - 1;
-  return { method: 'lanczos' as const, top: pairs.slice(0, p.hi.length), bottom: pairs.slice(p.hi.length), steps: run.steps, products: run.products + extra + pairs.length };
+  return {
+    method: 'lanczos' as const,
+    top: pairs.slice(0, p.hi.length),
+    bottom: pairs.slice(p.hi.length),
+    steps: run.steps,
+    products: run.products + extra + pairs.length,
+  };
 }
 
 /**

@@ -34,11 +34,15 @@ function meanAndStderr(samples: number[]): [number, number] {
 }
 
 function checkCount(what: string, k: number, least: number): void {
-  if (!Number.isInteger(k) || k < least) throw new SaddleError(`trace: ${what} must be an integer of at least ${least}, got ${k}`);
+  if (!Number.isInteger(k) || k < least)
+    throw new SaddleError(`trace: ${what} must be an integer of at least ${least}, got ${k}`);
 }
 
 /** Hutchinson's estimator with Rademacher probes. */
-export function hutchinson(op: SymmetricOperator, options: { probes: number; seed: number; onProgress?: (done: number, of: number) => void }): TraceEstimate {
+export function hutchinson(
+  op: SymmetricOperator,
+  options: { probes: number; seed: number; onProgress?: (done: number, of: number) => void },
+): TraceEstimate {
   checkCount('probes', options.probes, 2);
   const started = performance.now();
   const rng = new Rng(options.seed);
@@ -49,7 +53,15 @@ export function hutchinson(op: SymmetricOperator, options: { probes: number; see
     options.onProgress?.(p + 1, options.probes);
   }
   const [estimate, stderr] = meanAndStderr(samples);
-  return { method: 'hutchinson', estimate, stderr, probes: options.probes, products: options.probes, seed: options.seed, seconds: (performance.now() - started) / 1000 };
+  return {
+    method: 'hutchinson',
+    estimate,
+    stderr,
+    probes: options.probes,
+    products: options.probes,
+    seed: options.seed,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Modified Gram–Schmidt, twice, dropping columns that vanish (the sketch may be rank-deficient). */
@@ -58,10 +70,11 @@ function orthonormalize(columns: Float64Array[]): Float64Array[] {
   for (const c of columns) {
     const v = Float64Array.from(c);
     const before = Math.sqrt(dot(v, v));
-    for (let pass = 0; pass < 2; pass++) for (const u of q) {
-      const s = dot(v, u);
-      for (let i = 0; i < v.length; i++) v[i] -= s * u[i];
-    }
+    for (let pass = 0; pass < 2; pass++)
+      for (const u of q) {
+        const s = dot(v, u);
+        for (let i = 0; i < v.length; i++) v[i] -= s * u[i];
+      }
     const after = Math.sqrt(dot(v, v));
     if (after <= 1e-10 * before || after === 0) continue;
     for (let i = 0; i < v.length; i++) v[i] /= after;
@@ -80,7 +93,10 @@ function project(q: Float64Array[], v: Float64Array): Float64Array {
 }
 
 /** Hutch++ with `products` products in all (a multiple of 3 is used exactly: m/3 each for S, Q and G). */
-export function hutchPlusPlus(op: SymmetricOperator, options: { products: number; seed: number; onProgress?: (done: number, of: number) => void }): TraceEstimate {
+export function hutchPlusPlus(
+  op: SymmetricOperator,
+  options: { products: number; seed: number; onProgress?: (done: number, of: number) => void },
+): TraceEstimate {
   checkCount('products', options.products, 6);
   const started = performance.now();
   const rng = new Rng(options.seed);
@@ -103,5 +119,13 @@ export function hutchPlusPlus(op: SymmetricOperator, options: { products: number
     samples.push(dot(g, project(q, apply(g))));
   }
   const [rest, stderr] = meanAndStderr(samples);
-  return { method: 'hutch++', estimate: exact + rest, stderr, probes: hutchProbes, products: done, seed: options.seed, seconds: (performance.now() - started) / 1000 };
+  return {
+    method: 'hutch++',
+    estimate: exact + rest,
+    stderr,
+    probes: hutchProbes,
+    products: done,
+    seed: options.seed,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -4,6 +4,7 @@
 // the loss keeps falling, non-monotonically (Cohen, Kaur, Li, Kolter & Talwalkar 2021, Fig. 1).
 import { grad, mean, mul, reshape, square, sub, sum, tensor, valueAndGrad, type Tensor } from '../core/index.js';
 import { sharpnessTracker, squaredErrorLoss, type Batch } from '../curvature/index.js';
+import { maxOf } from '../linalg/vectors.js';
 import { loadMnist, mlp, splitDataset, type Dataset, type MlpParams } from '../models/index.js';
 import { applyUpdates, sgd } from '../optim/index.js';
 import { linePlot } from '../plot/index.js';
@@ -20,16 +21,30 @@ const QUADRATIC_RATIOS = [0.99, 1.01];
 const QUADRATIC_STEPS = 1000;
 
 const ETA = {
-  name: 'eta', label: 'step size η (full runs also 2η/3, to 3 digits)', kind: 'number',
-  min: 0.1, max: 1.5, step: 0.05, default: 0.6, scale: 'log',
+  name: 'eta',
+  label: 'step size η (full runs also 2η/3, to 3 digits)',
+  kind: 'number',
+  min: 0.1,
+  max: 1.5,
+  step: 0.05,
+  default: 0.6,
+  scale: 'log',
 } as const satisfies Control;
 const STEPS = {
-  name: 'steps', label: 'gradient descent steps (0: 300 quick, 1000 full)', kind: 'number',
-  min: 0, max: 2000, step: 20, default: 0,
+  name: 'steps',
+  label: 'gradient descent steps (0: 300 quick, 1000 full)',
+  kind: 'number',
+  min: 0,
+  max: 2000,
+  step: 20,
+  default: 0,
 } as const satisfies Control;
 
 type Run = {
-  eta: number; twoOverEta: number; steps: number; K: number;
+  eta: number;
+  twoOverEta: number;
+  steps: number;
+  K: number;
   sharpness: { step: number; value: number; residual: number }[];
   /** The training loss at every step 0…steps (fewer if it overflowed). */
   losses: number[];
@@ -37,12 +52,17 @@ type Run = {
   /** The first estimate at or above 2/η. */
   crossing: { step: number; value: number } | null;
   /** null when no estimate falls in the last 20% (the run overflowed). */
-  tailMedianRatio: number | null; maxRatio: number;
-  lossStart: number; lossAtCrossing: number | null; lossEnd: number;
-  increasesBeforeCrossing: number; increasesAfterCrossing: number;
+  tailMedianRatio: number | null;
+  maxRatio: number;
+  lossStart: number;
+  lossAtCrossing: number | null;
+  lossEnd: number;
+  increasesBeforeCrossing: number;
+  increasesAfterCrossing: number;
 };
 type Quadratic = {
-  eta: number; steps: number;
+  eta: number;
+  steps: number;
   cases: { lambdaMax: number; ratio: number; finalOverInitial: number; diverged: boolean }[];
 };
 type Numbers = { lossNormalization: string; runs: Run[]; quadratic: Quadratic };
@@ -64,7 +84,11 @@ function median(v: readonly number[]): number {
 }
 
 function gradientDescent(
-  init: MlpParams, data: { x: Tensor; y: Tensor }, eta: number, steps: number, seed: number,
+  init: MlpParams,
+  data: { x: Tensor; y: Tensor },
+  eta: number,
+  steps: number,
+  seed: number,
   progress: (fraction: number) => void,
 ): Run {
   const loss = squaredErrorLoss({ activation: 'tanh', reduction: 'half-sum' });
@@ -98,13 +122,21 @@ function gradientDescent(
     else increasesBeforeCrossing++;
   }
   return {
-    eta, twoOverEta, steps, K: EVERY, sharpness, losses,
+    eta,
+    twoOverEta,
+    steps,
+    K: EVERY,
+    sharpness,
+    losses,
     initialRatio: sharpness[0].value / twoOverEta,
     crossing: crossing && { step: crossing.step, value: crossing.value },
     tailMedianRatio: tail.length ? median(tail) : null,
-    maxRatio: Math.max(...sharpness.map((p) => p.value)) / twoOverEta,
-    lossStart: losses[0], lossAtCrossing: crossing ? losses[crossing.step] : null, lossEnd: losses.at(-1)!,
-    increasesBeforeCrossing, increasesAfterCrossing,
+    maxRatio: maxOf(sharpness.map((p) => p.value)) / twoOverEta,
+    lossStart: losses[0],
+    lossAtCrossing: crossing ? losses[crossing.step] : null,
+    lossEnd: losses.at(-1)!,
+    increasesBeforeCrossing,
+    increasesAfterCrossing,
   };
 }
 
@@ -127,8 +159,9 @@ function quadratic(eta: number): Quadratic {
 function figures(runs: readonly Run[]): Figure[] {
   const each = runs.map((r): Figure => ({
     name: `sharpness-eta-${r.eta}`,
-    caption: `Sharpness (Lanczos, ${LANCZOS_STEPS} steps every ${EVERY} GD steps) against `
-      + `2/η = ${r.twoOverEta.toFixed(2)}, full-batch GD at η = ${r.eta}`,
+    caption:
+      `Sharpness (Lanczos, ${LANCZOS_STEPS} steps every ${EVERY} GD steps) against ` +
+      `2/η = ${r.twoOverEta.toFixed(2)}, full-batch GD at η = ${r.eta}`,
     svg: sharpnessFigure(r.sharpness, r.twoOverEta, { title: `Sharpness rises to 2/η and stays there (η = ${r.eta})` }),
   }));
   const [first, ...rest] = runs;
@@ -137,10 +170,14 @@ function figures(runs: readonly Run[]): Figure[] {
     name: 'loss',
     caption: `Training loss at every step of full-batch GD (η = ${runs.map((r) => r.eta).join(', ')})`,
     svg: linePlot({
-      x: steps(first), y: first.losses, label: `η = ${first.eta}`,
+      x: steps(first),
+      y: first.losses,
+      label: `η = ${first.eta}`,
       traces: rest.map((r) => ({ x: steps(r), y: r.losses, label: `η = ${r.eta}`, markers: false })),
-      yRange: 'all', title: 'The loss keeps falling at the edge, not monotonically',
-      xLabel: 'step', yLabel: 'training loss',
+      yRange: 'all',
+      title: 'The loss keeps falling at the edge, not monotonically',
+      xLabel: 'step',
+      yLabel: 'training loss',
     }),
   };
   if (runs.length < 2) return [...each, loss];
@@ -149,15 +186,21 @@ function figures(runs: readonly Run[]): Figure[] {
     name: 'sharpness',
     caption: `Sharpness under GD at η = ${runs.map((r) => r.eta).join(' and ')}: each plateaus at its own 2/η`,
     svg: linePlot({
-      ...line(first), label: `λ_max, η = ${first.eta}`,
+      ...line(first),
+      label: `λ_max, η = ${first.eta}`,
       traces: runs.flatMap((r, k) => [
         ...(k === 0 ? [] : [{ ...line(r), label: `λ_max, η = ${r.eta}`, markers: false }]),
         {
-          x: [0, r.steps], y: [r.twoOverEta, r.twoOverEta], markers: false,
+          x: [0, r.steps],
+          y: [r.twoOverEta, r.twoOverEta],
+          markers: false,
           label: `2/${r.eta} = ${r.twoOverEta.toPrecision(3)}`,
         },
       ]),
-      yRange: 'all', title: 'The sharpness follows 2/η', xLabel: 'step', yLabel: 'top Hessian eigenvalue',
+      yRange: 'all',
+      title: 'The sharpness follows 2/η',
+      xLabel: 'step',
+      yLabel: 'top Hessian eigenvalue',
     }),
   };
   return [both, ...each, loss];
@@ -167,13 +210,15 @@ export const edgeOfStability: Experiment<Numbers> = {
   controls: [ETA, STEPS],
   id: 'edge-of-stability',
   title: 'Gradient descent at the edge of stability: the sharpness rises to 2/η and stays there',
-  claim: 'Full-batch gradient descent at step η on a neural network drives the sharpness (the top eigenvalue of '
-    + 'the training loss\'s Hessian) up to 2/η, the largest curvature at which it is stable on a quadratic, and '
-    + 'then hovers just above it, while the training loss keeps falling over long timescales, though not '
-    + 'monotonically.',
-  source: 'Cohen, Kaur, Li, Kolter & Talwalkar, arXiv 2103.00065 (ICLR 2021), Fig. 1, and their code '
-    + '(locuslab/edge-of-stability: src/gd.py, src/utilities.py); d2l.ai, Optimization and Deep Learning §12.3.1.1 '
-    + '(Learning Rate: too large a step makes gradient descent diverge)',
+  claim:
+    'Full-batch gradient descent at step η on a neural network drives the sharpness (the top eigenvalue of ' +
+    "the training loss's Hessian) up to 2/η, the largest curvature at which it is stable on a quadratic, and " +
+    'then hovers just above it, while the training loss keeps falling over long timescales, though not ' +
+    'monotonically.',
+  source:
+    'Cohen, Kaur, Li, Kolter & Talwalkar, arXiv 2103.00065 (ICLR 2021), Fig. 1, and their code ' +
+    '(locuslab/edge-of-stability: src/gd.py, src/utilities.py); d2l.ai, Optimization and Deep Learning §12.3.1.1 ' +
+    '(Learning Rate: too large a step makes gradient descent diverge)',
   run: async (config, rng) => {
     const eta: number = param(config, ETA);
     const steps = param<number>(config, STEPS) || (config.quick ? 300 : 1000);
@@ -183,20 +228,27 @@ export const edgeOfStability: Experiment<Numbers> = {
     const data = prepare(train);
     const init = mlp(SIZES, { init: 'uniform', rng, dtype: 'float32' });
     const seed = rng.int(1_000_000_000);
-    const runs = etas.map((e, i) => gradientDescent(init, data, e, steps, seed,
-      (f) => config.onProgress?.((i + f) / etas.length, `GD at η = ${e}`)));
+    const runs = etas.map((e, i) =>
+      gradientDescent(init, data, e, steps, seed, (f) => config.onProgress?.((i + f) / etas.length, `GD at η = ${e}`)),
+    );
     const lossNormalization = squaredErrorLoss({ reduction: 'half-sum' }).normalization;
     return {
       numbers: { lossNormalization, runs, quadratic: quadratic(eta) },
       figures: figures(runs),
       settings: {
-        data: `${EXAMPLES} MNIST training digits (split seed ${config.seed}), 2×2-average-pooled to 14×14 and doubled, `
-          + 'centred by their mean',
+        data:
+          `${EXAMPLES} MNIST training digits (split seed ${config.seed}), 2×2-average-pooled to 14×14 and doubled, ` +
+          'centred by their mean',
         network: `mlp:${SIZES.join('-')} tanh, uniform init U[±1/√fan-in], float32`,
-        loss: lossNormalization, etas, steps, sharpnessEvery: EVERY, lanczosSteps: LANCZOS_STEPS,
-        lanczosStart: 'the previous estimate\'s top eigenvector (a seeded random vector at step 0)',
-        quadratic: `½ Σ λᵢ xᵢ², λ = (0.1, 0.5, 0.9, r)·2/η for r = ${QUADRATIC_RATIOS.join(', ')}; `
-          + `${QUADRATIC_STEPS} GD steps at η = ${eta} from x = 1`,
+        loss: lossNormalization,
+        etas,
+        steps,
+        sharpnessEvery: EVERY,
+        lanczosSteps: LANCZOS_STEPS,
+        lanczosStart: "the previous estimate's top eigenvector (a seeded random vector at step 0)",
+        quadratic:
+          `½ Σ λᵢ xᵢ², λ = (0.1, 0.5, 0.9, r)·2/η for r = ${QUADRATIC_RATIOS.join(', ')}; ` +
+          `${QUADRATIC_STEPS} GD steps at η = ${eta} from x = 1`,
       },
     };
   },
@@ -205,28 +257,40 @@ export const edgeOfStability: Experiment<Numbers> = {
     for (const r of n.runs) {
       const at = `η = ${r.eta} (2/η = ${r.twoOverEta.toFixed(3)})`;
       const s0 = r.initialRatio * r.twoOverEta;
-      c.expect(r.initialRatio < 0.7,
-        `${at}: the sharpness starts well below 2/η (< 0.7·2/η): ${s0.toFixed(3)} = ${r.initialRatio.toFixed(2)}·2/η`);
-      c.expect(r.crossing !== null && r.crossing.step <= 0.6 * r.steps,
-        `${at}: it rises to 2/η (progressive sharpening), first at step ${r.crossing?.step ?? 'never'} of ${r.steps} `
-        + `(λ_max = ${r.crossing?.value.toFixed(3) ?? '–'})`);
-      c.expect(r.tailMedianRatio !== null && r.tailMedianRatio >= 0.9 && r.tailMedianRatio <= 1.3,
-        `${at}: then hovers near it: over the last 20% of steps the median sharpness is `
-        + `${r.tailMedianRatio?.toFixed(3) ?? '–'}·2/η (the largest estimate ${r.maxRatio.toFixed(2)}·2/η)`);
-      c.expect(r.lossAtCrossing !== null && r.losses.length === r.steps + 1 && r.lossEnd < 0.85 * r.lossAtCrossing,
-        `${at}: the loss keeps falling at the edge: ${r.lossStart.toFixed(4)} at the start, `
-        + `${r.lossAtCrossing?.toFixed(4) ?? '–'} on reaching 2/η, ${r.lossEnd.toFixed(4)} at the end`);
+      c.expect(
+        r.initialRatio < 0.7,
+        `${at}: the sharpness starts well below 2/η (< 0.7·2/η): ${s0.toFixed(3)} = ${r.initialRatio.toFixed(2)}·2/η`,
+      );
+      c.expect(
+        r.crossing !== null && r.crossing.step <= 0.6 * r.steps,
+        `${at}: it rises to 2/η (progressive sharpening), first at step ${r.crossing?.step ?? 'never'} of ${r.steps} ` +
+          `(λ_max = ${r.crossing?.value.toFixed(3) ?? '–'})`,
+      );
+      c.expect(
+        r.tailMedianRatio !== null && r.tailMedianRatio >= 0.9 && r.tailMedianRatio <= 1.3,
+        `${at}: then hovers near it: over the last 20% of steps the median sharpness is ` +
+          `${r.tailMedianRatio?.toFixed(3) ?? '–'}·2/η (the largest estimate ${r.maxRatio.toFixed(2)}·2/η)`,
+      );
+      c.expect(
+        r.lossAtCrossing !== null && r.losses.length === r.steps + 1 && r.lossEnd < 0.85 * r.lossAtCrossing,
+        `${at}: the loss keeps falling at the edge: ${r.lossStart.toFixed(4)} at the start, ` +
+          `${r.lossAtCrossing?.toFixed(4) ?? '–'} on reaching 2/η, ${r.lossEnd.toFixed(4)} at the end`,
+      );
       const atEdge = r.steps - (r.crossing?.step ?? r.steps);
-      c.expect(r.crossing !== null && atEdge > 0 && r.increasesAfterCrossing >= 0.1 * atEdge,
-        `${at}: not monotonically: it rises in ${r.increasesAfterCrossing} of the ${atEdge} steps after reaching 2/η `
-        + `(at least 10%; and in ${r.increasesBeforeCrossing} before)`);
+      c.expect(
+        r.crossing !== null && atEdge > 0 && r.increasesAfterCrossing >= 0.1 * atEdge,
+        `${at}: not monotonically: it rises in ${r.increasesAfterCrossing} of the ${atEdge} steps after reaching 2/η ` +
+          `(at least 10%; and in ${r.increasesBeforeCrossing} before)`,
+      );
     }
     const q = n.quadratic;
     for (const k of q.cases) {
       const diverges = k.ratio > 1;
-      c.expect(k.diverged === diverges && (diverges ? k.finalOverInitial > 1e6 : k.finalOverInitial < 1e-6),
-        `quadratic with λ_max = ${k.ratio}·2/η: after ${q.steps} GD steps at η = ${q.eta} f is `
-        + `${k.finalOverInitial.toExponential(2)} × f(x₀) (${k.diverged ? 'diverges' : 'converges'})`);
+      c.expect(
+        k.diverged === diverges && (diverges ? k.finalOverInitial > 1e6 : k.finalOverInitial < 1e-6),
+        `quadratic with λ_max = ${k.ratio}·2/η: after ${q.steps} GD steps at η = ${q.eta} f is ` +
+          `${k.finalOverInitial.toExponential(2)} × f(x₀) (${k.diverged ? 'diverges' : 'converges'})`,
+      );
     }
     c.note(`the loss is the ${n.lossNormalization}; 2/η is the threshold for exactly this normalisation`);
     return c.verdict();

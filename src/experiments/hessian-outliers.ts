@@ -5,11 +5,26 @@
 // residual ‖Hv − λv‖, so a negative one is proved, not read off a density.
 import { fromData, mean, reshape } from '../core/index.js';
 import {
-  crossEntropyLoss, curvatureOperator, eigenpairs, findOutliers, spectralDensity, type Examples, type SpectralDensity,
+  crossEntropyLoss,
+  curvatureOperator,
+  eigenpairs,
+  findOutliers,
+  spectralDensity,
+  type Examples,
+  type SpectralDensity,
 } from '../curvature/index.js';
 import { eigvalsh } from '../linalg/index.js';
+import { maxOf } from '../linalg/vectors.js';
 import {
-  classificationLoss, forward, loadMnist, mlp, selectRows, splitDataset, trainClassifier, type Dataset, type MlpParams,
+  classificationLoss,
+  forward,
+  loadMnist,
+  mlp,
+  selectRows,
+  splitDataset,
+  trainClassifier,
+  type Dataset,
+  type MlpParams,
 } from '../models/index.js';
 import { adam } from '../optim/index.js';
 import { linePlot } from '../plot/index.js';
@@ -36,23 +51,56 @@ const DENSE = { sizes: [49, 24, 10], curvature: 500 };
 const LOSS = crossEntropyLoss({ activation: 'relu' });
 
 const HIDDEN = {
-  name: 'hidden', label: 'hidden units (0: 16 quick, 32 full)', kind: 'number', min: 0, max: 64, step: 4, default: 0,
+  name: 'hidden',
+  label: 'hidden units (0: 16 quick, 32 full)',
+  kind: 'number',
+  min: 0,
+  max: 64,
+  step: 4,
+  default: 0,
 } as const satisfies Control;
 
 type Checkpoint = {
-  name: string; step: number; epoch: number; trainLoss: number; gradientNorm: number;
-  lambdaMax: number; top: number[]; outliers: { count: number; ratio: number; bulkEdge: number };
-  lambdaMin: number; lambdaMinBound: number; bottom: number; provedNegative: number; negativeBelow: number;
-  ratioMinMax: number; negativeMass: number; densitySigma: number; lanczosSteps: number;
+  name: string;
+  step: number;
+  epoch: number;
+  trainLoss: number;
+  gradientNorm: number;
+  lambdaMax: number;
+  top: number[];
+  outliers: { count: number; ratio: number; bulkEdge: number };
+  lambdaMin: number;
+  lambdaMinBound: number;
+  bottom: number;
+  provedNegative: number;
+  negativeBelow: number;
+  ratioMinMax: number;
+  negativeMass: number;
+  densitySigma: number;
+  lanczosSteps: number;
 };
 type Dense = {
-  sizes: number[]; parameters: number; examples: number; lambdaMax: number; lambdaMin: number; top: number[];
-  below: number; belowZero: number; negativeMass: number; outliers: { count: number; ratio: number };
+  sizes: number[];
+  parameters: number;
+  examples: number;
+  lambdaMax: number;
+  lambdaMin: number;
+  top: number[];
+  below: number;
+  belowZero: number;
+  negativeMass: number;
+  outliers: { count: number; ratio: number };
   lanczosError: number;
 };
 type Numbers = {
-  classes: number; parameters: number; examples: number; lossNormalization: string; rule: string;
-  checkpoints: Checkpoint[]; final: { trainAccuracy: number; testAccuracy: number }; dense: Dense | null;
+  classes: number;
+  parameters: number;
+  examples: number;
+  lossNormalization: string;
+  rule: string;
+  checkpoints: Checkpoint[];
+  final: { trainAccuracy: number; testAccuracy: number };
+  dense: Dense | null;
 };
 
 /** 4×4 average pooling of 28×28 digits to 7×7 (49 inputs). */
@@ -63,7 +111,10 @@ function pool7(ds: Dataset): Dataset {
 }
 
 function firstRows(ds: Dataset, n: number): Examples {
-  return selectRows(ds, Array.from({ length: n }, (_, i) => i));
+  return selectRows(
+    ds,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /** Trains with Adam, keeping the parameters after the given steps (0 is the initialisation). */
@@ -71,7 +122,10 @@ function trainWithSnapshots(init: MlpParams, train: Dataset, test: Dataset, step
   const snapshots = new Map<number, MlpParams>([[0, init]]);
   const perEpoch = Math.ceil(train.x.shape[0] / BATCH);
   const r = trainClassifier(init, train, test, {
-    optimizer: adam(LR), epochs: Math.ceil(Math.max(...steps) / perEpoch), batchSize: BATCH, seed,
+    optimizer: adam(LR),
+    epochs: Math.ceil(maxOf(steps) / perEpoch),
+    batchSize: BATCH,
+    seed,
     // Parameters are immutable tensors: keeping the reference is a snapshot.
     onStep: (step, p) => {
       if (steps.includes(step)) snapshots.set(step, p);
@@ -93,14 +147,19 @@ function measure(params: MlpParams, train: Dataset, curvature: Examples, s: Size
   const point = {
     trainLoss: classificationLoss(forward(params, train.x), train.y).item(),
     gradientNorm: Math.sqrt(gradient.reduce((a, g) => a + g * g, 0)),
-    lambdaMax, top: eig.top.slice(0, SHOWN).map((p) => p.value),
+    lambdaMax,
+    top: eig.top.slice(0, SHOWN).map((p) => p.value),
     outliers: { count: outliers.count, ratio: outliers.ratio, bulkEdge: outliers.bulkEdge },
-    lambdaMin: lowest.value, lambdaMinBound: lowest.bound, bottom: eig.bottom.length,
+    lambdaMin: lowest.value,
+    lambdaMinBound: lowest.bound,
+    bottom: eig.bottom.length,
     // value + bound < 0: some eigenvalue lies within `bound` of the Ritz value, so below zero.
     provedNegative: eig.bottom.filter((p) => p.value + p.bound < 0).length,
     negativeBelow: eig.bottom.filter((p) => p.value < -1e-3 * lambdaMax).length,
     ratioMinMax: Math.abs(lowest.value) / lambdaMax,
-    negativeMass: density.negativeMass, densitySigma: density.sigma, lanczosSteps: eig.steps,
+    negativeMass: density.negativeMass,
+    densitySigma: density.sigma,
+    lanczosSteps: eig.steps,
   };
   return { op, density, rule: outliers.rule, point };
 }
@@ -128,12 +187,17 @@ function denseCheck(mnist: { train: Dataset; test: Dataset }, end: number, s: Si
   const negative = ev.filter((x) => x < 0);
   const positiveSum = ev.filter((x) => x > 0).reduce((a, b) => a + b, 0);
   return {
-    sizes: DENSE.sizes, parameters: n, examples: DENSE.curvature, lambdaMax, lambdaMin: ev[0],
+    sizes: DENSE.sizes,
+    parameters: n,
+    examples: DENSE.curvature,
+    lambdaMax,
+    lambdaMin: ev[0],
     top: desc.slice(0, SHOWN),
-    below: ev.filter((x) => x < -1e-3 * lambdaMax).length, belowZero: negative.length,
+    below: ev.filter((x) => x < -1e-3 * lambdaMax).length,
+    belowZero: negative.length,
     negativeMass: -negative.reduce((a, b) => a + b, 0) / positiveSum,
     outliers: { count: exact.count, ratio: exact.ratio },
-    lanczosError: Math.max(...desc.slice(0, SHOWN).map((x, i) => Math.abs(lanczos.top[i].value - x))) / lambdaMax,
+    lanczosError: maxOf(desc.slice(0, SHOWN).map((x, i) => Math.abs(lanczos.top[i].value - x))) / lambdaMax,
   };
 }
 
@@ -141,12 +205,18 @@ function topFigure(checkpoints: readonly Checkpoint[]): string {
   const ranks = Array.from({ length: SHOWN }, (_, i) => i + 1);
   return linePlot({
     // No main curve: its two undefined points only pad the rank axis by half a rank on each side.
-    x: [0.5, SHOWN + 0.5], y: [NaN, NaN], yRange: 'all',
+    x: [0.5, SHOWN + 0.5],
+    y: [NaN, NaN],
+    yRange: 'all',
     traces: checkpoints.map((p) => ({
-      x: ranks, y: p.top.map((v) => (v > 0 ? Math.log10(v) : NaN)), line: false,
+      x: ranks,
+      y: p.top.map((v) => (v > 0 ? Math.log10(v) : NaN)),
+      line: false,
       label: `step ${p.step} (epoch ${p.epoch})`,
     })),
-    title: `Top ${SHOWN} Hessian eigenvalues during training`, xLabel: 'rank i', yLabel: 'log₁₀ λ_i',
+    title: `Top ${SHOWN} Hessian eigenvalues during training`,
+    xLabel: 'rank i',
+    yLabel: 'log₁₀ λ_i',
   });
 }
 
@@ -155,11 +225,13 @@ const fmt = (x: number) => (Math.abs(x) >= 0.01 ? x.toFixed(3) : x.toExponential
 export const hessianOutliers: Experiment<Numbers> = {
   id: 'hessian-outliers',
   title: 'Is training at a saddle? The Hessian of an MNIST network: a bulk, C outliers, and negative eigenvalues',
-  claim: 'After training a network on MNIST, the Hessian of the training loss is a bulk of eigenvalues near zero '
-    + 'plus about C outliers (C − 1 or C, for C = 10 classes). Negative eigenvalues remain, small but present: '
-    + 'training does not end at a minimum with positive curvature in every direction.',
-  source: 'd2l.ai, Optimization and Deep Learning §12.1.2.2 (Saddle Points); Sagun, Bottou & LeCun, arXiv 1611.07476 '
-    + '(2016); Sagun, Evci, Guney, Dauphin & Bottou, arXiv 1706.04454 (2017); Papyan, arXiv 1901.08244 (2019)',
+  claim:
+    'After training a network on MNIST, the Hessian of the training loss is a bulk of eigenvalues near zero ' +
+    'plus about C outliers (C − 1 or C, for C = 10 classes). Negative eigenvalues remain, small but present: ' +
+    'training does not end at a minimum with positive curvature in every direction.',
+  source:
+    'd2l.ai, Optimization and Deep Learning §12.1.2.2 (Saddle Points); Sagun, Bottou & LeCun, arXiv 1611.07476 ' +
+    '(2016); Sagun, Evci, Guney, Dauphin & Bottou, arXiv 1706.04454 (2017); Papyan, arXiv 1901.08244 (2019)',
   controls: [HIDDEN],
   run: async (config, rng) => {
     const s = config.quick ? SIZES.quick : SIZES.full;
@@ -186,48 +258,65 @@ export const hessianOutliers: Experiment<Numbers> = {
     if (!config.quick) config.onProgress?.(0.7, 'dense check: every eigenvalue of a small network');
     const dense = config.quick ? null : denseCheck(split, steps.at(-1)!, s, seed, rng);
     const { lossNormalization, size: parameters, rule } = ops[0];
-    const densityOf = (k: number, what: string) => densityFigure(densities[k], {
-      eigenvalues: checkpoints[k].top,
-      title: `Hessian spectral density ${what} (SLQ, σ = ${densities[k].sigma.toPrecision(2)})`,
-    });
+    const densityOf = (k: number, what: string) =>
+      densityFigure(densities[k], {
+        eigenvalues: checkpoints[k].top,
+        title: `Hessian spectral density ${what} (SLQ, σ = ${densities[k].sigma.toPrecision(2)})`,
+      });
     const end = checkpoints.at(-1)!;
     const last = EPOCHS.at(-1)!;
     return {
       numbers: {
-        classes: C, parameters, examples: s.curvature, lossNormalization, rule, checkpoints,
-        final: { trainAccuracy: trained.last.trainAccuracy, testAccuracy: trained.last.testAccuracy }, dense,
+        classes: C,
+        parameters,
+        examples: s.curvature,
+        lossNormalization,
+        rule,
+        checkpoints,
+        final: { trainAccuracy: trained.last.trainAccuracy, testAccuracy: trained.last.testAccuracy },
+        dense,
       },
       settings: {
-        model: `mlp:${sizes.join('-')} relu, He-uniform init, float64`, parameters,
-        data: `${s.train} MNIST training digits, 1000 held out (split seed ${1000 + config.seed}); `
-          + `curvature on the first ${s.curvature}`,
-        optimizer: `Adam ${LR}`, batch: BATCH, checkpoints: steps.map((x, k) => `step ${x} (epoch ${EPOCHS[k]})`),
+        model: `mlp:${sizes.join('-')} relu, He-uniform init, float64`,
+        parameters,
+        data:
+          `${s.train} MNIST training digits, 1000 held out (split seed ${1000 + config.seed}); ` +
+          `curvature on the first ${s.curvature}`,
+        optimizer: `Adam ${LR}`,
+        batch: BATCH,
+        checkpoints: steps.map((x, k) => `step ${x} (epoch ${EPOCHS[k]})`),
         lanczos: { top: TOP, bottom: s.bottom, maxSteps: s.lanczos, tol: 1e-3, reorthogonalization: 'full' },
-        density: { steps: s.density, runs: 1 }, lossNormalization,
+        density: { steps: s.density, runs: 1 },
+        lossNormalization,
         dense: dense
-          ? `mlp:${DENSE.sizes.join('-')} on 7×7-pooled digits, same split and training; all ${dense.parameters} `
-            + `eigenvalues on ${DENSE.curvature} digits`
+          ? `mlp:${DENSE.sizes.join('-')} on 7×7-pooled digits, same split and training; all ${dense.parameters} ` +
+            `eigenvalues on ${DENSE.curvature} digits`
           : 'full run only',
       },
       figures: [
         {
-          name: 'density-init', svg: densityOf(0, 'at initialisation'),
+          name: 'density-init',
+          svg: densityOf(0, 'at initialisation'),
           caption: 'Hessian spectral density at initialisation (log scale), the top eigenvalues from Lanczos marked',
         },
         {
-          name: 'density-end', svg: densityOf(checkpoints.length - 1, `after ${last} epochs`),
-          caption: `Hessian spectral density after ${last} epochs (log scale), the top eigenvalues from Lanczos `
-            + 'marked: a bulk at zero and outliers; '
-            + (end.lambdaMin > -end.densitySigma
-              ? `the negative eigenvalues (λ_min = ${fmt(end.lambdaMin)}) lie within the broadening `
-                + `σ = ${end.densitySigma.toPrecision(2)} of zero, inside the bulk's peak`
-              : `a small negative tail, down to λ_min = ${fmt(end.lambdaMin)} `
-                + `(σ = ${end.densitySigma.toPrecision(2)})`),
+          name: 'density-end',
+          svg: densityOf(checkpoints.length - 1, `after ${last} epochs`),
+          caption:
+            `Hessian spectral density after ${last} epochs (log scale), the top eigenvalues from Lanczos ` +
+            'marked: a bulk at zero and outliers; ' +
+            (end.lambdaMin > -end.densitySigma
+              ? `the negative eigenvalues (λ_min = ${fmt(end.lambdaMin)}) lie within the broadening ` +
+                `σ = ${end.densitySigma.toPrecision(2)} of zero, inside the bulk's peak`
+              : `a small negative tail, down to λ_min = ${fmt(end.lambdaMin)} ` +
+                `(σ = ${end.densitySigma.toPrecision(2)})`),
         },
         {
-          name: 'top-eigenvalues', svg: topFigure(checkpoints),
-          caption: `The ${SHOWN} largest Hessian eigenvalues at each checkpoint (log scale)`
-            + (end.outliers.count ? `: after training, a gap after λ_${end.outliers.count}` : ''),
+          name: 'top-eigenvalues',
+          svg: topFigure(checkpoints),
+          caption:
+            `The ${SHOWN} largest Hessian eigenvalues at each checkpoint (log scale)` +
+            (end.outliers.count ? `: after training, a gap after λ_${end.outliers.count}` : ''),
         },
       ],
     };
@@ -236,49 +325,77 @@ export const hessianOutliers: Experiment<Numbers> = {
     const c = new Conditions();
     const at = (name: string) => n.checkpoints.find((p) => p.name === name)!;
     const [init, end] = [at('initialisation'), at('end')];
-    const where = (p: Checkpoint) => `${p === end ? 'at the end' : `at ${p.name}`} `
-      + `(step ${p.step}, training loss ${p.trainLoss.toFixed(3)})`;
+    const where = (p: Checkpoint) =>
+      `${p === end ? 'at the end' : `at ${p.name}`} ` + `(step ${p.step}, training loss ${p.trainLoss.toFixed(3)})`;
     const cOrCMinus1 = (k: number) => k === C - 1 || k === C;
     for (const p of [at('mid'), end]) {
       const k = p.outliers.count;
-      c.expect(cOrCMinus1(k), `${where(p)}: ${k} outliers above the bulk (λ_${k}/λ_${k + 1} = `
-        + `${p.outliers.ratio.toFixed(2)}), C − 1 or C for C = ${C} classes; top eigenvalues `
-        + p.top.slice(0, C + 1).map(fmt).join(', '));
+      c.expect(
+        cOrCMinus1(k),
+        `${where(p)}: ${k} outliers above the bulk (λ_${k}/λ_${k + 1} = ` +
+          `${p.outliers.ratio.toFixed(2)}), C − 1 or C for C = ${C} classes; top eigenvalues ` +
+          p.top
+            .slice(0, C + 1)
+            .map(fmt)
+            .join(', '),
+      );
     }
     for (const p of n.checkpoints) {
-      c.expect(p.lambdaMin + p.lambdaMinBound < 0, `${where(p)}: λ_min = ${fmt(p.lambdaMin)} with ‖Hv − λv‖ = `
-        + `${p.lambdaMinBound.toExponential(1)}: proved negative (${p.provedNegative} of the ${p.bottom} smallest Ritz `
-        + `values are; ${p.negativeBelow} lie below −1e-3·λ_max)`);
+      c.expect(
+        p.lambdaMin + p.lambdaMinBound < 0,
+        `${where(p)}: λ_min = ${fmt(p.lambdaMin)} with ‖Hv − λv‖ = ` +
+          `${p.lambdaMinBound.toExponential(1)}: proved negative (${p.provedNegative} of the ${p.bottom} smallest ` +
+          `Ritz ` +
+          `values are; ${p.negativeBelow} lie below −1e-3·λ_max)`,
+      );
     }
-    c.expect(end.ratioMinMax < 0.05 && end.ratioMinMax < init.ratioMinMax, 'small but present: |λ_min|/λ_max falls '
-      + `from ${init.ratioMinMax.toExponential(2)} at initialisation to ${end.ratioMinMax.toExponential(2)} `
-      + 'at the end (below 0.05)');
+    c.expect(
+      end.ratioMinMax < 0.05 && end.ratioMinMax < init.ratioMinMax,
+      'small but present: |λ_min|/λ_max falls ' +
+        `from ${init.ratioMinMax.toExponential(2)} at initialisation to ${end.ratioMinMax.toExponential(2)} ` +
+        'at the end (below 0.05)',
+    );
     if (n.dense) {
       const d = n.dense;
-      c.expect(cOrCMinus1(d.outliers.count), `dense check, all ${d.parameters} eigenvalues of a ${d.sizes.join('-')} `
-        + `network on pooled digits: ${d.outliers.count} outliers (ratio ${d.outliers.ratio.toFixed(2)})`);
-      c.expect(d.below >= 1, `dense check: ${d.below} eigenvalues below −1e-3·λ_max (${d.belowZero} below 0; `
-        + `λ_min = ${fmt(d.lambdaMin)}, λ_max = ${fmt(d.lambdaMax)}), negative mass Σ|λ₋|/Σλ₊ = `
-        + d.negativeMass.toFixed(3));
-      c.expect(d.lanczosError <= 1e-6, `dense check: Lanczos's top ${SHOWN} eigenvalues agree with the dense ones to `
-        + `${d.lanczosError.toExponential(1)}·λ_max`);
+      c.expect(
+        cOrCMinus1(d.outliers.count),
+        `dense check, all ${d.parameters} eigenvalues of a ${d.sizes.join('-')} ` +
+          `network on pooled digits: ${d.outliers.count} outliers (ratio ${d.outliers.ratio.toFixed(2)})`,
+      );
+      c.expect(
+        d.below >= 1,
+        `dense check: ${d.below} eigenvalues below −1e-3·λ_max (${d.belowZero} below 0; ` +
+          `λ_min = ${fmt(d.lambdaMin)}, λ_max = ${fmt(d.lambdaMax)}), negative mass Σ|λ₋|/Σλ₊ = ` +
+          d.negativeMass.toFixed(3),
+      );
+      c.expect(
+        d.lanczosError <= 1e-6,
+        `dense check: Lanczos's top ${SHOWN} eigenvalues agree with the dense ones to ` +
+          `${d.lanczosError.toExponential(1)}·λ_max`,
+      );
     }
     const before = n.checkpoints.filter((p) => p.name !== 'mid' && p !== end);
-    c.note('the outlier count is not asserted before training: '
-      + before.map((p) => `${p.outliers.count} at step ${p.step}`).join(', '));
+    c.note(
+      'the outlier count is not asserted before training: ' +
+        before.map((p) => `${p.outliers.count} at step ${p.step}`).join(', '),
+    );
     const unresolved = n.checkpoints.filter((p) => p.lambdaMin > -p.densitySigma).map((p) => p.step);
-    c.note(`SLQ's weight below −σ (the fraction of eigenvalues the density resolves as negative): `
-      + `${n.checkpoints.map((p) => `${p.negativeMass.toExponential(1)} at step ${p.step}`).join(', ')}`
-      + (unresolved.length
-        ? `; at step${unresolved.length > 1 ? 's' : ''} ${unresolved.join(' and ')} even λ_min lies within the `
-          + 'broadening σ of zero, so the density cannot show the negative eigenvalues that Lanczos proves'
-        : ''));
-    c.note(`${n.parameters} parameters; the curvature of the ${n.lossNormalization} on ${n.examples} training digits; `
-      + `test accuracy ${(100 * n.final.testAccuracy).toFixed(1)}% at the end`);
+    c.note(
+      `SLQ's weight below −σ (the fraction of eigenvalues the density resolves as negative): ` +
+        `${n.checkpoints.map((p) => `${p.negativeMass.toExponential(1)} at step ${p.step}`).join(', ')}` +
+        (unresolved.length
+          ? `; at step${unresolved.length > 1 ? 's' : ''} ${unresolved.join(' and ')} even λ_min lies within the ` +
+            'broadening σ of zero, so the density cannot show the negative eigenvalues that Lanczos proves'
+          : ''),
+    );
+    c.note(
+      `${n.parameters} parameters; the curvature of the ${n.lossNormalization} on ${n.examples} training digits; ` +
+        `test accuracy ${(100 * n.final.testAccuracy).toFixed(1)}% at the end`,
+    );
     return c.verdict([
-      `the end is not a critical point: ‖∇L‖ = ${end.gradientNorm.toExponential(2)} `
-        + `(${init.gradientNorm.toExponential(2)} at initialisation), so training is not AT a saddle; it ends where `
-        + 'the gradient is small and a few directions of small negative curvature remain',
+      `the end is not a critical point: ‖∇L‖ = ${end.gradientNorm.toExponential(2)} ` +
+        `(${init.gradientNorm.toExponential(2)} at initialisation), so training is not AT a saddle; it ends where ` +
+        'the gradient is small and a few directions of small negative curvature remain',
     ]);
   },
 };

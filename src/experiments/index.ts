@@ -20,13 +20,40 @@ import { saddle1d } from './saddle-1d.js';
 import { saddle2d } from './saddle-2d.js';
 import type { Experiment, ExperimentConfig, ExperimentResult } from './types.js';
 
-export { landscapeFigure, regressionFigure, type LandscapeFigureOptions, type Style } from './figures.js';
+export { landscapeFigure, regressionFigure, STYLES, type LandscapeFigureOptions, type Style } from './figures.js';
 export { densityFigure, sharpnessFigure } from './curvature-figures.js';
 export { positiveDefiniteCounts, wilson } from './random-matrix.js';
-export { Conditions, param, type CheckResult, type Control, type Experiment, type ExperimentConfig, type ExperimentOutput, type ExperimentResult, type Figure, type Verdict } from './types.js';
+export {
+  Conditions,
+  param,
+  type CheckResult,
+  type Control,
+  type Experiment,
+  type ExperimentConfig,
+  type ExperimentOutput,
+  type ExperimentResult,
+  type Figure,
+  type Verdict,
+} from './types.js';
 
 export const EXPERIMENTS: readonly Experiment<never>[] = [
-  localGlobalMinima, saddle1d, saddle2d, hessianClassification, randomMatrix, criticalPointsOfNetworks, analyticVsNumerical, machinePrecision, newtonSaddles, sgdEscapesSaddles, plateaus, cliffs, vanishingExploding, goodBadMinima, optimizationVsGeneralization, hessianOutliers, edgeOfStability,
+  localGlobalMinima,
+  saddle1d,
+  saddle2d,
+  hessianClassification,
+  randomMatrix,
+  criticalPointsOfNetworks,
+  analyticVsNumerical,
+  machinePrecision,
+  newtonSaddles,
+  sgdEscapesSaddles,
+  plateaus,
+  cliffs,
+  vanishingExploding,
+  goodBadMinima,
+  optimizationVsGeneralization,
+  hessianOutliers,
+  edgeOfStability,
 ] as unknown as Experiment<never>[];
 
 export function findExperiment(id: string): Experiment<never> | undefined {
@@ -34,14 +61,27 @@ export function findExperiment(id: string): Experiment<never> | undefined {
 }
 
 /** Runs one experiment from its seed and checks it. Errors propagate: the caller reports them. */
-export async function runExperiment(experiment: Experiment<never>, config: ExperimentConfig): Promise<ExperimentResult> {
+export async function runExperiment(
+  experiment: Experiment<never>,
+  config: ExperimentConfig,
+): Promise<ExperimentResult> {
   const started = performance.now();
   const e = experiment as unknown as Experiment<unknown>;
   const out = await e.run(config, new Rng(config.seed));
   const { verdict, reasons } = e.check(out.numbers);
   return {
-    id: e.id, title: e.title, claim: e.claim, source: e.source, seed: config.seed, quick: config.quick,
-    settings: out.settings, numbers: out.numbers, verdict, reasons, figures: out.figures, seconds: (performance.now() - started) / 1000,
+    id: e.id,
+    title: e.title,
+    claim: e.claim,
+    source: e.source,
+    seed: config.seed,
+    quick: config.quick,
+    settings: out.settings,
+    numbers: out.numbers,
+    verdict,
+    reasons,
+    figures: out.figures,
+    seconds: (performance.now() - started) / 1000,
   };
 }
 export { reportHtml, type ReportEntry } from './report.js';

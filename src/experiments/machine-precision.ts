@@ -15,10 +15,19 @@ const FUNCTIONS = [
 ];
 const UNIT_ROUNDOFF: Record<DType, number> = { float32: 2 ** -24, float64: 2 ** -53 };
 
-type Row = { objective: string; dtype: DType; valueError: number; gradientError: number; predicted: number; sqrtEps: number };
+type Row = {
+  objective: string;
+  dtype: DType;
+  valueError: number;
+  gradientError: number;
+  predicted: number;
+  sqrtEps: number;
+};
 type Numbers = { rows: Row[]; finiteDifferences: { h: number; forward: number; central: number }[] };
 
-/** The farthest grid point from x* whose computed f ties the smallest computed value: what comparing values can resolve. */
+/**
+ * The farthest grid point from x* whose computed f ties the smallest computed value: what comparing values can resolve.
+ */
 function valueBasedError(source: string, xStar: number, dtype: DType, halfWidth: number): number {
   const f = compile(source);
   const xs = linspace(xStar - halfWidth, xStar + halfWidth, 8001, { dtype });
@@ -50,8 +59,13 @@ function gradientBasedError(source: string, xStar: number, dtype: DType): number
 export const machinePrecision: Experiment<Numbers> = {
   id: 'machine-precision',
   title: 'Machine precision limits how well a minimum can be located',
-  claim: 'Numerical optimisation is subject to the limits of machine precision: near a minimum f changes only quadratically, so a minimiser can be located only to about the square root of the precision of f — about 2.4e-4 in single and 1.1e-8 in double precision.',
-  source: 'd2l.ai, Optimization and Deep Learning §12.1 (numerical solutions); Nocedal & Wright, Numerical Optimization §8.1 (finite-difference step sizes); REFERENCES.md',
+  claim:
+    'Numerical optimisation is subject to the limits of machine precision: near a minimum f changes only ' +
+    'quadratically, so a minimiser can be located only to about the square root of the precision of f — about ' +
+    '2.4e-4 in single and 1.1e-8 in double precision.',
+  source:
+    'd2l.ai, Optimization and Deep Learning §12.1 (numerical solutions); Nocedal & Wright, Numerical ' +
+    'Optimization §8.1 (finite-difference step sizes); REFERENCES.md',
   run: () => {
     const rows: Row[] = [];
     for (const fn of FUNCTIONS) {
@@ -59,7 +73,10 @@ export const machinePrecision: Experiment<Numbers> = {
         const eps = UNIT_ROUNDOFF[dtype];
         const predicted = Math.sqrt((2 * eps * Math.abs(fn.fStar)) / fn.f2);
         rows.push({
-          objective: fn.f, dtype, predicted, sqrtEps: Math.sqrt(eps),
+          objective: fn.f,
+          dtype,
+          predicted,
+          sqrtEps: Math.sqrt(eps),
           valueError: valueBasedError(fn.f, fn.xStar, dtype, 20 * predicted),
           gradientError: gradientBasedError(fn.f, fn.xStar, dtype),
         });
@@ -76,12 +93,22 @@ export const machinePrecision: Experiment<Numbers> = {
     const log = (v: number) => Math.log10(Math.max(v, 1e-17));
     return {
       numbers: { rows, finiteDifferences },
-      settings: { valueBased: 'the farthest of 8001 grid points (within ±20 predictions of x*) whose computed f ties the minimum', gradientBased: 'bisection on the sign of the exact derivative, in the same dtype', finiteDifferences: 'd/dx exp at x = 1, float64' },
+      settings: {
+        valueBased: 'the farthest of 8001 grid points (within ±20 predictions of x*) whose computed f ties the minimum',
+        gradientBased: 'bisection on the sign of the exact derivative, in the same dtype',
+        finiteDifferences: 'd/dx exp at x = 1, float64',
+      },
       figures: [
         {
-          name: 'located', caption: 'How far from x* each method can locate the minimiser, per function, against √(2ε|f*|/f″) (lines)',
+          name: 'located',
+          caption: 'How far from x* each method can locate the minimiser, per function, against √(2ε|f*|/f″) (lines)',
           svg: linePlot({
-            x: [], y: [], yRange: 'all', xLabel: 'function (1–4)', yLabel: 'log10 |x − x*|', title: 'Comparing values resolves √ε; the gradient\'s sign resolves more',
+            x: [],
+            y: [],
+            yRange: 'all',
+            xLabel: 'function (1–4)',
+            yLabel: 'log10 |x − x*|',
+            title: "Comparing values resolves √ε; the gradient's sign resolves more",
             traces: (['float32', 'float64'] as const).flatMap((d) => {
               const r = rows.filter((q) => q.dtype === d);
               const xs = r.map((_, i) => i + 1);
@@ -94,11 +121,23 @@ export const machinePrecision: Experiment<Numbers> = {
           }),
         },
         {
-          name: 'finite-differences', caption: 'Error of finite-difference derivatives of exp at 1 (float64) against the step h',
+          name: 'finite-differences',
+          caption: 'Error of finite-difference derivatives of exp at 1 (float64) against the step h',
           svg: linePlot({
-            x: finiteDifferences.map((q) => Math.log10(q.h)), y: finiteDifferences.map((q) => log(q.forward)), label: 'forward difference (best near √ε)',
-            traces: [{ x: finiteDifferences.map((q) => Math.log10(q.h)), y: finiteDifferences.map((q) => log(q.central)), label: 'central difference (best near ε^⅓)' }],
-            yRange: 'all', xLabel: 'log10 h', yLabel: 'log10 error', title: 'Truncation against rounding: the V of finite differences',
+            x: finiteDifferences.map((q) => Math.log10(q.h)),
+            y: finiteDifferences.map((q) => log(q.forward)),
+            label: 'forward difference (best near √ε)',
+            traces: [
+              {
+                x: finiteDifferences.map((q) => Math.log10(q.h)),
+                y: finiteDifferences.map((q) => log(q.central)),
+                label: 'central difference (best near ε^⅓)',
+              },
+            ],
+            yRange: 'all',
+            xLabel: 'log10 h',
+            yLabel: 'log10 error',
+            title: 'Truncation against rounding: the V of finite differences',
           }),
         },
       ],
@@ -108,15 +147,31 @@ export const machinePrecision: Experiment<Numbers> = {
     const c = new Conditions();
     for (const r of n.rows) {
       const ratio = r.valueError / r.predicted;
-      c.expect(ratio > 0.2 && ratio < 5, `${r.objective}, ${r.dtype}: comparing values locates x* to ${r.valueError.toExponential(2)}; √(2ε|f*|/f″) = ${r.predicted.toExponential(2)} (√ε = ${r.sqrtEps.toExponential(2)})`);
+      c.expect(
+        ratio > 0.2 && ratio < 5,
+        `${r.objective}, ${r.dtype}: comparing values locates x* to ${r.valueError.toExponential(2)}; ` +
+          `√(2ε|f*|/f″) = ${r.predicted.toExponential(2)} (√ε = ${r.sqrtEps.toExponential(2)})`,
+      );
     }
     const fd = n.finiteDifferences;
     const best = (key: 'forward' | 'central') => fd.reduce((a, b) => (b[key] < a[key] ? b : a));
     const bf = best('forward');
     const bc = best('central');
-    c.expect(bf.h >= 1e-10 && bf.h <= 1e-6, `forward differences are best at h = ${bf.h.toExponential(1)} (≈ √ε = 1.5e-8), error ${bf.forward.toExponential(1)}`);
-    c.expect(bc.h >= 1e-7 && bc.h <= 1e-3, `central differences are best at h = ${bc.h.toExponential(1)} (≈ ε^⅓ = 6e-6), error ${bc.central.toExponential(1)}`);
+    c.expect(
+      bf.h >= 1e-10 && bf.h <= 1e-6,
+      `forward differences are best at h = ${bf.h.toExponential(1)} (≈ √ε = 1.5e-8), ` +
+        `error ${bf.forward.toExponential(1)}`,
+    );
+    c.expect(
+      bc.h >= 1e-7 && bc.h <= 1e-3,
+      `central differences are best at h = ${bc.h.toExponential(1)} (≈ ε^⅓ = 6e-6), ` +
+        `error ${bc.central.toExponential(1)}`,
+    );
     const better = n.rows.filter((r) => r.gradientError < r.valueError / 100);
-    return c.verdict([`the limit is for methods that compare values: bisection on the sign of the exact gradient located x* far better in ${better.length} of ${n.rows.length} cases (e.g. ${n.rows[0].objective}, float32: ${n.rows[0].gradientError.toExponential(1)} against ${n.rows[0].valueError.toExponential(1)})`]);
+    return c.verdict([
+      `the limit is for methods that compare values: bisection on the sign of the exact gradient located x* far ` +
+        `better in ${better.length} of ${n.rows.length} cases (e.g. ${n.rows[0].objective}, ` +
+        `float32: ${n.rows[0].gradientError.toExponential(1)} against ${n.rows[0].valueError.toExponential(1)})`,
+    ]);
   },
 };

@@ -9,7 +9,16 @@ export type Figure = { name: string; caption: string; svg: string };
 
 /** A setting a reader can change (the web lab draws it as a slider or a menu). */
 export type Control =
-  | { name: string; label: string; kind: 'number'; min: number; max: number; step: number; default: number; scale?: 'linear' | 'log' }
+  | {
+      name: string;
+      label: string;
+      kind: 'number';
+      min: number;
+      max: number;
+      step: number;
+      default: number;
+      scale?: 'linear' | 'log';
+    }
   | { name: string; label: string; kind: 'choice'; options: readonly string[]; default: string };
 
 export type ExperimentConfig = {
@@ -75,8 +84,13 @@ export class Conditions {
   }
   /** holds when every main condition passed; `qualified` conditions that failed make it 'holds with qualification'. */
   verdict(qualifications: string[] = []): CheckResult {
-    if (this.failed.length > 0) return { verdict: 'does not hold', reasons: [...this.failed.map((f) => `failed: ${f}`), ...this.passed] };
-    if (qualifications.length > 0) return { verdict: 'holds with qualification', reasons: [...this.passed, ...qualifications.map((q) => `qualification: ${q}`)] };
+    if (this.failed.length > 0)
+      return { verdict: 'does not hold', reasons: [...this.failed.map((f) => `failed: ${f}`), ...this.passed] };
+    if (qualifications.length > 0)
+      return {
+        verdict: 'holds with qualification',
+        reasons: [...this.passed, ...qualifications.map((q) => `qualification: ${q}`)],
+      };
     return { verdict: 'holds', reasons: this.passed };
   }
 }
@@ -87,9 +101,11 @@ export function param<T extends number | string>(config: ExperimentConfig, contr
   if (v === undefined) return control.default;
   if (control.kind === 'number') {
     const x = Number(v);
-    if (!Number.isFinite(x) || x < control.min || x > control.max) throw new SaddleError(`${control.label}: ${v} is outside [${control.min}, ${control.max}]`);
+    if (!Number.isFinite(x) || x < control.min || x > control.max)
+      throw new SaddleError(`${control.label}: ${v} is outside [${control.min}, ${control.max}]`);
     return x as T;
   }
-  if (!control.options.includes(String(v))) throw new SaddleError(`${control.label}: '${v}' is not one of ${control.options.join(', ')}`);
+  if (!control.options.includes(String(v)))
+    throw new SaddleError(`${control.label}: '${v}' is not one of ${control.options.join(', ')}`);
   return String(v) as T;
 }

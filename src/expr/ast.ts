@@ -23,8 +23,22 @@ export type ConstantName = keyof typeof CONSTANTS;
 
 /** Functions of the language and their arity. */
 export const FUNCTIONS = {
-  sin: 1, cos: 1, tan: 1, exp: 1, log: 1, sqrt: 1, abs: 1, tanh: 1, sigmoid: 1, softplus: 1, relu: 1,
-  sinh: 1, cosh: 1, log1p: 1, min: 2, max: 2,
+  sin: 1,
+  cos: 1,
+  tan: 1,
+  exp: 1,
+  log: 1,
+  sqrt: 1,
+  abs: 1,
+  tanh: 1,
+  sigmoid: 1,
+  softplus: 1,
+  relu: 1,
+  sinh: 1,
+  cosh: 1,
+  log1p: 1,
+  min: 2,
+  max: 2,
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -135,7 +149,7 @@ export function dagSize(expr: Expr): number {
     const e = stack.pop() as Expr;
     if (seen.has(e)) continue;
     seen.add(e);
-    stack.push(...childrenOf(e));
+    for (const c of childrenOf(e)) stack.push(c);
   }
   return seen.size;
 }
@@ -165,7 +179,7 @@ export function isConstantExpr(expr: Expr): boolean {
     }
     const pending = childrenOf(e).filter((c) => !constantness.has(c));
     if (pending.length > 0) {
-      stack.push(...pending);
+      for (const c of pending) stack.push(c);
     } else {
       stack.pop();
       constantness.set(e, e.kind !== 'variable' && childrenOf(e).every((c) => constantness.get(c)));

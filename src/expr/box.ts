@@ -9,7 +9,10 @@ import type { Interval } from './interval.js';
  * (the CLI's --box, the lab's box).
  */
 export function parseBox(text: string, variables: readonly string[], option = 'box'): Interval[] {
-  if (text.trim() === '') throw new SaddleError(`${option} is empty; write it as ${option} "${variables.map((v) => `${v}=-1:1`).join(',') || 'x=-1:1'}"`);
+  if (text.trim() === '')
+    throw new SaddleError(
+      `${option} is empty; write it as ${option} "${variables.map((v) => `${v}=-1:1`).join(',') || 'x=-1:1'}"`,
+    );
   const ranges = new Map<string, Interval>();
   for (const part of text.split(',')) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^:]*?)\s*:\s*(.*?)\s*$/.exec(part);
@@ -17,14 +20,21 @@ export function parseBox(text: string, variables: readonly string[], option = 'b
     const [, name, rawLo, rawHi] = m;
     const lo = rawLo === '' ? NaN : Number(rawLo);
     const hi = rawHi === '' ? NaN : Number(rawHi);
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new SaddleError(`${option}: ${name}=${rawLo}:${rawHi} needs two finite numbers`);
-    if (lo > hi) throw new SaddleError(`${option}: ${name}=${rawLo}:${rawHi} is inverted (${lo} > ${hi}); write ${name}=${rawHi}:${rawLo}`);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi))
+      throw new SaddleError(`${option}: ${name}=${rawLo}:${rawHi} needs two finite numbers`);
+    if (lo > hi)
+      throw new SaddleError(
+        `${option}: ${name}=${rawLo}:${rawHi} is inverted (${lo} > ${hi}); write ${name}=${rawHi}:${rawLo}`,
+      );
     if (lo === hi) throw new SaddleError(`${option}: ${name}=${rawLo}:${rawHi} is empty; give a range with low < high`);
     if (ranges.has(name)) throw new SaddleError(`${option}: ${name} is given twice`);
     ranges.set(name, { lo, hi });
   }
   for (const name of ranges.keys()) {
-    if (!variables.includes(name)) throw new SaddleError(`${option}: '${name}' is not a variable of the expression (its variables: ${variables.join(', ') || 'none'})`);
+    if (!variables.includes(name))
+      throw new SaddleError(
+        `${option}: '${name}' is not a variable of the expression (its variables: ${variables.join(', ') || 'none'})`,
+      );
   }
   return variables.map((v) => {
     const r = ranges.get(v);

@@ -57,7 +57,7 @@ function exactly(op: '+' | '-' | '*', a: number, b: number): number | null {
 }
 
 export class ExprBuilder {
-  /** One table per node shape ('n' numbers, '-' negations, an operator, a function), keyed by child ids. */
+  /** One table per node shape ('n' numbers, 'neg' negations, an operator, a function), keyed by child ids. */
   private readonly tables = new Map<string, Map<number, Expr>>();
   private readonly ids = new Map<Expr, number>();
   private nextId = 0;
@@ -105,7 +105,8 @@ export class ExprBuilder {
   neg(a: Expr): Expr {
     if (a.kind === 'number') return this.num(-a.value);
     if (a.kind === 'unary' && a.op === '-') return a.arg;
-    return this.intern('-', this.id(a), () => ({ kind: 'unary', op: '-', arg: a, ...NOWHERE }));
+    // Not '-': that is the binary operator's table, whose key pair(1, a) equals id(a) when the number 1 has id 0.
+    return this.intern('neg', this.id(a), () => ({ kind: 'unary', op: '-', arg: a, ...NOWHERE }));
   }
 
   /** l op r, with the simplifications that keep derivatives small (0·x = 0, 1·x = x, x + 0 = x, x^1 = x, folding). */

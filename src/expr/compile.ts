@@ -3,11 +3,43 @@
 // Constants become scalars of the evaluation's dtype, so float32 evaluation rounds as float32 would.
 import { SaddleError, ShapeError, formatShape } from '../core/errors.js';
 import {
-  abs, add, cos, div, exp, less, log, log1p, maximum, minimum, mul, neg, pow, relu, reshape, scalar, sigmoid, sin,
-  slice, softplus, sqrt, sub, tan, tanh, Tensor, where, type DType,
+  abs,
+  add,
+  cos,
+  div,
+  exp,
+  less,
+  log,
+  log1p,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  reshape,
+  scalar,
+  sigmoid,
+  sin,
+  slice,
+  softplus,
+  sqrt,
+  sub,
+  tan,
+  tanh,
+  Tensor,
+  where,
+  type DType,
 } from '../core/index.js';
 import {
-  CONSTANTS, format, isConstantExpr, memoWalker, variablesOf, type BinaryOp, type Expr, type FunctionName,
+  CONSTANTS,
+  format,
+  isConstantExpr,
+  memoWalker,
+  variablesOf,
+  type BinaryOp,
+  type Expr,
+  type FunctionName,
 } from './ast.js';
 import { parse } from './parse.js';
 
@@ -35,9 +67,18 @@ const hyperbolic = (x: Tensor, name: 'sinh' | 'cosh'): Tensor => {
 };
 
 const FUNCTIONS: { [F in FunctionName]: (args: readonly Tensor[]) => Tensor } = {
-  sin: ([x]) => sin(x), cos: ([x]) => cos(x), tan: ([x]) => tan(x), exp: ([x]) => exp(x), log: ([x]) => log(x),
-  sqrt: ([x]) => sqrt(x), abs: ([x]) => abs(x), tanh: ([x]) => tanh(x), sigmoid: ([x]) => sigmoid(x),
-  softplus: ([x]) => softplus(x), relu: ([x]) => relu(x), log1p: ([x]) => log1p(x),
+  sin: ([x]) => sin(x),
+  cos: ([x]) => cos(x),
+  tan: ([x]) => tan(x),
+  exp: ([x]) => exp(x),
+  log: ([x]) => log(x),
+  sqrt: ([x]) => sqrt(x),
+  abs: ([x]) => abs(x),
+  tanh: ([x]) => tanh(x),
+  sigmoid: ([x]) => sigmoid(x),
+  softplus: ([x]) => softplus(x),
+  relu: ([x]) => relu(x),
+  log1p: ([x]) => log1p(x),
   sinh: ([x]) => hyperbolic(x, 'sinh'),
   cosh: ([x]) => hyperbolic(x, 'cosh'),
   min: ([a, b]) => minimum(a, b),
@@ -58,7 +99,10 @@ function power(l: Tensor, r: Tensor, exponent: Expr): Tensor {
 }
 
 const BINARY: { [Op in BinaryOp]: (l: Tensor, r: Tensor, e: Expr & { kind: 'binary' }) => Tensor } = {
-  '+': add, '-': sub, '*': mul, '/': div,
+  '+': add,
+  '-': sub,
+  '*': mul,
+  '/': div,
   '^': (l, r, e) => power(l, r, e.right),
 };
 
@@ -83,7 +127,10 @@ const NODES: { [K in Expr['kind']]: NodeRule<K> } = {
  * nothing more), keyed by node; the root's value is the expression's.
  */
 export function evaluateNodes(
-  expr: Expr, values: readonly Tensor[], index: ReadonlyMap<string, number>, dtype: DType,
+  expr: Expr,
+  values: readonly Tensor[],
+  index: ReadonlyMap<string, number>,
+  dtype: DType,
 ): Map<Expr, Tensor> {
   const memo = new Map<Expr, Tensor>();
   const env = { values, index, dtype };

@@ -1,7 +1,15 @@
 // Derivatives as shared DAGs: their size and the work on them stay linear where trees would explode.
 import { describe, expect, test } from 'vitest';
+import { tensor } from '../core/index.js';
 import {
-  compile, contains, evaluateInterval, evaluateIntervals, format, hessianExprs, parse, substitute,
+  compile,
+  contains,
+  evaluateInterval,
+  evaluateIntervals,
+  format,
+  hessianExprs,
+  parse,
+  substitute,
 } from './index.js';
 import { dagSize, mapChildren, type Expr } from './ast.js';
 import { ExprBuilder, ExpressionTooLargeError } from './build.js';
@@ -16,7 +24,14 @@ describe('hessianExprs on shared sub-expressions', () => {
     const builder = new ExprBuilder();
     const started = performance.now();
     const H = hessianExprs(expr, ['x', 'y'], builder);
-    const enclosures = evaluateIntervals(H.flat(), ['x', 'y'], [{ lo: 0.5, hi: 1 }, { lo: 2, hi: 3 }]);
+    const enclosures = evaluateIntervals(
+      H.flat(),
+      ['x', 'y'],
+      [
+        { lo: 0.5, hi: 1 },
+        { lo: 2, hi: 3 },
+      ],
+    );
     expect(performance.now() - started).toBeLessThan(2000);
     expect(builder.size).toBeLessThan(40 * 200);
     // y wins every max on this box, so f = y there: its Hessian is 0.
@@ -57,6 +72,23 @@ describe('hessianExprs on shared sub-expressions', () => {
     expect(a).toBe(c);
   });
 
+  test('the builder never takes one shape for another: -a is not 1 - a when the number 1 was made first', () => {
+    const b = new ExprBuilder();
+    const one = b.num(1);
+    const s = b.call('sigmoid', one); // the first child the builder keys, so the number 1 gets id 0
+    expect(format(b.binary('-', one, s))).toBe('1 - sigmoid(1)');
+    expect(format(b.neg(s))).toBe('-sigmoid(1)');
+  });
+
+  test('differentiate((-x)^sigmoid(x)) matches central differences (found by scripts/fuzz.mjs, seed 2026)', () => {
+    const f = compile('(-x)^sigmoid(x)');
+    const d = compile(format(differentiate(parse('(-x)^sigmoid(x)'), 'x')), { variables: ['x'] });
+    const value = (o: typeof f, x: number) => o.at(tensor([x])).item();
+    const [x, h] = [-3, 1e-5];
+    const central = (value(f, x + h) - value(f, x - h)) / (2 * h);
+    expect(Math.abs(value(d, x) - central)).toBeLessThan(1e-9);
+  });
+
   test('constants fold only when the double result is exact (0.1 + 0.2 stays a sum)', () => {
     const b = new ExprBuilder();
     expect(b.binary('+', b.num(0.5), b.num(0.25))).toMatchObject({ kind: 'number', value: 0.75 });
@@ -92,14 +124,20 @@ describe('ast walkers', () => {
     for (let i = 0; i < 60; i++) shared = { kind: 'binary', op: '-', left: shared, right: shared, start: 0, end: 0 };
     const enclosure = evaluateInterval(shared, ['x'], [{ lo: 0, hi: 0 }]);
     expect(enclosure.lo <= 0 && 0 <= enclosure.hi && enclosure.hi - enclosure.lo < 1e-300).toBe(true);
-    expect(compile(substitute(shared, 'x', 2)).evaluate([]).item()).toBe(0);
+    expect(
+      compile(substitute(shared, 'x', 2))
+        .evaluate([])
+        .item(),
+    ).toBe(0);
   });
 
   test.each(['+', '*', '-', '/'])('a chain x%sx… of 5000 terms (the longest input) needs no deep recursion', (op) => {
     const text = `x${`${op}x`.repeat(4999)}`;
     const expr = parse(text);
     const box = [{ lo: 1, hi: 1 + 2 ** -40 }];
-    const value = compile(text).evaluate([compile('1').evaluate([])]).item();
+    const value = compile(text)
+      .evaluate([compile('1').evaluate([])])
+      .item();
     expect(contains(evaluateInterval(expr, ['x'], box), value)).toBe(true);
     const h = hessianExprs(expr, ['x'])[0][0];
     expect(Number.isFinite(evaluateInterval(h, ['x'], box).hi) || op === '/').toBe(true);

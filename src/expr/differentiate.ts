@@ -18,16 +18,24 @@ type CallNode = Expr & { kind: 'call' };
 type CallRule = (b: ExprBuilder, e: CallNode, args: readonly Expr[], dargs: readonly Expr[]) => Expr;
 
 /** f'(a)·da for a function of one argument, from f' as an expression of the node and its argument. */
-const chain = (outer: (b: ExprBuilder, e: Expr, a: Expr) => Expr): CallRule => (b, e, [a], [da]) =>
-  da.kind === 'number' && da.value === 0 ? b.num(0) : b.binary('*', outer(b, e, a), da);
+const chain =
+  (outer: (b: ExprBuilder, e: Expr, a: Expr) => Expr): CallRule =>
+  (b, e, [a], [da]) =>
+    da.kind === 'number' && da.value === 0 ? b.num(0) : b.binary('*', outer(b, e, a), da);
 
 /** max(a, b) = (a + b)/2 + |a − b|/2 and min(a, b) = (a + b)/2 − |a − b|/2, differentiated. */
-const extremum = (sign: '+' | '-'): CallRule => (b, _e, [x, y], [dx, dy]) => {
-  const diff = b.binary('-', x, y);
-  const half = b.binary('/', b.binary('+', dx, dy), b.num(2));
-  const kink = b.binary('/', b.binary('*', diff, b.binary('-', dx, dy)), b.binary('*', b.num(2), b.call('abs', diff)));
-  return b.binary(sign, half, kink);
-};
+const extremum =
+  (sign: '+' | '-'): CallRule =>
+  (b, _e, [x, y], [dx, dy]) => {
+    const diff = b.binary('-', x, y);
+    const half = b.binary('/', b.binary('+', dx, dy), b.num(2));
+    const kink = b.binary(
+      '/',
+      b.binary('*', diff, b.binary('-', dx, dy)),
+      b.binary('*', b.num(2), b.call('abs', diff)),
+    );
+    return b.binary(sign, half, kink);
+  };
 
 const CALL_RULES: { [F in FunctionName]: CallRule } = {
   sin: chain((b, _e, a) => b.call('cos', a)),

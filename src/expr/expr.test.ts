@@ -27,17 +27,25 @@ describe('parse: precedence as in mathematics and math.js', () => {
     expect(value(text, vars)).toBeCloseTo(expected, 12);
   });
 
-  test.each(['-x^2', '(-x)^2', '2^3^2', '(2^3)^2', 'a - (b - c)', 'a - b - c', 'a / (b * c)', '-(-x)', 'x^-y', 'max(x, -y) * sin(x + 1)'])(
-    'format(parse(%s)) reads back as the same tree',
-    (text) => {
-      const once = format(parse(text));
-      expect(format(parse(once))).toBe(once);
-      const vars = { x: 0.7, y: 1.3, a: 2, b: 3, c: 5 };
-      const used = variablesOf(parse(text));
-      const pick = Object.fromEntries(used.map((v) => [v, vars[v as keyof typeof vars]]));
-      expect(value(once, pick)).toBeCloseTo(value(text, pick), 14);
-    },
-  );
+  test.each([
+    '-x^2',
+    '(-x)^2',
+    '2^3^2',
+    '(2^3)^2',
+    'a - (b - c)',
+    'a - b - c',
+    'a / (b * c)',
+    '-(-x)',
+    'x^-y',
+    'max(x, -y) * sin(x + 1)',
+  ])('format(parse(%s)) reads back as the same tree', (text) => {
+    const once = format(parse(text));
+    expect(format(parse(once))).toBe(once);
+    const vars = { x: 0.7, y: 1.3, a: 2, b: 3, c: 5 };
+    const used = variablesOf(parse(text));
+    const pick = Object.fromEntries(used.map((v) => [v, vars[v as keyof typeof vars]]));
+    expect(value(once, pick)).toBeCloseTo(value(text, pick), 14);
+  });
 
   test('variables come in order of first appearance; constants and functions are not variables', () => {
     expect(variablesOf(parse('y + x^2 + sin(pi*y) + e'))).toEqual(['y', 'x']);
@@ -48,9 +56,20 @@ describe('parse: precedence as in mathematics and math.js', () => {
 describe('functions', () => {
   const x = 0.37;
   test.each([
-    ['sin', Math.sin(x)], ['cos', Math.cos(x)], ['tan', Math.tan(x)], ['exp', Math.exp(x)], ['log', Math.log(x)],
-    ['sqrt', Math.sqrt(x)], ['abs', Math.abs(x)], ['tanh', Math.tanh(x)], ['sigmoid', 1 / (1 + Math.exp(-x))],
-    ['softplus', Math.log1p(Math.exp(x))], ['relu', x], ['sinh', Math.sinh(x)], ['cosh', Math.cosh(x)], ['log1p', Math.log1p(x)],
+    ['sin', Math.sin(x)],
+    ['cos', Math.cos(x)],
+    ['tan', Math.tan(x)],
+    ['exp', Math.exp(x)],
+    ['log', Math.log(x)],
+    ['sqrt', Math.sqrt(x)],
+    ['abs', Math.abs(x)],
+    ['tanh', Math.tanh(x)],
+    ['sigmoid', 1 / (1 + Math.exp(-x))],
+    ['softplus', Math.log1p(Math.exp(x))],
+    ['relu', x],
+    ['sinh', Math.sinh(x)],
+    ['cosh', Math.cosh(x)],
+    ['log1p', Math.log1p(x)],
   ])('%s(x) equals Math’s', (name, expected) => {
     expect(value(`${name}(x)`, { x })).toBeCloseTo(expected, 14);
   });
@@ -93,22 +112,44 @@ describe('parse errors are specific (what, where, how to fix)', () => {
 describe('compile', () => {
   test('evaluates elementwise over a grid in one pass', () => {
     const f = compile('x^2 - y^2');
-    const xs = s.tensor([[0, 1], [2, 3]]);
-    const ys = s.tensor([[1, 1], [1, 1]]);
-    expect(f.evaluate([xs, ys]).toArray()).toEqual([[-1, 0], [3, 8]]);
+    const xs = s.tensor([
+      [0, 1],
+      [2, 3],
+    ]);
+    const ys = s.tensor([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(f.evaluate([xs, ys]).toArray()).toEqual([
+      [-1, 0],
+      [3, 8],
+    ]);
   });
 
   test('at(point) is differentiable: gradient and Hessian of the chapter’s examples', () => {
     const f = compile('x*cos(pi*x)');
     const x = 0.3;
-    const g = s.grad(f.at)(s.tensor([x])).item();
+    const g = s
+      .grad(f.at)(s.tensor([x]))
+      .item();
     expect(g).toBeCloseTo(Math.cos(Math.PI * x) - Math.PI * x * Math.sin(Math.PI * x), 14);
     const saddle = compile('x^2 - y^2');
-    expect(s.hessian(saddle.at)(s.tensor([0, 0])).toArray()).toEqual([[2, 0], [0, -2]]);
+    expect(
+      s
+        .hessian(saddle.at)(s.tensor([0, 0]))
+        .toArray(),
+    ).toEqual([
+      [2, 0],
+      [0, -2],
+    ]);
   });
 
   test('maximize minimises the negative', () => {
-    expect(compile('x^2', { maximize: true }).at(s.tensor([3])).item()).toBe(-9);
+    expect(
+      compile('x^2', { maximize: true })
+        .at(s.tensor([3]))
+        .item(),
+    ).toBe(-9);
   });
 
   test('float32 evaluation stays float32 and rounds constants as float32', () => {

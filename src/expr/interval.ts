@@ -21,7 +21,10 @@ export class DomainError extends SaddleError {
    *   defined), not just somewhere in it.
    */
   constructor(
-    readonly fn: string, readonly argument: string, readonly column: number, condition: string,
+    readonly fn: string,
+    readonly argument: string,
+    readonly column: number,
+    condition: string,
     readonly everywhere = false,
   ) {
     super(`${fn} is undefined for ${argument} ${condition}`);
@@ -84,47 +87,89 @@ export function width(x: Interval): number {
   return x.hi - x.lo;
 }
 
+/**
+ * The rounding error of s = fl(a + b), exactly (Knuth's TwoSum; Boldo, Graillat & Muller 2017 show it
+ * overflows only where s does). NaN or ±∞ when s is not finite: then nothing is known.
+ */
+function sumError(a: number, b: number, s: number): number {
+  const bb = s - a;
+  return a - (s - bb) + (b - bb);
+}
+
+/** A lower bound of the real a + b: fl(a + b) itself when it rounded down or was exact, else one ulp below. */
+function sumLo(a: number, b: number): number {
+  const s = a + b;
+  const e = sumError(a, b, s);
+  return Number.isFinite(e) && e >= 0 ? s : down(s);
+}
+
+function sumHi(a: number, b: number): number {
+  const s = a + b;
+  const e = sumError(a, b, s);
+  return Number.isFinite(e) && e <= 0 ? s : up(s);
+}
+
+// An exact float sum stays exact (0 + 0 is 0, not ±5e-324): flat pieces of an objective must enclose as flat.
 export function add(a: Interval, b: Interval): Interval {
-  return { lo: down(a.lo + b.lo), hi: up(a.hi + b.hi) };
+  return { lo: sumLo(a.lo, b.lo), hi: sumHi(a.hi, b.hi) };
 }
 
 export function sub(a: Interval, b: Interval): Interval {
-  return { lo: down(a.lo - b.hi), hi: up(a.hi - b.lo) };
+  return { lo: sumLo(a.lo, -b.hi), hi: sumHi(a.hi, -b.lo) };
 }
 
 export function neg(a: Interval): Interval {
   return { lo: -a.hi, hi: -a.lo };
 }
 
-/** 0·∞ is taken as 0 (the product of the sets, where ∞ is a bound, not a value). */
-function times(x: number, y: number): number {
-  return x === 0 || y === 0 ? 0 : x * y;
+/**
+ * An enclosure of the real product of two bounds. 0·∞ is taken as 0 (the product of the sets, where ∞ is
+ * a bound, not a value); a product with an exactly zero factor is exactly 0. Any other product is widened by
+ * an ulp, but never across 0: the sign of a product of non-zero factors is known even when it underflows,
+ * so an underflowed positive product is [0, 5e-324] and a negative one [-5e-324, 0].
+ */
+function boundProduct(x: number, y: number): Interval {
+  if (x === 0 || y === 0) return { lo: 0, hi: 0 };
+  const v = x * y;
+  return x > 0 === y > 0 ? { lo: Math.max(0, down(v)), hi: up(v) } : { lo: down(v), hi: Math.min(0, up(v)) };
 }
 
 export function mul(a: Interval, b: Interval): Interval {
-  // A product with an exactly zero factor is exactly zero: that bound needs no widening.
+  // The bounds of a product of intervals are products of their bounds: each corner is enclosed, then joined.
   let lo = Infinity;
   let hi = -Infinity;
-  let loExact = false;
-  let hiExact = false;
   for (const x of [a.lo, a.hi]) {
     for (const y of [b.lo, b.hi]) {
-      const exact = x === 0 || y === 0;
-      const v = times(x, y);
-      if (v < lo || (v === lo && exact)) [lo, loExact] = [v, exact];
-      if (v > hi || (v === hi && exact)) [hi, hiExact] = [v, exact];
+      const p = boundProduct(x, y);
+      if (p.lo < lo) lo = p.lo;
+      if (p.hi > hi) hi = p.hi;
     }
   }
-  return { lo: loExact ? lo : down(lo), hi: hiExact ? hi : up(hi) };
+  return { lo, hi };
 }
 
+/** 1/b for b within [0, ∞): a bound 0 of b gives +∞ (1/[0, 0] is [MAX_VALUE, ∞]), an underflow stays >= 0. */
+function reciprocalOfNonNegative(b: Interval): Interval {
+  return { lo: Math.max(0, down(1 / b.hi)), hi: b.lo === 0 ? Infinity : up(1 / b.lo) };
+}
+
+/**
+ * a / b. A divisor reaching 0 from one side still bounds the quotient of a numerator of one sign on one
+ * side: 1/[0, 2] is [0.5, +∞). A numerator that contains 0 over such a divisor (0/0 at a kink) or a divisor
+ * straddling 0 give the whole line. b = [0, 0] leaves no point where a/b is defined, so any interval encloses
+ * it; the side of its zero's sign is taken (1/+0 = +∞ and 1/-0 = -∞, as point evaluation computes).
+ */
 export function div(a: Interval, b: Interval): Interval {
-  if (b.lo <= 0 && b.hi >= 0) return ENTIRE;
-  return mul(a, { lo: down(1 / b.hi), hi: up(1 / b.lo) });
+  if (b.lo > 0 || b.hi < 0) return b.lo > 0 ? mul(a, reciprocalOfNonNegative(b)) : neg(div(a, neg(b)));
+  if (!(a.lo > 0 || a.hi < 0)) return ENTIRE;
+  const positive = b.lo === 0 && (b.hi > 0 || Object.is(b.hi, 0));
+  const negative = b.hi === 0 && (b.lo < 0 || Object.is(b.hi, -0));
+  if (positive) return mul(a, reciprocalOfNonNegative({ lo: 0, hi: b.hi }));
+  if (negative) return neg(mul(a, reciprocalOfNonNegative({ lo: 0, hi: -b.lo })));
+  return ENTIRE;
 }
 
 export { down, up, ENTIRE };
-
 
 const increasing = (f: (x: number) => number, a: Interval): Interval => ({ lo: down(f(a.lo), 2), hi: up(f(a.hi), 2) });
 
@@ -138,21 +183,34 @@ function realPow(base: Interval, y: Interval): Interval {
 /** The largest |n| whose x^n comes from Math.pow directly (its error is then within the two ulps). */
 const DIRECT_POWER = 1024;
 
-/** x^n for an integer n, for any base (even powers of intervals straddling 0 start at 0). */
+/**
+ * |v|^n for an integer n > 0: exactly 0 at 0, else a positive number whose enclosure never reaches below 0
+ * (a power that underflows is [0, 1e-323], not a negative bound).
+ */
+function magnitudePower(v: number, n: number): Interval {
+  const m = Math.abs(v);
+  if (m === 0) return point(0);
+  if (n > DIRECT_POWER) return realPow(point(m), point(n));
+  const p = Math.pow(m, n);
+  return { lo: Math.max(0, down(p, 2)), hi: up(p, 2) };
+}
+
+/**
+ * x^n for an integer n, for any base. Even powers and powers of a base >= 0 have a lower bound >= 0
+ * (powers of intervals straddling 0 start at exactly 0); x^-n is 1/x^n, so a positive power that
+ * underflows gives [huge, +∞), not the whole line.
+ */
 function powInt(a: Interval, n: number): Interval {
   if (n === 0) return point(1);
   if (n < 0) return div(point(1), powInt(a, -n));
-  const magnitude = (v: number): Interval =>
-    n <= DIRECT_POWER ? { lo: down(Math.pow(Math.abs(v), n), 2), hi: up(Math.pow(Math.abs(v), n), 2) }
-      : realPow(point(Math.abs(v)), point(n));
-  const lo = magnitude(a.lo);
-  const hi = magnitude(a.hi);
+  const lo = magnitudePower(a.lo, n);
+  const hi = magnitudePower(a.hi, n);
   if (n % 2 === 1) {
     // Odd powers increase: the sign of each end carries over.
-    return { lo: a.lo < 0 ? -lo.hi : Math.max(0, lo.lo), hi: a.hi < 0 ? -hi.lo : hi.hi };
+    return { lo: a.lo < 0 ? -lo.hi : lo.lo, hi: a.hi < 0 ? -hi.lo : hi.hi };
   }
-  if (a.lo >= 0) return { lo: Math.max(0, lo.lo), hi: hi.hi };
-  if (a.hi <= 0) return { lo: Math.max(0, hi.lo), hi: lo.hi };
+  if (a.lo >= 0) return { lo: lo.lo, hi: hi.hi };
+  if (a.hi <= 0) return { lo: hi.lo, hi: lo.hi };
   return { lo: 0, hi: Math.max(lo.hi, hi.hi) };
 }
 
@@ -246,7 +304,11 @@ const BINARY_RULES: { [Op in BinaryOp]: BinaryRule } = {
 };
 
 type NodeRule<K extends Expr['kind']> = (
-  e: Expr & { kind: K }, visit: (child: Expr) => Interval, ctx: Context, box: Box, index: ReadonlyMap<string, number>,
+  e: Expr & { kind: K },
+  visit: (child: Expr) => Interval,
+  ctx: Context,
+  box: Box,
+  index: ReadonlyMap<string, number>,
 ) => Interval;
 
 const NODE_RULES: { [K in Expr['kind']]: NodeRule<K> } = {

@@ -21,18 +21,28 @@ type Reason = (args: readonly number[], value: number, e: Expr) => string;
 const overflow = (value: number): string =>
   value !== value ? 'undefined there' : 'overflow: the value is beyond the largest finite number of the dtype';
 
-const logReason = (below: number, name: string): Reason => ([a], v) =>
-  a < below ? `${name} of a number below ${below}` : a === below ? `${name} of ${below}` : overflow(v);
+const logReason =
+  (below: number, name: string): Reason =>
+  ([a], v) =>
+    a < below ? `${name} of a number below ${below}` : a === below ? `${name} of ${below}` : overflow(v);
 
 const FUNCTION_REASONS: { [F in FunctionName]: Reason } = {
   log: ([a], v) => (a < 0 ? 'log of a negative number' : a === 0 ? 'log of 0' : overflow(v)),
   log1p: logReason(-1, 'log1p'),
   sqrt: ([a], v) => (a < 0 ? 'square root of a negative number' : overflow(v)),
   tan: (_, v) => (v !== v ? 'undefined there' : 'tan at an odd multiple of pi/2 overflows'),
-  sin: (_, v) => overflow(v), cos: (_, v) => overflow(v), exp: (_, v) => overflow(v), abs: (_, v) => overflow(v),
-  tanh: (_, v) => overflow(v), sigmoid: (_, v) => overflow(v), softplus: (_, v) => overflow(v),
-  relu: (_, v) => overflow(v), sinh: (_, v) => overflow(v), cosh: (_, v) => overflow(v),
-  min: (_, v) => overflow(v), max: (_, v) => overflow(v),
+  sin: (_, v) => overflow(v),
+  cos: (_, v) => overflow(v),
+  exp: (_, v) => overflow(v),
+  abs: (_, v) => overflow(v),
+  tanh: (_, v) => overflow(v),
+  sigmoid: (_, v) => overflow(v),
+  softplus: (_, v) => overflow(v),
+  relu: (_, v) => overflow(v),
+  sinh: (_, v) => overflow(v),
+  cosh: (_, v) => overflow(v),
+  min: (_, v) => overflow(v),
+  max: (_, v) => overflow(v),
 };
 
 const BINARY_REASONS: { [Op in BinaryOp]: Reason } = {
@@ -57,7 +67,10 @@ function reasonFor(e: Expr, args: readonly number[], value: number): string {
 
 /** The innermost non-finite sub-expression at the point, or null when the value is finite. */
 export function locateNonFinite(
-  expr: Expr, variables: readonly string[], point: readonly number[], dtype: DType = 'float64',
+  expr: Expr,
+  variables: readonly string[],
+  point: readonly number[],
+  dtype: DType = 'float64',
 ): NonFinite | null {
   const values = point.map((v) => scalar(v, dtype));
   const nodes = evaluateNodes(expr, values, new Map(variables.map((v, i) => [v, i])), dtype);
@@ -82,7 +95,10 @@ export function locateNonFinite(
  * Walks one path down from the root, so it costs a few derivatives per level of the expression.
  */
 export function locateNonDifferentiable(
-  expr: Expr, variables: readonly string[], point: readonly number[], dtype: DType = 'float64',
+  expr: Expr,
+  variables: readonly string[],
+  point: readonly number[],
+  dtype: DType = 'float64',
 ): NonFinite | null {
   const x = tensor([...point], { dtype });
   const firstBad = (t: Tensor): number | null =>

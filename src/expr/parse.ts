@@ -125,10 +125,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'end') return expr;
     if (t.kind === 'rparen') {
-      throw new ParseError(
-        `unbalanced parenthesis at column ${t.start}: no '(' opens it`,
-        t.start,
-      );
+      throw new ParseError(`unbalanced parenthesis at column ${t.start}: no '(' opens it`, t.start);
     }
     if (t.kind === 'number' || t.kind === 'name' || t.kind === 'lparen') {
       throw new ParseError(`unexpected '${t.text}' at column ${t.start}; write '*' for multiplication`, t.start);
@@ -138,10 +135,7 @@ class Parser {
 
   private binary(minPrecedence: number): Expr {
     if (++this.depth > MAX_DEPTH) {
-      throw new ParseError(
-        `the expression nests more than ${MAX_DEPTH} levels deep`,
-        this.peek().start,
-      );
+      throw new ParseError(`the expression nests more than ${MAX_DEPTH} levels deep`, this.peek().start);
     }
     let left = this.unary();
     for (;;) {
@@ -205,10 +199,7 @@ class Parser {
     if (!called) {
       if (isConstantName(t.text)) return { kind: 'constant', name: t.text, start: t.start, end: t.end };
       if (isFunctionName(t.text)) {
-        throw new ParseError(
-          `'${t.text}' at column ${t.start} is a function; write ${t.text}(...)`,
-          t.start,
-        );
+        throw new ParseError(`'${t.text}' at column ${t.start} is a function; write ${t.text}(...)`, t.start);
       }
       return { kind: 'variable', name: t.text, start: t.start, end: t.end };
     }
@@ -256,10 +247,7 @@ function describe(t: Token): string {
 export function parse(text: string): Expr {
   if (typeof text !== 'string') throw new ParseError('the expression must be text', 1);
   if (text.length > MAX_LENGTH) {
-    throw new ParseError(
-      `the expression is longer than ${MAX_LENGTH} characters`,
-      MAX_LENGTH,
-    );
+    throw new ParseError(`the expression is longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
   }
   try {
     if (text.trim() === '') throw new ParseError('the expression is empty', 1);

@@ -4,7 +4,15 @@ import { describe, expect, test } from 'vitest';
 import { scalar } from '../core/index.js';
 import { Rng } from '../random/index.js';
 import {
-  compile, differentiate, DomainError, evaluateInterval, format, hessianExprs, nextUp, parse, type Interval,
+  compile,
+  differentiate,
+  DomainError,
+  evaluateInterval,
+  format,
+  hessianExprs,
+  nextUp,
+  parse,
+  type Interval,
 } from './index.js';
 import { reduceTurns } from './trig.js';
 
@@ -55,14 +63,20 @@ describe('nextUp on the bits', () => {
 describe('interval sin and cos for large arguments', () => {
   const rng = new Rng(2026);
   test.each([
-    ['sin(x)', 0.25], ['sin(x)', 0.75], ['cos(x)', 0], ['cos(x)', 0.5],
+    ['sin(x)', 0.25],
+    ['sin(x)', 0.75],
+    ['cos(x)', 0],
+    ['cos(x)', 0.5],
   ] as [string, number][])('%s reaches ±1 on one-ulp boxes holding its extremum at phase %s turns', (text, turn) => {
     // Before exact reduction, 2π·k in doubles put about 3% of these crests an ulp off, outside the box.
     let inside = 0;
     for (const scale of [1e6, 1e9, 1e12, 1e13, 1e14, 1e15]) {
       for (let i = 0; i < 500; i++) {
         const c = phasePoint(scale * (1 + rng.float()), turn);
-        for (const [lo, hi] of [[c, nextUp(c)], [-nextUp(-c), c]]) {
+        for (const [lo, hi] of [
+          [c, nextUp(c)],
+          [-nextUp(-c), c],
+        ]) {
           const a = reduceTurns(lo);
           const b = reduceTurns(hi);
           const to = Number(b.turns - a.turns) + b.fraction;
@@ -100,8 +114,14 @@ describe('interval sin and cos for large arguments', () => {
 
 describe('overflow gives infinite bounds', () => {
   test.each([
-    ['x^2', -1e300, 1e300], ['cosh(x)', -1000, 1000], ['exp(x)', -1000, 1000], ['sinh(x)', -1000, 1000],
-    ['x*x', -1e300, 1e300], ['x^3', -1e300, 1e300], ['softplus(x)^2', -1e308, 1e308], ['exp(x)^2', 0, 400],
+    ['x^2', -1e300, 1e300],
+    ['cosh(x)', -1000, 1000],
+    ['exp(x)', -1000, 1000],
+    ['sinh(x)', -1000, 1000],
+    ['x*x', -1e300, 1e300],
+    ['x^3', -1e300, 1e300],
+    ['softplus(x)^2', -1e308, 1e308],
+    ['exp(x)^2', 0, 400],
   ] as [string, number, number][])('%s on [%s, %s] has an upper bound of +Infinity', (text, lo, hi) => {
     const e = enclose(text, [{ lo, hi }]);
     expect(e.hi).toBe(Infinity);
@@ -115,7 +135,11 @@ describe('the power rule', () => {
     expect(e.lo).toBeLessThanOrEqual(-0.9);
     expect(e.hi).toBeGreaterThanOrEqual(0.33);
     expect(e.hi - e.lo).toBeLessThan(1.23 + 1e-12);
-    expect(compile('x^(sigmoid(100))').evaluate([scalar(-0.5)]).item()).toBe(-0.5);
+    expect(
+      compile('x^(sigmoid(100))')
+        .evaluate([scalar(-0.5)])
+        .item(),
+    ).toBe(-0.5);
     // Its derivatives follow the same rule: d/dx x^1 = 1, and the second derivative 0 is enclosed on the box.
     const d = differentiate(parse('x^(sigmoid(100))'), 'x');
     expect(format(d)).toBe('1');
@@ -139,7 +163,14 @@ describe('the power rule', () => {
         const v = f.evaluate([scalar(x), scalar(y)]).item();
         let flagged = false;
         try {
-          evaluateInterval(f.expr, ['x', 'y'], [{ lo: x, hi: x }, { lo: y, hi: y }]);
+          evaluateInterval(
+            f.expr,
+            ['x', 'y'],
+            [
+              { lo: x, hi: x },
+              { lo: y, hi: y },
+            ],
+          );
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           flagged = true;
@@ -148,8 +179,15 @@ describe('the power rule', () => {
         if (flagged) expect(Number.isFinite(v)).toBe(x === 0 && !Number.isNaN(v));
       }
     }
-    expect(() => evaluateInterval(parse('x^y'), ['x', 'y'], [{ lo: -2, hi: -1 }, { lo: 2, hi: 2 }])).toThrow(
-      /an exponent that varies needs a base >= 0/,
-    );
+    expect(() =>
+      evaluateInterval(
+        parse('x^y'),
+        ['x', 'y'],
+        [
+          { lo: -2, hi: -1 },
+          { lo: 2, hi: 2 },
+        ],
+      ),
+    ).toThrow(/an exponent that varies needs a base >= 0/);
   });
 });

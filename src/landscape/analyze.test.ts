@@ -4,7 +4,10 @@ import { analyze } from './analyze.js';
 
 describe('analyze', () => {
   test('one report: points, completeness, extrema with the boundary, convexity', () => {
-    const r = analyze(compile('x^2 - y^2'), [{ lo: -1, hi: 1 }, { lo: -1, hi: 2 }]);
+    const r = analyze(compile('x^2 - y^2'), [
+      { lo: -1, hi: 1 },
+      { lo: -1, hi: 2 },
+    ]);
     expect(r.stationaryPoints).toHaveLength(1);
     expect(r.stationaryPoints[0]).toMatchObject({ kind: 'saddle', certified: true, eigenvalues: [-2, 2] });
     expect(r.complete).toBe(true);

@@ -3,15 +3,25 @@
 import { SaddleError } from '../core/errors.js';
 import { grad, hessian, tensor } from '../core/index.js';
 import { solve } from '../linalg/index.js';
-import { DomainError, evaluateInterval, type Box, type Expr, type Interval, type Objective } from '../expr/index.js';
+import {
+  DomainError,
+  evaluateInterval,
+  evaluateIntervals,
+  type Box,
+  type Expr,
+  type Interval,
+  type Objective,
+} from '../expr/index.js';
 import { classifyStationaryPoint } from './classify.js';
 import { krawczyk, type KrawczykVerdict } from './krawczyk.js';
 import type { StationaryPoint } from './stationary.js';
+import { hypot, maxAbs } from '../linalg/vectors.js';
 
 export const mid = (x: Interval): number => x.lo + (x.hi - x.lo) / 2;
 
+/** Enclosures of several expressions over X, in one walk (gradient and Hessian entries share most nodes). */
 export function evalAll(exprs: readonly Expr[], variables: readonly string[], X: Box): Interval[] {
-  return exprs.map((e) => evaluateInterval(e, variables, X));
+  return evaluateIntervals(exprs, variables, X);
 }
 
 /** An enclosure of the objective (negated when maximising) over X; null where it is undefined somewhere. */
@@ -39,9 +49,9 @@ export function newton(objective: Objective, x0: number[], box: Box): number[] {
     }
     if (!step.every(Number.isFinite)) return x;
     const next = x.map((v, i) => Math.min(box[i].hi, Math.max(box[i].lo, v - step[i])));
-    const moved = Math.max(...next.map((v, i) => Math.abs(v - x[i])));
+    const moved = maxAbs(next.map((v, i) => v - x[i]));
     x = next;
-    if (!(moved > 1e-16 * Math.max(1, ...x.map(Math.abs)))) break;
+    if (!(moved > 1e-16 * Math.max(1, maxAbs(x)))) break;
   }
   return x;
 }
@@ -60,7 +70,7 @@ export function describe(
     point: Object.fromEntries(objective.variables.map((v, i) => [v, x[i]])),
     coordinates: x,
     value: objective.at(t).item(),
-    gradientNorm: Math.hypot(...g),
+    gradientNorm: hypot(g),
     eigenvalues: c.eigenvalues,
     kind: c.kind,
     test: c.test,

@@ -7,6 +7,7 @@ import { add, cast, grad, hessian, mul, tensor, type Tensor } from '../core/inde
 import { eigh } from '../linalg/index.js';
 import type { Objective } from '../expr/index.js';
 import { Rng } from '../random/index.js';
+import { hypot, maxAbs } from '../linalg/vectors.js';
 
 export type Kind = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
 
@@ -41,7 +42,7 @@ export function classifyStationaryPoint(objective: Objective, x: readonly number
   const n = x.length;
   const { eigenvalues: ev, eigenvectors } = eigh(cast(hessian(objective.at)(tensor([...x])), 'float64'));
   const eigenvalues = Array.from(ev.data);
-  const scale = Math.max(1, ...eigenvalues.map(Math.abs));
+  const scale = Math.max(1, maxAbs(eigenvalues));
   const tol = 1e-8 * scale + 100 * uncertainty * scale;
   const positive = eigenvalues.filter((l) => l > tol).length;
   const negative = eigenvalues.filter((l) => l < -tol).length;
@@ -66,7 +67,7 @@ export function classifyStationaryPoint(objective: Objective, x: readonly number
     for (let r = 0; r < 8; r++) {
       const c = nullDirs.map(() => rng.normal());
       const v = x.map((_, i) => nullDirs.reduce((s, d, q) => s + c[q] * d[i], 0));
-      const norm = Math.hypot(...v);
+      const norm = hypot(v);
       directions.push(v.map((vi) => vi / norm));
     }
   }
@@ -78,7 +79,10 @@ export function classifyStationaryPoint(objective: Objective, x: readonly number
     let decided = false;
     for (let k = 2; k <= MAX_ORDER; k++) {
       // D_k at a point `uncertainty` away from the true one differs from it by about u·D_{k+1}.
-      const zeroTol = 1e-9 * Math.max(1, Math.abs(D[0])) + 10 * uncertainty * Math.abs(D[k + 1]) + 50 * uncertainty ** 2 * Math.abs(D[k + 2]);
+      const zeroTol =
+        1e-9 * Math.max(1, Math.abs(D[0])) +
+        10 * uncertainty * Math.abs(D[k + 1]) +
+        50 * uncertainty ** 2 * Math.abs(D[k + 2]);
       if (Math.abs(D[k]) <= zeroTol) continue;
       if (k % 2 === 1) return { kind: 'saddle', test: 'higher-order', eigenvalues };
       signs.add(Math.sign(D[k]));

@@ -4,7 +4,15 @@
 // eigenvalue (the witness). Otherwise, within the work bound: undecided, and why.
 import { tensor } from '../core/index.js';
 import { eigvalsh } from '../linalg/index.js';
-import { DomainError, evaluateInterval, hessianExprs, type Interval, type Objective } from '../expr/index.js';
+import {
+  DomainError,
+  evaluateInterval,
+  evaluateIntervals,
+  hessianExprs,
+  type Interval,
+  type Objective,
+} from '../expr/index.js';
+import { maxAbs } from '../linalg/vectors.js';
 
 export type Convexity =
   | { verdict: 'convex' }
@@ -30,9 +38,7 @@ export function convexity(
     let enclosure: Interval[];
     try {
       // Of the objective itself: the negated expression when maximising.
-      enclosure = flat
-        .map((e) => evaluateInterval(e, vars, X))
-        .map((h) => (objective.maximize ? { lo: -h.hi, hi: -h.lo } : h));
+      enclosure = evaluateIntervals(flat, vars, X).map((h) => (objective.maximize ? { lo: -h.hi, hi: -h.lo } : h));
       evaluateInterval(objective.expr, vars, X); // the objective's own domain
     } catch (err) {
       if (err instanceof DomainError) return { verdict: 'undecided', reason: err.message };
@@ -44,7 +50,7 @@ export function convexity(
     const atM = m.map((v) => ({ lo: v, hi: v }));
     let Hm: number[][] | null = null;
     try {
-      const flatM = flat.map((e) => evaluateInterval(e, vars, atM));
+      const flatM = evaluateIntervals(flat, vars, atM);
       const sign = objective.maximize ? -1 : 1;
       const entries = flatM.map((h) => sign * (h.lo + (h.hi - h.lo) / 2));
       if (entries.every(Number.isFinite)) Hm = vars.map((_, i) => entries.slice(i * n, (i + 1) * n));
@@ -54,7 +60,7 @@ export function convexity(
     if (Hm) {
       const H = eigvalsh(tensor(Hm));
       const lowest = H.data[0];
-      const scale = Math.max(1, ...Array.from(H.data, Math.abs));
+      const scale = Math.max(1, maxAbs(H.data));
       if (lowest < -1e-12 * scale) {
         return {
           verdict: 'not convex',

@@ -7,7 +7,10 @@ describe('derive', () => {
     const d = derive(compile('x^2 - y^2'), [0, 0]);
     expect(d.value).toBe(0);
     expect(d.gradient).toEqual({ x: 0, y: 0 });
-    expect(d.hessian).toEqual([[2, 0], [0, -2]]);
+    expect(d.hessian).toEqual([
+      [2, 0],
+      [0, -2],
+    ]);
     expect(d.eigenvalues).toEqual([-2, 2]);
   });
 
@@ -73,7 +76,10 @@ describe('derive', () => {
   });
 
   test.each([[710], [-710], [709.5], [1e-10], [-0.3], [0]])('sinh and cosh at %s are finite as the true value', (x) => {
-    for (const [text, fn, dfn] of [['sinh(x)', Math.sinh, Math.cosh], ['cosh(x)', Math.cosh, Math.sinh]] as const) {
+    for (const [text, fn, dfn] of [
+      ['sinh(x)', Math.sinh, Math.cosh],
+      ['cosh(x)', Math.cosh, Math.sinh],
+    ] as const) {
       const d = derive(compile(text), [x]);
       const close = (a: number, b: number) =>
         expect(Math.abs(a - b)).toBeLessThanOrEqual(4e-16 * Math.max(Math.abs(b), 1e-300));

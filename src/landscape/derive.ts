@@ -5,6 +5,7 @@ import { SaddleError } from '../core/errors.js';
 import { allFinite, cast, hessian, tensor, valueAndGrad, type DType } from '../core/index.js';
 import { eigh } from '../linalg/index.js';
 import { locateNonDifferentiable, locateNonFinite, type Objective } from '../expr/index.js';
+import { hypot } from '../linalg/vectors.js';
 
 export interface Derivatives {
   objective: string;
@@ -65,7 +66,7 @@ export function derive(objective: Objective, point: readonly number[], options: 
     dtype,
     value: value.item(),
     gradient: Object.fromEntries(objective.variables.map((v, i) => [v, g[i]])),
-    gradientNorm: Math.hypot(...g),
+    gradientNorm: hypot(g),
     hessian: n > 0 ? rows : [],
     eigenvalues,
   };

@@ -303,10 +303,10 @@ export function globalExtrema(
     work += Math.max(1, result.boxesExamined);
     const embed = (x: readonly number[]) => face.map((v, i) => (v === null ? x[free.indexOf(i)] : v));
     for (const p of result.points) offer({ coordinates: embed(p.coordinates), value: p.value, onBoundary });
-    for (const r of result.unresolved) {
+    for (const r of [...result.unresolved, ...result.unbounded]) {
       for (const s of r.samples) offer({ coordinates: embed(s.coordinates), value: s.value, onBoundary });
       const X = faceBox.map((x, i) => (face[i] === null ? r.box[free.indexOf(i)] : x));
-      limitBy(X, r.valueRange, `where the search could not resolve it: ${r.reason}`, onBoundary);
+      limitBy(X, [r.enclosure.lo, r.enclosure.hi], `where the search could not resolve it: ${r.reason}`, onBoundary);
     }
   }
   if (!low.best || !high.best) {

@@ -5,9 +5,7 @@
 import { addInterval, mulInterval, subInterval, type Box, type Interval } from '../expr/index.js';
 
 export type KrawczykVerdict =
-  | { verdict: 'unique'; contracted: Interval[] }
-  | { verdict: 'none' }
-  | { verdict: 'unknown'; contracted: Interval[] };
+  { verdict: 'unique'; contracted: Interval[] } | { verdict: 'none' } | { verdict: 'unknown'; contracted: Interval[] };
 
 const pt = (x: number): Interval => ({ lo: x, hi: x });
 
@@ -22,7 +20,13 @@ function matVec(Y: ArrayLike<number>, v: readonly Interval[], n: number): Interv
   return out;
 }
 
-export function krawczyk(box: Box, mid: readonly number[], gMid: readonly Interval[], H: readonly Interval[][], Y: ArrayLike<number>): KrawczykVerdict {
+export function krawczyk(
+  box: Box,
+  mid: readonly number[],
+  gMid: readonly Interval[],
+  H: readonly Interval[][],
+  Y: ArrayLike<number>,
+): KrawczykVerdict {
   const n = box.length;
   const yg = matVec(Y, gMid, n);
   const dx = box.map((x, i) => subInterval(x, pt(mid[i])));

@@ -119,6 +119,11 @@ export interface UnresolvedRegion {
   reason: string;
   /** A rigorous enclosure of f over the region's boxes; absent where none is finite (a pole, overflow). */
   valueRange?: [number, number];
+  /**
+   * The same enclosure with a side that may be infinite: 1/x^2 near its pole is unbounded above but
+   * proved >= 1/h², which still bounds the minimum.
+   */
+  enclosure: Interval;
   /** Points of the region with the lowest and highest value seen there (finite values only). */
   samples: { coordinates: number[]; value: number }[];
 }
@@ -142,6 +147,7 @@ export class RegionBuilder {
       kind,
       reason,
       samples: this.samples(boxes),
+      enclosure: { lo, hi },
     };
     if (Number.isFinite(lo) && Number.isFinite(hi)) region.valueRange = [lo, hi];
     this.list.push(region);

@@ -12,7 +12,9 @@ describe('stationaryPoints', () => {
     expect(r.points.map((p) => p.kind)).toEqual(['minimum', 'maximum', 'minimum']);
     expect(r.points.every((p) => p.certified && p.test === 'second-order')).toBe(true);
     const xs = r.points.map((p) => p.point.x);
-    [-0.273852686800736, 0.273852686800736, 1.090408221946721].forEach((x, i) => expect(Math.abs(xs[i] - x)).toBeLessThan(1e-12));
+    [-0.273852686800736, 0.273852686800736, 1.090408221946721].forEach((x, i) =>
+      expect(Math.abs(xs[i] - x)).toBeLessThan(1e-12),
+    );
     // Each certified enclosure contains its point.
     r.points.forEach((p) => expect(p.enclosure[0].lo <= p.point.x && p.point.x <= p.enclosure[0].hi).toBe(true));
   });
@@ -31,17 +33,23 @@ describe('stationaryPoints', () => {
     ['x^4 + y^2', box([-1, 1], [-1, 1]), 'minimum'],
     ['x^3 - 3*x*y^2', box([-1, 1], [-1, 1]), 'saddle'],
     ['x^4 - y^2', box([-1, 1], [-1, 1]), 'saddle'],
-  ] as const)('%s: a degenerate point at 0, decided by the higher-order test, reported as not certified', (text, b, kind) => {
-    const r = stationaryPoints(compile(text), b);
-    expect(r.points).toHaveLength(1);
-    const p = r.points[0];
-    expect(p.kind).toBe(kind);
-    expect(p.certified).toBe(false);
-    expect(p.coordinates.every((c) => Math.abs(c) < 1e-6)).toBe(true);
-    expect(p.test).toBe('higher-order'); // a zero eigenvalue: second order cannot decide
-    expect(r.complete).toBe(false);
-    expect(r.unresolved[0]).toMatchObject({ kind: 'degenerate', reason: expect.stringMatching(/degenerate stationary point/) });
-  });
+  ] as const)(
+    '%s: a degenerate point at 0, decided by the higher-order test, reported as not certified',
+    (text, b, kind) => {
+      const r = stationaryPoints(compile(text), b);
+      expect(r.points).toHaveLength(1);
+      const p = r.points[0];
+      expect(p.kind).toBe(kind);
+      expect(p.certified).toBe(false);
+      expect(p.coordinates.every((c) => Math.abs(c) < 1e-6)).toBe(true);
+      expect(p.test).toBe('higher-order'); // a zero eigenvalue: second order cannot decide
+      expect(r.complete).toBe(false);
+      expect(r.unresolved[0]).toMatchObject({
+        kind: 'degenerate',
+        reason: expect.stringMatching(/degenerate stationary point/),
+      });
+    },
+  );
 
   test('Rosenbrock: one minimum, at (1, 1), certified, complete', () => {
     const r = stationaryPoints(compile('(1 - x)^2 + 100*(y - x^2)^2'), box([-2, 2], [-1, 3]));
@@ -61,20 +69,35 @@ describe('stationaryPoints', () => {
     expect([count('minimum'), count('saddle'), count('maximum')]).toEqual([4, 4, 1]);
     expect(r.points.every((p) => p.certified)).toBe(true);
     const minima = r.points.filter((p) => p.kind === 'minimum');
-    for (const [x, y] of [[3, 2], [-2.805118086952745, 3.131312518250573], [-3.779310253377747, -3.283185991286170], [3.584428340330492, -1.848126526964404]]) {
-      expect(minima.some((p) => Math.abs(p.point.x - x) < 1e-9 && Math.abs(p.point.y - y) < 1e-9 && Math.abs(p.value) < 1e-12)).toBe(true);
+    for (const [x, y] of [
+      [3, 2],
+      [-2.805118086952745, 3.131312518250573],
+      [-3.779310253377747, -3.28318599128617],
+      [3.584428340330492, -1.848126526964404],
+    ]) {
+      expect(
+        minima.some(
+          (p) => Math.abs(p.point.x - x) < 1e-9 && Math.abs(p.point.y - y) < 1e-9 && Math.abs(p.value) < 1e-12,
+        ),
+      ).toBe(true);
     }
     const max = r.points.find((p) => p.kind === 'maximum')!;
     expect(max.point.x).toBeCloseTo(-0.270845, 5);
     expect(max.point.y).toBeCloseTo(-0.923039, 5);
   });
 
-  test('six-hump camel on [-2, 2]×[-1, 1]: 6 minima, 7 saddles, 2 maxima; global minima ±(0.0898, −0.7126) at −1.0316284534898774', () => {
+  const camelTitle =
+    'six-hump camel on [-2, 2]×[-1, 1]: 6 minima, 7 saddles, 2 ' +
+    'maxima; global minima ±(0.0898, −0.7126) at −1.0316284534898774';
+  test(camelTitle, () => {
     const r = stationaryPoints(compile('(4 - 2.1*x^2 + x^4/3)*x^2 + x*y + (-4 + 4*y^2)*y^2'), box([-2, 2], [-1, 1]));
     expect(r.complete).toBe(true);
     const count = (k: string) => r.points.filter((p) => p.kind === k).length;
     expect([count('minimum'), count('saddle'), count('maximum')]).toEqual([6, 7, 2]);
-    const best = r.points.filter((p) => p.kind === 'minimum').sort((a, b) => a.value - b.value).slice(0, 2);
+    const best = r.points
+      .filter((p) => p.kind === 'minimum')
+      .sort((a, b) => a.value - b.value)
+      .slice(0, 2);
     for (const p of best) {
       expect(p.value).toBeCloseTo(-1.0316284534898774, 12);
       expect(Math.abs(Math.abs(p.point.x) - 0.0898420131003181)).toBeLessThan(1e-10);

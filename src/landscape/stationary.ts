@@ -9,7 +9,7 @@
 import { SaddleError } from '../core/errors.js';
 import {
   DomainError,
-  evaluateInterval,
+  ExprBuilder,
   gradientExprs,
   hessianExprs,
   type Box,
@@ -20,6 +20,7 @@ import {
 import type { Kind } from './classify.js';
 import { describe, evalAll, mid, newton, tryKrawczyk } from './certify.js';
 import { connectedComponents, hull, RegionBuilder, type UnresolvedRegion } from './regions.js';
+import { maxOf } from '../linalg/vectors.js';
 
 export type { RegionKind, UnresolvedRegion } from './regions.js';
 
@@ -44,6 +45,11 @@ export interface StationaryResult {
   /** True when every part of the box is proved free of stationary points except the certified ones. */
   complete: boolean;
   unresolved: UnresolvedRegion[];
+  /**
+   * Parts of the box proved free of stationary points where f's enclosure is unbounded (a pole, or
+   * overflow): not a gap in the list of points, but an extremum of f may lie there (1/x near 0).
+   */
+  unbounded: UnresolvedRegion[];
   boxesExamined: number;
 }
 
@@ -97,17 +103,25 @@ export function stationaryPoints(
   if (box.length !== n) {
     throw new SaddleError(`stationaryPoints: the box has ${box.length} ranges but the objective has ${n} variables`);
   }
-  if (n === 0) return { points: [], complete: true, unresolved: [], boxesExamined: 0 };
+  if (n === 0) return { points: [], complete: true, unresolved: [], unbounded: [], boxesExamined: 0 };
   const maxBoxes = options.maxBoxes ?? DEFAULT_MAX_BOXES;
-  const minWidth = (options.minWidth ?? 1e-9) * Math.max(1, ...box.map((x) => x.hi - x.lo));
-  const gradE = gradientExprs(objective.expr, vars);
-  const flatH = hessianExprs(objective.expr, vars).flat();
+  const minWidth =
+    (options.minWidth ?? 1e-9) *
+    maxOf(
+      box.map((x) => x.hi - x.lo),
+      1,
+    );
+  // One builder: the Hessian's entries are built on the gradient's nodes, not on a second copy of them.
+  const builder = new ExprBuilder();
+  const gradE = gradientExprs(objective.expr, vars, builder);
+  const flatH = hessianExprs(objective.expr, vars, builder).flat();
 
   const certifiedBoxes: Interval[][] = [];
   const small: Leftover[] = [];
   const flat: Leftover[] = [];
   const curves: Leftover[] = [];
   const undefinedBoxes: { box: Interval[]; reason: string }[] = [];
+  const unboundedBoxes: Interval[][] = [];
   // Breadth first (a queue): the budget is spent evenly, so a continuum of stationary points uses it
   // up at one resolution along its whole length instead of exhausting it at one end.
   const work: Interval[][] = [[...box]];
@@ -119,16 +133,25 @@ export function stationaryPoints(
     let G: Interval[];
     let H: Interval[][];
     try {
-      evaluateInterval(objective.expr, vars, X); // the objective's own domain (its derivatives may hide it)
-      G = evalAll(gradE, vars, X);
-      if (G.some((g) => g.lo > 0 || g.hi < 0)) continue; // no stationary point in X
+      // The objective's own domain (its derivatives may hide it), in the same walk as its gradient.
+      const [F, ...rest] = evalAll([objective.expr, ...gradE], vars, X);
+      G = rest;
+      if (G.some((g) => g.lo > 0 || g.hi < 0)) {
+        // No stationary point in X; but where f is not bounded on X its extremum may be in X all the same.
+        // Unbounded both ways (1/x around 0) is cut down to where the pole is; one way (1/x^2, or exp past
+        // overflow, which stays so at any width) is kept whole.
+        const wide = X.some((x) => x.hi - x.lo >= minWidth);
+        if (F.lo === -Infinity && F.hi === Infinity && wide) for (const b of bisect(X, all(n))) work.push(b);
+        else if (!(Number.isFinite(F.lo) && Number.isFinite(F.hi))) unboundedBoxes.push(X);
+        continue;
+      }
       H = hessianEnclosure(flatH, vars, X);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       // Undefined on all of X: no stationary point can be there, and bisecting would not help.
       const tooSmall = X.every((x) => x.hi - x.lo < minWidth);
       if (err.everywhere || tooSmall) undefinedBoxes.push({ box: X, reason: err.message });
-      else work.push(...bisect(X, all(n)));
+      else for (const b of bisect(X, all(n))) work.push(b);
       continue;
     }
     // ∂f/∂x_j enclosed by exactly [0, 0]: f does not depend on x_j in X, so cutting along x_j is useless.
@@ -155,7 +178,7 @@ export function stationaryPoints(
     const C = verdict ? embed(verdict.contracted) : null;
     const shrunk = C && free.every((i) => C[i].hi - C[i].lo <= 0.5 * (X[i].hi - X[i].lo)) ? C : null;
     if (shrunk) work.push(shrunk);
-    else work.push(...bisect(C ?? X, free));
+    else for (const b of bisect(C ?? X, free)) work.push(b);
   }
   const left = work.slice(head);
   const regions = new RegionBuilder(objective);
@@ -260,12 +283,20 @@ export function stationaryPoints(
         reason,
       );
   }
+  const unbounded = new RegionBuilder(objective);
+  for (const group of connectedComponents(unboundedBoxes)) {
+    unbounded.add(
+      group.map((i) => unboundedBoxes[i]),
+      'unlocated',
+      'f is not bounded here (a pole, or a value past the largest double), though no stationary point is',
+    );
+  }
   points.sort((a, b) => {
     for (let i = 0; i < n; i++) if (a.coordinates[i] !== b.coordinates[i]) return a.coordinates[i] - b.coordinates[i];
     return 0;
   });
   const unresolved = regions.list;
-  return { points, complete: unresolved.length === 0, unresolved, boxesExamined: examined };
+  return { points, complete: unresolved.length === 0, unresolved, unbounded: unbounded.list, boxesExamined: examined };
 }
 
 /**
@@ -294,7 +325,7 @@ function resolveCluster(
     if (!(err instanceof DomainError)) throw err;
   }
   if (certified) return { certified, located: true, point: describe(objective, x, true, inflated, 0) };
-  const uncertainty = Math.max(...h.map((c) => c.hi - c.lo));
+  const uncertainty = maxOf(h.map((c) => c.hi - c.lo));
   const candidate = describe(objective, x, false, h, uncertainty);
   const scale = Math.max(1, Math.abs(candidate.value));
   const finite = [candidate.value, candidate.gradientNorm, ...candidate.eigenvalues].every(Number.isFinite);

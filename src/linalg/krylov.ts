@@ -21,12 +21,15 @@ interface KrylovOptions {
 function startVector(op: string, n: number, options: KrylovOptions): Float64Array {
   const v = new Float64Array(n);
   if (options.start !== undefined) {
-    if (options.start.size !== n) throw new ShapeError(`${op}: start vector has shape ${formatShape(options.start.shape)}, expected [${n}]`);
+    if (options.start.size !== n)
+      throw new ShapeError(`${op}: start vector has shape ${formatShape(options.start.shape)}, expected [${n}]`);
     v.set(options.start.data);
   } else if (options.rng !== undefined) {
     for (let i = 0; i < n; i++) v[i] = options.rng.normal();
   } else {
-    throw new SaddleError(`${op}: give {rng} (a seeded Rng) or {start} for the start vector; saddle never draws unseeded randomness`);
+    throw new SaddleError(
+      `${op}: give {rng} (a seeded Rng) or {start} for the start vector; saddle never draws unseeded randomness`,
+    );
   }
   const norm = Math.sqrt(dot(v, v));
   if (norm === 0) throw new SaddleError(`${op}: the start vector is zero`);
@@ -45,11 +48,15 @@ function apply(op: string, matvec: MatVec, v: Float64Array, dtype: DType): Float
   data.set(v);
   const out = matvec(fromData(data, [v.length]));
   if (!(out instanceof Tensor) || out.size !== v.length) {
-    throw new ShapeError(`${op}: matvec must return a vector of length ${v.length}, got ${out instanceof Tensor ? formatShape(out.shape) : typeof out}`);
+    throw new ShapeError(
+      `${op}: matvec must return a vector of length ${v.length}, ` +
+        `got ${out instanceof Tensor ? formatShape(out.shape) : typeof out}`,
+    );
   }
   const r = Float64Array.from(out.data);
   for (let i = 0; i < r.length; i++) {
-    if (!Number.isFinite(r[i])) throw new SaddleError(`${op}: matvec returned a non-finite value (${r[i]}) at index ${i}`);
+    if (!Number.isFinite(r[i]))
+      throw new SaddleError(`${op}: matvec returned a non-finite value (${r[i]}) at index ${i}`);
   }
   return r;
 }
@@ -69,10 +76,15 @@ export interface LanczosResult {
 }
 
 /** k steps of Lanczos on a symmetric operator of size n. */
-export function lanczos(matvec: MatVec, n: number, options: KrylovOptions & { steps?: number; vectors?: boolean } = {}): LanczosResult {
+export function lanczos(
+  matvec: MatVec,
+  n: number,
+  options: KrylovOptions & { steps?: number; vectors?: boolean } = {},
+): LanczosResult {
   if (!Number.isInteger(n) || n <= 0) throw new SaddleError(`lanczos: n must be a positive integer, got ${n}`);
   const k = Math.min(options.steps ?? Math.min(n, 30), n);
-  if (!Number.isInteger(k) || k <= 0) throw new SaddleError(`lanczos: steps must be a positive integer, got ${options.steps}`);
+  if (!Number.isInteger(k) || k <= 0)
+    throw new SaddleError(`lanczos: steps must be a positive integer, got ${options.steps}`);
   const dtype = options.dtype ?? 'float64';
   const Q: Float64Array[] = [startVector('lanczos', n, options)];
   const alphas: number[] = [];
@@ -90,7 +102,7 @@ export function lanczos(matvec: MatVec, n: number, options: KrylovOptions & { st
     }
     const beta = Math.sqrt(dot(w, w));
     if (j === k - 1) break;
-    const scale = Math.max(Math.abs(alpha), ...betas.slice(-1).map(Math.abs), 1e-300);
+    const scale = Math.max(Math.abs(alpha), Math.abs(betas.at(-1) ?? 0), 1e-300);
     if (beta <= 1e-12 * scale) break;
     betas.push(beta);
     for (let i = 0; i < n; i++) w[i] /= beta;
@@ -135,7 +147,9 @@ export interface PowerIterationResult {
 
 /** Power iteration: the eigenvalue of largest magnitude, stopping when it changes by < tol (relative). */
 export function powerIteration(
-  matvec: MatVec, n: number, options: KrylovOptions & { maxIterations?: number; tol?: number } = {},
+  matvec: MatVec,
+  n: number,
+  options: KrylovOptions & { maxIterations?: number; tol?: number } = {},
 ): PowerIterationResult {
   if (!Number.isInteger(n) || n <= 0) throw new SaddleError(`powerIteration: n must be a positive integer, got ${n}`);
   const maxIterations = options.maxIterations ?? 100;

@@ -48,13 +48,15 @@ export function flatDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function checkProduct(w: Float64Array, n: number): Float64Array {
-  if (!(w instanceof Float64Array) || w.length !== n) throw new SaddleError(`lanczos: the operator must return a Float64Array of length ${n}`);
+  if (!(w instanceof Float64Array) || w.length !== n)
+    throw new SaddleError(`lanczos: the operator must return a Float64Array of length ${n}`);
   return w;
 }
 
 export function lanczosRun(matvec: FlatMatVec, n: number, options: LanczosRunOptions): LanczosRun {
   const m = Math.min(options.steps, n);
-  if (!Number.isInteger(m) || m < 1) throw new SaddleError(`lanczos: steps must be a positive integer, got ${options.steps}`);
+  if (!Number.isInteger(m) || m < 1)
+    throw new SaddleError(`lanczos: steps must be a positive integer, got ${options.steps}`);
   const full = (options.reorthogonalize ?? 'full') === 'full';
   const store = (v: Float64Array) => (options.float32Basis ? Float32Array.from(v) : Float64Array.from(v));
   const checkEvery = options.checkEvery ?? 5;
@@ -130,7 +132,11 @@ export function tridiagonalEigen(t: Tridiagonal): TridiagonalEigen {
 }
 
 /** Σⱼ zⱼ qⱼ for T-eigenvectors z over a stored basis. */
-export function combineBasis(basis: readonly (Float64Array | Float32Array)[], coefficients: readonly Float64Array[], n: number): Float64Array[] {
+export function combineBasis(
+  basis: readonly (Float64Array | Float32Array)[],
+  coefficients: readonly Float64Array[],
+  n: number,
+): Float64Array[] {
   const out = coefficients.map(() => new Float64Array(n));
   basis.forEach((q, j) => {
     coefficients.forEach((z, c) => {
@@ -147,7 +153,13 @@ export function combineBasis(basis: readonly (Float64Array | Float32Array)[], co
  * Ritz vectors without a stored basis: the recurrence run again from the same start (the operator is
  * deterministic, so it regenerates the same qⱼ), accumulating Σⱼ zⱼ qⱼ; costs another `steps` products.
  */
-export function regenerateRitzVectors(matvec: FlatMatVec, n: number, start: Float64Array, t: Tridiagonal, coefficients: readonly Float64Array[]): Float64Array[] {
+export function regenerateRitzVectors(
+  matvec: FlatMatVec,
+  n: number,
+  start: Float64Array,
+  t: Tridiagonal,
+  coefficients: readonly Float64Array[],
+): Float64Array[] {
   const out = coefficients.map(() => new Float64Array(n));
   let q = Float64Array.from(start);
   let qPrev = new Float64Array(n);

@@ -20,7 +20,10 @@ export function lstsq(a: Tensor, b: Tensor, options: { rcond?: number } = {}): L
   checkConcreteFloat64('lstsq', b, 'right-hand side');
   const [m, n] = a.shape;
   if ((b.rank !== 1 && b.rank !== 2) || b.shape[0] !== m) {
-    throw new ShapeError(`lstsq: the right-hand side must have shape [${m}] or [${m}, r] for A of shape ${formatShape(a.shape)}, got ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      `lstsq: the right-hand side must have shape [${m}] or [${m}, r] for A of shape ${formatShape(a.shape)}, ` +
+        `got ${formatShape(b.shape)}`,
+    );
   }
   const r = b.rank === 1 ? 1 : b.shape[1];
   const rcond = options.rcond ?? 2 ** -52 * Math.max(m, n);

@@ -14,14 +14,17 @@ export function checkMatrix(op: string, a: unknown, options: { square?: boolean;
   const name = options.name ?? 'matrix';
   if (!(a instanceof Tensor)) throw new SaddleError(`${op}: ${name} must be a Tensor`);
   if (a.rank !== 2) throw new ShapeError(`${op}: ${name} must be 2-D, got shape ${formatShape(a.shape)}`);
-  if (options.square && a.shape[0] !== a.shape[1]) throw new ShapeError(`${op}: ${name} must be square, got shape ${formatShape(a.shape)}`);
+  if (options.square && a.shape[0] !== a.shape[1])
+    throw new ShapeError(`${op}: ${name} must be square, got shape ${formatShape(a.shape)}`);
   checkConcreteFloat64(op, a, name);
   return a;
 }
 
 export function checkConcreteFloat64(op: string, a: Tensor, name: string): void {
   if (a.trace !== null) {
-    throw new SaddleError(`${op} is not differentiable in saddle yet; it was called on a traced ${name} inside grad/jvp`);
+    throw new SaddleError(
+      `${op} is not differentiable in saddle yet; it was called on a traced ${name} inside grad/jvp`,
+    );
   }
   if (a.dtype !== 'float64') {
     throw new SaddleError(`${op}: linear algebra works in float64; the ${name} is ${a.dtype}: use cast(x, 'float64')`);

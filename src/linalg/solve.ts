@@ -9,7 +9,10 @@ export function solve(a: Tensor, b: Tensor): Tensor {
   checkConcreteFloat64('solve', b, 'right-hand side');
   const n = a.shape[0];
   if ((b.rank !== 1 && b.rank !== 2) || b.shape[0] !== n) {
-    throw new ShapeError(`solve: the right-hand side must have shape [${n}] or [${n}, r] for A of shape ${formatShape(a.shape)}, got ${formatShape(b.shape)}`);
+    throw new ShapeError(
+      `solve: the right-hand side must have shape [${n}] or [${n}, r] for A of shape ${formatShape(a.shape)}, ` +
+        `got ${formatShape(b.shape)}`,
+    );
   }
   const r = b.rank === 1 ? 1 : b.shape[1];
   const LU = copyData(a);
@@ -54,7 +57,9 @@ export function solveTriangular(l: Tensor, b: Tensor, options: { lower?: boolean
   checkConcreteFloat64('solveTriangular', b, 'right-hand side');
   const n = l.shape[0];
   if ((b.rank !== 1 && b.rank !== 2) || b.shape[0] !== n) {
-    throw new ShapeError(`solveTriangular: right-hand side ${formatShape(b.shape)} does not match ${formatShape(l.shape)}`);
+    throw new ShapeError(
+      `solveTriangular: right-hand side ${formatShape(b.shape)} does not match ${formatShape(l.shape)}`,
+    );
   }
   const lower = (options.lower ?? true) !== (options.transpose ?? false);
   const L = l.data;

@@ -99,7 +99,14 @@ function largestCluster(sorted: readonly number[], ortol: number): number {
 
 /** Eigenpairs of the block [start, start + m) by implicit QL accumulating rotations. */
 function rotationsForBlock(
-  d: Float64Array, e: Float64Array, start: number, m: number, n: number, values: Float64Array, Z: Float64Array, count: number,
+  d: Float64Array,
+  e: Float64Array,
+  start: number,
+  m: number,
+  n: number,
+  values: Float64Array,
+  Z: Float64Array,
+  count: number,
 ): number {
   const bd = d.slice(start, start + m);
   const be = new Float64Array(m);
@@ -133,7 +140,11 @@ function normalize(x: Float64Array): void {
  * All eigenpairs of the symmetric tridiagonal (d, e) with e[i] coupling i and i + 1 (e of length n,
  * e[n-1] unused). Returns eigenvalues (unsorted, block by block) and Z with eigenvectors as rows.
  */
-export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number): { values: Float64Array; Z: Float64Array } {
+export function tridiagonalEigen(
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+): { values: Float64Array; Z: Float64Array } {
   const values = new Float64Array(n);
   const Z = new Float64Array(n * n);
   let count = 0;
@@ -145,7 +156,8 @@ export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number): {
   // Split where |e_i| <= eps·‖T‖: setting such an e_i to zero perturbs T by no more than the
   // backward error the reduction to T already has (LAPACK's dstebz splits the same way).
   let normT = 0;
-  for (let i = 0; i < n; i++) normT = Math.max(normT, Math.abs(d[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0) + (i < n - 1 ? Math.abs(e[i]) : 0));
+  for (let i = 0; i < n; i++)
+    normT = Math.max(normT, Math.abs(d[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0) + (i < n - 1 ? Math.abs(e[i]) : 0));
   const splitTol = EPS * normT;
   let start = 0;
   while (start < n) {
@@ -166,7 +178,11 @@ export function tridiagonalEigen(d: Float64Array, e: Float64Array, n: number): {
     tridiagonalQL(bd, be, null, m);
     const lambdas = Array.from(bd).sort((x, y) => x - y);
     let norm = 0;
-    for (let i = 0; i < m; i++) norm = Math.max(norm, Math.abs(d[start + i]) + (i > 0 ? Math.abs(e[start + i - 1]) : 0) + (i < m - 1 ? Math.abs(e[start + i]) : 0));
+    for (let i = 0; i < m; i++)
+      norm = Math.max(
+        norm,
+        Math.abs(d[start + i]) + (i > 0 ? Math.abs(e[start + i - 1]) : 0) + (i < m - 1 ? Math.abs(e[start + i]) : 0),
+      );
     const ortol = 1e-3 * norm;
     const pertol = 10 * EPS * Math.max(norm, Number.MIN_VALUE);
     const tiny = EPS * Math.max(norm, Number.MIN_VALUE);

@@ -36,8 +36,9 @@ describe('datasets', () => {
     expect(a.test.x.shape).toEqual([50, 4]);
     expect(Array.from(a.train.x.data)).toEqual(Array.from(b.train.x.data));
     expect(splitDataset(ds, { train: 0.8, test: 0.2, seed: 2 }).test.x.shape[0]).toBe(30);
-    expect(() => splitDataset(ds, { train: 120, test: 40, seed: 1 }))
-      .toThrow(/cannot take 120 training and 40 test examples from 150/);
+    expect(() => splitDataset(ds, { train: 120, test: 40, seed: 1 })).toThrow(
+      /cannot take 120 training and 40 test examples from 150/,
+    );
   });
 });
 
@@ -45,7 +46,10 @@ describe('parseCsv', () => {
   test('a header row and numeric columns; the target column is taken out', () => {
     const ds = parseCsv('x1,y,x2\n1,10,2\n3,20,4\n', { target: 'y' });
     expect(ds.featureNames).toEqual(['x1', 'x2']);
-    expect(ds.x.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(ds.x.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(ds.y.toArray()).toEqual([10, 20]);
   });
 
@@ -81,7 +85,10 @@ describe('parseCsv', () => {
   test('parseCsv reads quoted fields (RFC 4180): commas and quotes in names, quoted numbers, blank lines', () => {
     const ds = parseCsv('"height, cm","the ""y""",y\n"1.5",2,3\n\n4,"5",6\n', { target: 'y' });
     expect(ds.featureNames).toEqual(['height, cm', 'the "y"']);
-    expect(ds.x.toArray()).toEqual([[1.5, 2], [4, 5]]);
+    expect(ds.x.toArray()).toEqual([
+      [1.5, 2],
+      [4, 5],
+    ]);
     expect(ds.y.toArray()).toEqual([3, 6]);
   });
 
@@ -93,13 +100,15 @@ describe('parseCsv', () => {
     // indexOf for every name is 4.5·10^10 comparisons here (over a minute); a Map takes about a second.
     expect(performance.now() - started).toBeLessThan(20_000);
     // The column list in a message is cut short, with the count.
-    expect(() => parseCsv(`${names.join(',')}\n${names.map(() => '1').join(',')}\n`, { target: 'y' }))
-      .toThrow(/the columns are c0, c1, .*, c11, … \(300000 columns in all\)$/);
+    expect(() => parseCsv(`${names.join(',')}\n${names.map(() => '1').join(',')}\n`, { target: 'y' })).toThrow(
+      /the columns are c0, c1, .*, c11, … \(300000 columns in all\)$/,
+    );
   });
 
   test('parseCsv refuses more values than the limit, naming both', () => {
-    expect(() => parseCsv('a,b,y\n1,2,3\n4,5,6\n7,8,9\n', { target: 'y', maxValues: 8, source: 'big.csv' }))
-      .toThrow(/big.csv: more than 8 values \(3 rows of 3 columns\), the most a dataset may hold/);
+    expect(() => parseCsv('a,b,y\n1,2,3\n4,5,6\n7,8,9\n', { target: 'y', maxValues: 8, source: 'big.csv' })).toThrow(
+      /big.csv: more than 8 values \(3 rows of 3 columns\), the most a dataset may hold/,
+    );
   });
 });
 

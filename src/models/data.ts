@@ -69,7 +69,10 @@ export async function loadIris(options: { dtype?: DType } = {}): Promise<Dataset
       allocate(dtype, numbers.length * 4).map((_, k) => numbers[Math.floor(k / 4)][k % 4]),
       [numbers.length, 4],
     ),
-    y: fromData(allocate(dtype, labels.length).map((_, i) => labels[i]), [labels.length]),
+    y: fromData(
+      allocate(dtype, labels.length).map((_, i) => labels[i]),
+      [labels.length],
+    ),
     featureNames: ['sepal length', 'sepal width', 'petal length', 'petal width'],
     targetName: 'species',
     classNames: classes,
@@ -144,8 +147,10 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
       t = header.indexOf(options.target);
       if (t < 0) {
         const hint = header.length === 1 && /[;\t|]/.test(header[0]) ? ' (saddle reads comma-separated values)' : '';
-        throw new DataError(`${source}: no column '${options.target}' for ${targetLabel}; the columns are `
-          + `${listNames(header)}${hint}`);
+        throw new DataError(
+          `${source}: no column '${options.target}' for ${targetLabel}; the columns are ` +
+            `${listNames(header)}${hint}`,
+        );
       }
       d = header.length - 1;
       return;
@@ -155,8 +160,10 @@ export function parseCsv(text: string, options: CsvOptions): Dataset {
       throw new DataError(`${row} has ${cells.length} cells but the header has ${header.length} columns`);
     }
     if ((n + 1) * header.length > maxValues) {
-      throw new DataError(`${source}: more than ${maxValues.toLocaleString('en-US')} values `
-        + `(${n + 1} rows of ${header.length} columns), the most a dataset may hold; use fewer rows or columns`);
+      throw new DataError(
+        `${source}: more than ${maxValues.toLocaleString('en-US')} values ` +
+          `(${n + 1} rows of ${header.length} columns), the most a dataset may hold; use fewer rows or columns`,
+      );
     }
     for (let j = 0; j < cells.length; j++) {
       const cell = cells[j].trim();
@@ -203,8 +210,10 @@ function checkHeader(header: readonly string[], source: string): void {
     if (h === '') throw new DataError(`${source}: column ${j + 1} of the header has no name`);
     const first = seen.get(h);
     if (first !== undefined) {
-      throw new DataError(`${source}: the column name '${h}' appears twice in the header (columns ${first + 1} `
-        + `and ${j + 1}); rename one`);
+      throw new DataError(
+        `${source}: the column name '${h}' appears twice in the header (columns ${first + 1} ` +
+          `and ${j + 1}); rename one`,
+      );
     }
     seen.set(h, j);
   });
@@ -284,7 +293,8 @@ export function fitStandardizer(x: Tensor): Standardizer {
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j] / n;
   for (let j = 0; j < d; j++) std[j] = columnStd(data, n, d, j, mean[j]) || 1;
   return {
-    mean, std,
+    mean,
+    std,
     apply: (t) => {
       const out = allocate(t.dtype, t.size);
       const src = t.data;

@@ -6,16 +6,32 @@ import { SaddleError } from '../core/errors.js';
 import { full, type DType, type Tensor } from '../core/index.js';
 import { normal, uniform, type Rng } from '../random/index.js';
 
-export type Initializer = 'zero' | 'constant' | 'uniform' | 'xavier-uniform' | 'xavier-normal' | 'he-uniform' | 'he-normal';
+export type Initializer =
+  'zero' | 'constant' | 'uniform' | 'xavier-uniform' | 'xavier-normal' | 'he-uniform' | 'he-normal';
 
-export const INITIALIZERS: readonly Initializer[] = ['zero', 'constant', 'uniform', 'xavier-uniform', 'xavier-normal', 'he-uniform', 'he-normal'];
+export const INITIALIZERS: readonly Initializer[] = [
+  'zero',
+  'constant',
+  'uniform',
+  'xavier-uniform',
+  'xavier-normal',
+  'he-uniform',
+  'he-normal',
+];
 
-export function initialize(kind: Initializer, fanIn: number, fanOut: number, options: { rng: Rng; dtype?: DType; value?: number }): Tensor {
+export function initialize(
+  kind: Initializer,
+  fanIn: number,
+  fanOut: number,
+  options: { rng: Rng; dtype?: DType; value?: number },
+): Tensor {
   const { rng, dtype = 'float64' } = options;
   const shape = [fanIn, fanOut];
   switch (kind) {
-    case 'zero': return full(shape, 0, { dtype });
-    case 'constant': return full(shape, options.value ?? 0.1, { dtype });
+    case 'zero':
+      return full(shape, 0, { dtype });
+    case 'constant':
+      return full(shape, options.value ?? 0.1, { dtype });
     case 'uniform': {
       const a = 1 / Math.sqrt(fanIn);
       return uniform(rng, shape, { low: -a, high: a, dtype });
@@ -24,12 +40,14 @@ export function initialize(kind: Initializer, fanIn: number, fanOut: number, opt
       const a = Math.sqrt(6 / (fanIn + fanOut));
       return uniform(rng, shape, { low: -a, high: a, dtype });
     }
-    case 'xavier-normal': return normal(rng, shape, { std: Math.sqrt(2 / (fanIn + fanOut)), dtype });
+    case 'xavier-normal':
+      return normal(rng, shape, { std: Math.sqrt(2 / (fanIn + fanOut)), dtype });
     case 'he-uniform': {
       const a = Math.sqrt(6 / fanIn);
       return uniform(rng, shape, { low: -a, high: a, dtype });
     }
-    case 'he-normal': return normal(rng, shape, { std: Math.sqrt(2 / fanIn), dtype });
+    case 'he-normal':
+      return normal(rng, shape, { std: Math.sqrt(2 / fanIn), dtype });
   }
   throw new SaddleError(`unknown initializer '${String(kind)}'; use ${INITIALIZERS.join(', ')}`);
 }

@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import * as s from '../core/index.js';
 import { normal, Rng } from '../random/index.js';
-import { classificationLoss, forward, initialize, mlp, type Activation, type Initializer, type MlpParams } from './index.js';
+import {
+  classificationLoss,
+  forward,
+  initialize,
+  mlp,
+  type Activation,
+  type Initializer,
+  type MlpParams,
+} from './index.js';
 
 describe('initialize', () => {
   const fanIn = 400;
@@ -31,7 +39,10 @@ describe('initialize', () => {
 describe('mlp', () => {
   test('parameters are a tree of layers with the given sizes; forward gives logits', () => {
     const p = mlp([4, 16, 3], { rng: new Rng(1) });
-    expect(p.layers.map((l) => [l.w.shape, l.b.shape])).toEqual([[[4, 16], [16]], [[16, 3], [3]]]);
+    expect(p.layers.map((l) => [l.w.shape, l.b.shape])).toEqual([
+      [[4, 16], [16]],
+      [[16, 3], [3]],
+    ]);
     expect(forward(p, s.zeros([5, 4])).shape).toEqual([5, 3]);
     expect(() => mlp([4], { rng: new Rng(1) })).toThrow(/at least two positive integers/);
   });

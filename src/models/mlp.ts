@@ -1,7 +1,23 @@
 // Multilayer perceptrons as plain trees of tensors ({layers: [{w, b}, …]}), so every optimiser and
 // every analysis (Hessians, HVPs, Lanczos) applies to them unchanged.
 import { SaddleError } from '../core/errors.js';
-import { add, argmax, crossEntropy, equal, matmul, mean, oneHot, relu, sigmoid, square, sub, tanh, zeros, type DType, type Tensor } from '../core/index.js';
+import {
+  add,
+  argmax,
+  crossEntropy,
+  equal,
+  matmul,
+  mean,
+  oneHot,
+  relu,
+  sigmoid,
+  square,
+  sub,
+  tanh,
+  zeros,
+  type DType,
+  type Tensor,
+} from '../core/index.js';
 import type { Rng } from '../random/index.js';
 import { initialize, type Initializer } from './init.js';
 

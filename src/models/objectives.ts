@@ -5,7 +5,19 @@
 // are differentiable compositions of core ops, so every optimiser and every analysis applies.
 import { SaddleError } from '../core/errors.js';
 import {
-  add, cast, exp, fromData, matmul, mean, mul, neg, softplus, square, sub, sum, type Tensor,
+  add,
+  cast,
+  exp,
+  fromData,
+  matmul,
+  mean,
+  mul,
+  neg,
+  softplus,
+  square,
+  sub,
+  sum,
+  type Tensor,
 } from '../core/index.js';
 import { allocate } from '../core/dtype.js';
 import { cholesky, solveTriangular } from '../linalg/index.js';
@@ -14,7 +26,8 @@ import type { Rng } from '../random/index.js';
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 function checkPositive(what: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new SaddleError(`${what} must be a positive finite number, got ${value}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new SaddleError(`${what} must be a positive finite number, got ${value}`);
 }
 
 /**
@@ -23,7 +36,10 @@ function checkPositive(what: string, value: number): void {
  */
 export function logisticLoss(logits: Tensor, labels: Tensor): Tensor {
   if (logits.shape.join() !== labels.shape.join()) {
-    throw new SaddleError(`logisticLoss: logits ${JSON.stringify(logits.shape)} and labels ${JSON.stringify(labels.shape)} must have the same shape`);
+    throw new SaddleError(
+      `logisticLoss: logits ${JSON.stringify(logits.shape)} and labels ${JSON.stringify(labels.shape)} must have ` +
+        `the same shape`,
+    );
   }
   return mean(sub(softplus(logits), mul(labels, logits)));
 }
@@ -39,7 +55,10 @@ export function gaussianNll(prediction: Tensor, target: Tensor, logStd: Tensor):
   return add(mean(add(logStd, mul(0.5, mul(r2, exp(mul(-2, logStd)))))), HALF_LOG_2PI);
 }
 
-/** Bayesian linear regression: y ~ N(Aw, σ²) with the prior w ~ N(0, τ²I), over the design A (its column of ones included). */
+/**
+ * Bayesian linear regression: y ~ N(Aw, σ²) with the prior w ~ N(0, τ²I), over the design A (its column of ones
+ * included).
+ */
 export type BayesianLinearOptions = {
   /** σ, the noise standard deviation of the likelihood. */
   noiseStd: number;
@@ -57,7 +76,8 @@ export type BayesianLinearOptions = {
 function likelihoodScale(rows: number, options: { noiseStd: number; datasetSize?: number }): number {
   checkPositive('noiseStd', options.noiseStd);
   const N = options.datasetSize ?? rows;
-  if (!Number.isInteger(N) || N < rows) throw new SaddleError(`datasetSize must be an integer at least the ${rows} rows of the minibatch, got ${N}`);
+  if (!Number.isInteger(N) || N < rows)
+    throw new SaddleError(`datasetSize must be an integer at least the ${rows} rows of the minibatch, got ${N}`);
   return N / rows;
 }
 
@@ -86,8 +106,14 @@ export function negativeLogPosterior(w: Tensor, design: Tensor, y: Tensor, optio
  * mean-field Gaussian takes, 1/√Λⱼⱼ (the mean-field optimum matches m exactly but underestimates
  * the marginal variances Λ⁻¹ⱼⱼ when the weights are correlated).
  */
-export function linearRegressionPosterior(design: Tensor, y: Tensor, options: { noiseStd: number; priorStd: number }): {
-  mean: number[]; covariance: Tensor; meanFieldStd: number[];
+export function linearRegressionPosterior(
+  design: Tensor,
+  y: Tensor,
+  options: { noiseStd: number; priorStd: number },
+): {
+  mean: number[];
+  covariance: Tensor;
+  meanFieldStd: number[];
 } {
   checkPositive('noiseStd', options.noiseStd);
   checkPositive('priorStd', options.priorStd);
@@ -105,7 +131,11 @@ export function linearRegressionPosterior(design: Tensor, y: Tensor, options: { 
   const I = allocate('float64', p * p);
   for (let j = 0; j < p; j++) I[j * p + j] = 1;
   const covariance = solveTriangular(L, solveTriangular(L, fromData(I, [p, p])), { transpose: true });
-  return { mean: Array.from(m.data), covariance, meanFieldStd: Array.from({ length: p }, (_, j) => 1 / Math.sqrt(lambda[j * p + j])) };
+  return {
+    mean: Array.from(m.data),
+    covariance,
+    meanFieldStd: Array.from({ length: p }, (_, j) => 1 / Math.sqrt(lambda[j * p + j])),
+  };
 }
 
 /** A mean-field (diagonal) Gaussian q(w) = N(mean, diag(exp(logStd))²): a tree, so any optimiser applies. */
@@ -115,7 +145,10 @@ export type MeanFieldGaussian = { mean: Tensor; logStd: Tensor };
 export function gaussianKl(q: MeanFieldGaussian, priorStd: number): Tensor {
   checkPositive('priorStd', priorStd);
   const t2 = priorStd * priorStd;
-  const terms = add(sub(Math.log(priorStd) - 0.5, q.logStd), mul(1 / (2 * t2), add(exp(mul(2, q.logStd)), square(q.mean))));
+  const terms = add(
+    sub(Math.log(priorStd) - 0.5, q.logStd),
+    mul(1 / (2 * t2), add(exp(mul(2, q.logStd)), square(q.mean))),
+  );
   return sum(terms);
 }
 
@@ -144,10 +177,17 @@ export type ElboOptions = {
 export function negativeElbo(q: MeanFieldGaussian, nll: (w: Tensor) => Tensor, options: ElboOptions): Tensor {
   const { samples, rng } = options;
   const antithetic = options.antithetic ?? false;
-  if (!Number.isInteger(samples) || samples < 1) throw new SaddleError(`negativeElbo: samples must be a positive integer, got ${samples}`);
-  if (antithetic && samples % 2 !== 0) throw new SaddleError(`negativeElbo: antithetic sampling uses pairs ε, −ε, so samples must be even, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new SaddleError(`negativeElbo: samples must be a positive integer, got ${samples}`);
+  if (antithetic && samples % 2 !== 0)
+    throw new SaddleError(
+      `negativeElbo: antithetic sampling uses pairs ε, −ε, so samples must be even, got ${samples}`,
+    );
   if (q.mean.shape.join() !== q.logStd.shape.join()) {
-    throw new SaddleError(`negativeElbo: mean ${JSON.stringify(q.mean.shape)} and logStd ${JSON.stringify(q.logStd.shape)} must have the same shape`);
+    throw new SaddleError(
+      `negativeElbo: mean ${JSON.stringify(q.mean.shape)} and logStd ${JSON.stringify(q.logStd.shape)} must have ` +
+        `the same shape`,
+    );
   }
   const std = exp(q.logStd);
   const draws = antithetic ? samples / 2 : samples;
@@ -166,7 +206,11 @@ export function negativeElbo(q: MeanFieldGaussian, nll: (w: Tensor) => Tensor, o
 }
 
 /** The negative log-likelihood of linear regression, (N/B)·Σᵢ −log N(yᵢ | aᵢᵀw, σ²), as negativeElbo takes it. */
-export function bayesianLinearNll(design: Tensor, y: Tensor, options: { noiseStd: number; datasetSize?: number }): (w: Tensor) => Tensor {
+export function bayesianLinearNll(
+  design: Tensor,
+  y: Tensor,
+  options: { noiseStd: number; datasetSize?: number },
+): (w: Tensor) => Tensor {
   const scale = likelihoodScale(design.shape[0], options);
   return (w) => mul(scale, gaussianNllSum(matmul(design, w), y, options.noiseStd));
 }

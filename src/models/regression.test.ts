@@ -7,8 +7,15 @@ import { MAX_REGRESSION_FEATURES, norm2 } from './regression.js';
 
 const { cases } = JSON.parse(readFileSync(new URL('../../fixtures/regression.json', import.meta.url), 'utf8')) as {
   cases: {
-    name: string; csv?: string; target: string; features: string[]; intercept: number; coefficients: number[];
-    rank: number; conditionNumber?: number; trainingLoss?: number;
+    name: string;
+    csv?: string;
+    target: string;
+    features: string[];
+    intercept: number;
+    coefficients: number[];
+    rank: number;
+    conditionNumber?: number;
+    trainingLoss?: number;
   }[];
 };
 const irisCsv = readFileSync(new URL('../../fixtures/iris.csv', import.meta.url), 'utf8');
@@ -47,8 +54,9 @@ describe('linearRegression', () => {
     expect(r.rank).toBe(3);
     expect(Math.abs(r.intercept - c.intercept)).toBeLessThan(1e-10);
     c.features.forEach((f, j) => expect(Math.abs(r.coefficients[f] - c.coefficients[j])).toBeLessThan(1e-10));
-    expect(r.warnings.join(' '))
-      .toMatch(/XᵀX is singular \(rank 3 of 4, with the intercept column\).*minimum-norm least-squares solution/);
+    expect(r.warnings.join(' ')).toMatch(
+      /XᵀX is singular \(rank 3 of 4, with the intercept column\).*minimum-norm least-squares solution/,
+    );
     expect(r.conditionNumber).toBeGreaterThan(1e12);
   });
 });
@@ -60,7 +68,14 @@ describe('linearRegression of values near the ends of float64 (columns and targe
     const ds = dataset(iris);
     const d = k.length;
     const x = ds.x.data.map((v, i) => v * 2 ** k[i % d]);
-    return { ...ds, x: fromData(x, [150, d]), y: fromData(ds.y.data.map((v) => v * 2 ** m), [150]) };
+    return {
+      ...ds,
+      x: fromData(x, [150, d]),
+      y: fromData(
+        ds.y.data.map((v) => v * 2 ** m),
+        [150],
+      ),
+    };
   };
 
   test.each(['analytic', 'qr'] as const)('%s: Iris, columns ×2^1016, ×2^-1000, ×2^300: numpy lstsq', (method) => {

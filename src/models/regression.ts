@@ -5,7 +5,17 @@
 // with a warning that says so.
 import { SaddleError } from '../core/errors.js';
 import {
-  add, cast, fromData, matmul, mean, square, sub, treeMap, valueAndGrad, zeros, type Tensor,
+  add,
+  cast,
+  fromData,
+  matmul,
+  mean,
+  square,
+  sub,
+  treeMap,
+  valueAndGrad,
+  zeros,
+  type Tensor,
 } from '../core/index.js';
 import { allocate } from '../core/dtype.js';
 import { cholesky, eigvalsh, lstsq, solveTriangular } from '../linalg/index.js';
@@ -109,21 +119,35 @@ export function linearRegression(ds: Dataset, options: { method?: 'analytic' | '
   checkFinite(A.data, y.data, n, p, ds.featureNames);
   const columnExponent = Array.from({ length: p }, (_, j) => scaleExponent(A.data, j, p, n));
   const yExponent = scaleExponent(y.data);
-  const As = fromData(A.data.map((v, k) => flushTiny(v / 2 ** columnExponent[k % p])), [n, p]);
-  const ys = fromData(y.data.map((v) => v / 2 ** yExponent), [n]);
+  const As = fromData(
+    A.data.map((v, k) => flushTiny(v / 2 ** columnExponent[k % p])),
+    [n, p],
+  );
+  const ys = fromData(
+    y.data.map((v) => v / 2 ** yExponent),
+    [n],
+  );
   const scaled = lstsq(As, ys);
   // The design as given, divided by one power of two (exact, and κ does not change): κ(XᵀX) and, when the
   // solution is not unique, numpy's minimum-norm one.
   const overall = scaleExponent(A.data);
-  const uniform = lstsq(fromData(A.data.map((v) => flushTiny(v / 2 ** overall)), [n, p]), ys);
+  const uniform = lstsq(
+    fromData(
+      A.data.map((v) => flushTiny(v / 2 ** overall)),
+      [n, p],
+    ),
+    ys,
+  );
   const conditionNumber = conditionOf(uniform.singularValues.data);
   const scaledCondition = conditionOf(scaled.singularValues.data);
   const warnings: string[] = [];
   let w: number[];
   if (scaled.rank < p) {
-    warnings.push(`XᵀX is singular (rank ${scaled.rank} of ${p}, with the intercept column): the normal equations `
-      + 'have no unique solution, so this is the minimum-norm least-squares solution; some columns are linear '
-      + 'combinations of others');
+    warnings.push(
+      `XᵀX is singular (rank ${scaled.rank} of ${p}, with the intercept column): the normal equations ` +
+        'have no unique solution, so this is the minimum-norm least-squares solution; some columns are linear ' +
+        'combinations of others',
+    );
     w = Array.from(uniform.solution.data, (v) => ldexp(v, yExponent - overall));
   } else {
     let v: Tensor = scaled.solution;
@@ -132,29 +156,39 @@ export function linearRegression(ds: Dataset, options: { method?: 'analytic' | '
         const L = cholesky(matmul(As, As, { transA: true }));
         v = solveTriangular(L, solveTriangular(L, matmul(As, ys, { transA: true })), { transpose: true });
       } catch {
-        warnings.push('XᵀX is not numerically positive definite; solved by least squares instead of the normal '
-          + 'equations');
+        warnings.push(
+          'XᵀX is not numerically positive definite; solved by least squares instead of the normal ' + 'equations',
+        );
       }
     }
     w = Array.from(v.data, (vj, j) => ldexp(vj, yExponent - columnExponent[j]));
     if (scaledCondition > 1e12) {
       const kappa = scaledCondition.toExponential(2);
-      warnings.push(`XᵀX is ill-conditioned (κ ≈ ${kappa} even with its columns scaled): `
-        + 'the coefficients are sensitive to rounding; standardise the features');
+      warnings.push(
+        `XᵀX is ill-conditioned (κ ≈ ${kappa} even with its columns scaled): ` +
+          'the coefficients are sensitive to rounding; standardise the features',
+      );
     }
   }
   const tooLarge = w.findIndex((v) => !Number.isFinite(v));
   if (tooLarge >= 0) {
     const name = tooLarge === 0 ? 'the intercept' : `the coefficient of '${ds.featureNames[tooLarge - 1]}'`;
-    throw new DataError(`linearRegression: ${name} is past the float64 range (about 1.8e308): the target is too `
-      + 'large for the units of that feature; rescale the target or the feature');
+    throw new DataError(
+      `linearRegression: ${name} is past the float64 range (about 1.8e308): the target is too ` +
+        'large for the units of that feature; rescale the target or the feature',
+    );
   }
   // The loss of the scaled problem, scaled back: the same number, but without squaring residuals near 1e308.
-  const wScaled = fromData(Float64Array.from(w, (v, j) => ldexp(v, columnExponent[j] - yExponent)), [p]);
+  const wScaled = fromData(
+    Float64Array.from(w, (v, j) => ldexp(v, columnExponent[j] - yExponent)),
+    [p],
+  );
   const trainingLoss = ldexp(regressionLoss(wScaled, As, ys).item(), 2 * yExponent);
   if (!Number.isFinite(trainingLoss)) {
-    warnings.push('the mean squared error is past the float64 range (residuals near 1e154 or more); it is reported '
-      + 'as Infinity: rescale the target to see it');
+    warnings.push(
+      'the mean squared error is past the float64 range (residuals near 1e154 or more); it is reported ' +
+        'as Infinity: rescale the target to see it',
+    );
   }
   return {
     coefficients: Object.fromEntries(ds.featureNames.map((f, j) => [f, w[j + 1]])),
@@ -171,8 +205,10 @@ export function linearRegression(ds: Dataset, options: { method?: 'analytic' | '
 function checkCoefficientCount(what: string, d: number): void {
   if (d <= MAX_REGRESSION_FEATURES) return;
   const p = d + 1;
-  throw new DataError(`${what}: ${d} features are more than the ${MAX_REGRESSION_FEATURES} the direct solvers `
-    + `take (the SVD alone would hold ${p}² = ${(p * p).toLocaleString('en-US')} numbers); select fewer features`);
+  throw new DataError(
+    `${what}: ${d} features are more than the ${MAX_REGRESSION_FEATURES} the direct solvers ` +
+      `take (the SVD alone would hold ${p}² = ${(p * p).toLocaleString('en-US')} numbers); select fewer features`,
+  );
 }
 
 /** NaN or ±Infinity in the data has no least-squares fit: name the first such cell. */
@@ -265,14 +301,25 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
   const yRaw = cast(ds.y, 'float64');
   const e = scaleExponent(yRaw.data);
   const yExponent = Math.abs(e) > 400 ? e : 0;
-  const y = yExponent === 0 ? yRaw : fromData(yRaw.data.map((t) => t / 2 ** yExponent), [n]);
+  const y =
+    yExponent === 0
+      ? yRaw
+      : fromData(
+          yRaw.data.map((t) => t / 2 ** yExponent),
+          [n],
+        );
   const batchSize = options.batchSize ?? n;
   if (batchSize < n && options.seed === undefined) {
     throw new SaddleError('fitLinearRegression: minibatches are shuffled at random; give a seed');
   }
   const batches = batchSize < n ? minibatches(n, { batchSize, seed: options.seed ?? 0 }) : undefined;
   const vg = valueAndGrad((w: Tensor, a: Tensor, t: Tensor) => regressionLoss(w, a, t));
-  const original = (v: Tensor) => unstandardizeWeights(Array.from(v.data, (t) => ldexp(t, yExponent)), st.mean, st.std);
+  const original = (v: Tensor) =>
+    unstandardizeWeights(
+      Array.from(v.data, (t) => ldexp(t, yExponent)),
+      st.mean,
+      st.std,
+    );
   const distance = (w: number[]) => norm2(w.map((wj, j) => wj - analytic.weights[j]));
   let v: Tensor = zeros([Z.shape[1]]);
   let state = optimizer.init(v);
@@ -316,10 +363,14 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
     trainingLoss: last.loss,
     conditionNumber: analytic.conditionNumber,
     rank: analytic.rank,
-    warnings: analytic.rank < weights.length
-      ? [...analytic.warnings, 'the least-squares solution is not unique: the optimiser reaches one of them (which one '
-        + 'depends on the start and on the standardisation), so compare training losses rather than coefficients']
-      : analytic.warnings,
+    warnings:
+      analytic.rank < weights.length
+        ? [
+            ...analytic.warnings,
+            'the least-squares solution is not unique: the optimiser reaches one of them (which one ' +
+              'depends on the start and on the standardisation), so compare training losses rather than coefficients',
+          ]
+        : analytic.warnings,
     weights,
     analytic,
     trajectory,

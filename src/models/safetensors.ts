@@ -17,8 +17,21 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 /** Bytes per element of every dtype of the spec (Dtype::size); only the float ones are readable. */
 const DTYPE_SIZES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 
 const WRITE_DTYPE: Record<DType, 'F32' | 'F64'> = { float32: 'F32', float64: 'F64' };
@@ -61,8 +74,10 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
     const sorted = Object.create(null) as Record<string, string>;
     for (const key of Object.keys(metadata).sort(compareCodePoints)) {
       if (typeof metadata[key] !== 'string') {
-        throw new SaddleError(`encodeSafetensors: metadata '${key}' is a ${typeof metadata[key]}; safetensors metadata `
-          + 'values are strings, so convert it with String() or JSON.stringify()');
+        throw new SaddleError(
+          `encodeSafetensors: metadata '${key}' is a ${typeof metadata[key]}; safetensors metadata ` +
+            'values are strings, so convert it with String() or JSON.stringify()',
+        );
       }
       sorted[key] = metadata[key];
     }
@@ -142,24 +157,31 @@ function isCount(v: unknown): v is number {
 function checkEntry(where: string, name: string, info: unknown): Entry {
   const at = `${where}: tensor '${name}'`;
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
-    throw new SaddleError(`${at}: its header entry is not an object {dtype, shape, data_offsets}; `
-      + 'the file is not safetensors');
+    throw new SaddleError(
+      `${at}: its header entry is not an object {dtype, shape, data_offsets}; ` + 'the file is not safetensors',
+    );
   }
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_SIZES)) {
-    throw new SaddleError(`${at}: unknown dtype ${JSON.stringify(dtype)}; the format's dtypes are `
-      + `${Object.keys(DTYPE_SIZES).join(', ')}`);
+    throw new SaddleError(
+      `${at}: unknown dtype ${JSON.stringify(dtype)}; the format's dtypes are ` +
+        `${Object.keys(DTYPE_SIZES).join(', ')}`,
+    );
   }
   if (!(READABLE as readonly string[]).includes(dtype)) {
-    throw new SaddleError(`${at} has dtype ${dtype}, which saddle cannot read (it reads ${READABLE.join(', ')}); `
-      + 'save floating-point parameters, e.g. with .float() or .double() in PyTorch');
+    throw new SaddleError(
+      `${at} has dtype ${dtype}, which saddle cannot read (it reads ${READABLE.join(', ')}); ` +
+        'save floating-point parameters, e.g. with .float() or .double() in PyTorch',
+    );
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw new SaddleError(`${at}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw new SaddleError(`${at}: data_offsets ${JSON.stringify(offsets)} is not [begin, end] with non-negative `
-      + 'integers (byte positions in the buffer after the header)');
+    throw new SaddleError(
+      `${at}: data_offsets ${JSON.stringify(offsets)} is not [begin, end] with non-negative ` +
+        'integers (byte positions in the buffer after the header)',
+    );
   }
   const [begin, end] = offsets as number[];
   if (end < begin) throw new SaddleError(`${at}: data_offsets [${begin}, ${end}] end before they begin`);
@@ -172,9 +194,11 @@ function checkEntry(where: string, name: string, info: unknown): Entry {
     }
   }
   if (end - begin !== bytes) {
-    throw new SaddleError(`${at}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape `
-      + `${formatShape(shape as number[])} of ${dtype} (${size} bytes each) needs ${bytes}; `
-      + 'the header is inconsistent');
+    throw new SaddleError(
+      `${at}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape ` +
+        `${formatShape(shape as number[])} of ${dtype} (${size} bytes each) needs ${bytes}; ` +
+        'the header is inconsistent',
+    );
   }
   return { name, dtype: dtype as Readable, shape: shape as number[], begin, end };
 }
@@ -218,19 +242,25 @@ function readEntry(view: DataView, start: number, e: Entry): Tensor {
 export function decodeSafetensors(bytes: Uint8Array, options: { source?: string } = {}): SafetensorsContents {
   const where = options.source ?? 'safetensors';
   if (bytes.length < 8) {
-    throw new SaddleError(`${where}: ${bytes.length} bytes is too short for safetensors, which begins with an 8-byte `
-      + 'header length; the file is truncated or not safetensors');
+    throw new SaddleError(
+      `${where}: ${bytes.length} bytes is too short for safetensors, which begins with an 8-byte ` +
+        'header length; the file is truncated or not safetensors',
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared > BigInt(MAX_HEADER_BYTES)) {
-    throw new SaddleError(`${where}: the header length is ${declared} bytes, more than the format's limit of `
-      + `${MAX_HEADER_BYTES}; the file is corrupt or not safetensors`);
+    throw new SaddleError(
+      `${where}: the header length is ${declared} bytes, more than the format's limit of ` +
+        `${MAX_HEADER_BYTES}; the file is corrupt or not safetensors`,
+    );
   }
   const n = Number(declared);
   if (8 + n > bytes.length) {
-    throw new SaddleError(`${where}: the header length is ${n} bytes but only ${bytes.length - 8} follow it; `
-      + 'the file is truncated (copy or download it again)');
+    throw new SaddleError(
+      `${where}: the header length is ${n} bytes but only ${bytes.length - 8} follow it; ` +
+        'the file is truncated (copy or download it again)',
+    );
   }
   let text: string;
   try {
@@ -242,8 +272,9 @@ export function decodeSafetensors(bytes: Uint8Array, options: { source?: string 
   try {
     header = JSON.parse(text);
   } catch (err) {
-    throw new SaddleError(`${where}: the header is not valid JSON (${(err as Error).message}); the file is corrupt or `
-      + 'not safetensors');
+    throw new SaddleError(
+      `${where}: the header is not valid JSON (${(err as Error).message}); the file is corrupt or ` + 'not safetensors',
+    );
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new SaddleError(`${where}: the header is JSON but not an object of tensors; the file is not safetensors`);
@@ -279,24 +310,32 @@ export function decodeSafetensors(bytes: Uint8Array, options: { source?: string 
   for (const e of entries) {
     const at = `${where}: tensor '${e.name}'`;
     if (e.end > buffer) {
-      throw new SaddleError(`${at}: data_offsets [${e.begin}, ${e.end}] run past the end of the ${buffer}-byte buffer; `
-        + 'the file is truncated or its header is wrong');
+      throw new SaddleError(
+        `${at}: data_offsets [${e.begin}, ${e.end}] run past the end of the ${buffer}-byte buffer; ` +
+          'the file is truncated or its header is wrong',
+      );
     }
     if (e.begin < expected) {
-      throw new SaddleError(`${at}: data_offsets [${e.begin}, ${e.end}] overlap tensor '${previous!.name}' `
-        + `[${previous!.begin}, ${previous!.end}]; every tensor needs its own bytes`);
+      throw new SaddleError(
+        `${at}: data_offsets [${e.begin}, ${e.end}] overlap tensor '${previous!.name}' ` +
+          `[${previous!.begin}, ${previous!.end}]; every tensor needs its own bytes`,
+      );
     }
     if (e.begin > expected) {
-      throw new SaddleError(`${at}: data_offsets begin at ${e.begin}, leaving bytes [${expected}, ${e.begin}) of `
-        + `the buffer unused${previous ? ` after tensor '${previous.name}'` : ''}; the format requires the tensors `
-        + 'to fill the buffer without holes');
+      throw new SaddleError(
+        `${at}: data_offsets begin at ${e.begin}, leaving bytes [${expected}, ${e.begin}) of ` +
+          `the buffer unused${previous ? ` after tensor '${previous.name}'` : ''}; the format requires the tensors ` +
+          'to fill the buffer without holes',
+      );
     }
     expected = e.end;
     previous = e;
   }
   if (expected !== buffer) {
-    throw new SaddleError(`${where}: the tensors fill ${expected} bytes of the buffer but the file has ${buffer} `
-      + 'after its header; the file has trailing bytes or its header is wrong');
+    throw new SaddleError(
+      `${where}: the tensors fill ${expected} bytes of the buffer but the file has ${buffer} ` +
+        'after its header; the file has trailing bytes or its header is wrong',
+    );
   }
   const tensors = Object.create(null) as Record<string, Tensor>;
   for (const e of entries) tensors[e.name] = readEntry(view, 8 + n, e);
@@ -333,24 +372,31 @@ export function mlpFromStateDict(dict: Record<string, Tensor>, options: { source
   const bad = parsed.find(({ match }) => match === null || (match[1] !== '' && !match[1].endsWith('.')));
   if (bad !== undefined) throw new SaddleError(`${where}: unexpected key '${bad.key}'; ${hint}`);
   if (prefixes.length > 1) {
-    throw new SaddleError(`${where}: the keys have different prefixes (${prefixes.map((p) => `'${p}'`).join(', ')}); `
-      + 'save the state_dict of the nn.Sequential alone');
+    throw new SaddleError(
+      `${where}: the keys have different prefixes (${prefixes.map((p) => `'${p}'`).join(', ')}); ` +
+        'save the state_dict of the nn.Sequential alone',
+    );
   }
   let layers = 0;
   for (const { key, match } of parsed) {
     const index = Number(match![2]);
     if (index % 2 === 1) {
-      throw new SaddleError(`${where}: '${key}' is at odd index ${index}; ${hint} (Linear layers at even indices, `
-        + 'activations between them)');
+      throw new SaddleError(
+        `${where}: '${key}' is at odd index ${index}; ${hint} (Linear layers at even indices, ` +
+          'activations between them)',
+      );
     }
     layers = Math.max(layers, index / 2 + 1);
   }
-  const expected = Array.from({ length: layers }, (_, k) => [`${prefix}${2 * k}.weight`, `${prefix}${2 * k}.bias`])
-    .flat();
+  const expected = Array.from({ length: layers }, (_, k) => [
+    `${prefix}${2 * k}.weight`,
+    `${prefix}${2 * k}.bias`,
+  ]).flat();
   const missing = expected.find((key) => !(key in dict));
   if (missing !== undefined) {
-    throw new SaddleError(`${where}: missing '${missing}'; for ${layers} Linear layers the keys are `
-      + `${expected.join(', ')}`);
+    throw new SaddleError(
+      `${where}: missing '${missing}'; for ${layers} Linear layers the keys are ` + `${expected.join(', ')}`,
+    );
   }
   const dtype = dict[expected[0]].dtype;
   let inputs = -1;
@@ -358,10 +404,15 @@ export function mlpFromStateDict(dict: Record<string, Tensor>, options: { source
   for (let k = 0; k < layers; k++) {
     const [wKey, bKey] = [expected[2 * k], expected[2 * k + 1]];
     const [weight, bias] = [dict[wKey], dict[bKey]];
-    for (const [key, t] of [[wKey, weight], [bKey, bias]] as const) {
+    for (const [key, t] of [
+      [wKey, weight],
+      [bKey, bias],
+    ] as const) {
       if (t.dtype !== dtype) {
-        throw new SaddleError(`${where}: '${key}' is ${t.dtype} but '${expected[0]}' is ${dtype}; save every tensor `
-          + 'in one dtype (model.float() or model.double())');
+        throw new SaddleError(
+          `${where}: '${key}' is ${t.dtype} but '${expected[0]}' is ${dtype}; save every tensor ` +
+            'in one dtype (model.float() or model.double())',
+        );
       }
     }
     if (weight.rank !== 2) {
@@ -369,12 +420,16 @@ export function mlpFromStateDict(dict: Record<string, Tensor>, options: { source
     }
     const [out, inp] = weight.shape;
     if (bias.rank !== 1 || bias.shape[0] !== out) {
-      throw new SaddleError(`${where}: '${bKey}' has shape ${formatShape(bias.shape)} but '${wKey}' is `
-        + `${formatShape(weight.shape)}, so the bias should be [${out}]`);
+      throw new SaddleError(
+        `${where}: '${bKey}' has shape ${formatShape(bias.shape)} but '${wKey}' is ` +
+          `${formatShape(weight.shape)}, so the bias should be [${out}]`,
+      );
     }
     if (k > 0 && inp !== inputs) {
-      throw new SaddleError(`${where}: '${wKey}' has shape ${formatShape(weight.shape)}, taking ${inp} inputs, but the `
-        + `layer before it has ${inputs} outputs; expected [${out}, ${inputs}]`);
+      throw new SaddleError(
+        `${where}: '${wKey}' has shape ${formatShape(weight.shape)}, taking ${inp} inputs, but the ` +
+          `layer before it has ${inputs} outputs; expected [${out}, ${inputs}]`,
+      );
     }
     inputs = out;
     result.layers.push({ w: transpose(weight), b: bias });

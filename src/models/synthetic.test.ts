@@ -18,7 +18,7 @@ describe('synthetic data', () => {
     expect(Math.sqrt(r.trainingLoss)).toBeLessThan(0.012);
   });
 
-  test('the chapter\'s curves and samples of them', () => {
+  test("the chapter's curves and samples of them", () => {
     expect(risk(1)).toBeCloseTo(-1, 15);
     expect(empiricalRisk(1)).toBeCloseTo(-1.2, 15);
     const ds = curveData({ curve: 'empirical-risk', n: 50, seed: 2 });

@@ -26,8 +26,10 @@ export function linearData(options: LinearDataOptions): Dataset {
   const { weights, bias, n, noiseStd, seed } = options;
   checkCount('linearData', n);
   if (weights.length < 1 || !weights.every(Number.isFinite) || !Number.isFinite(bias)) {
-    throw new SaddleError('linearData: weights must be one or more finite numbers and bias finite, '
-      + `got [${weights.join(', ')}] and ${bias}`);
+    throw new SaddleError(
+      'linearData: weights must be one or more finite numbers and bias finite, ' +
+        `got [${weights.join(', ')}] and ${bias}`,
+    );
   }
   if (!(noiseStd >= 0) || !Number.isFinite(noiseStd)) {
     throw new SaddleError(`linearData: noiseStd must be a finite number ≥ 0, got ${noiseStd}`);
@@ -60,7 +62,12 @@ export type Curve = keyof typeof CURVES;
 
 /** n points x ~ U[lo, hi] with y = curve(x) + N(0, noiseStd²), sorted by x; feature x, target y. */
 export function curveData(options: {
-  curve: Curve; n: number; range?: [number, number]; noiseStd?: number; seed: number; dtype?: DType;
+  curve: Curve;
+  n: number;
+  range?: [number, number];
+  noiseStd?: number;
+  seed: number;
+  dtype?: DType;
 }): Dataset {
   const f = CURVES[options.curve];
   if (!f) throw new SaddleError(`curveData: unknown curve '${options.curve}'; use ${Object.keys(CURVES).join(' or ')}`);

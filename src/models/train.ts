@@ -40,7 +40,12 @@ export interface TrainOptions<S> {
   onStep?: (step: number, params: MlpParams) => void;
 }
 
-export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Dataset, options: TrainOptions<S>): { params: MlpParams; epochs: EpochReport[] } {
+export function trainClassifier<S>(
+  params: MlpParams,
+  train: Dataset,
+  test: Dataset,
+  options: TrainOptions<S>,
+): { params: MlpParams; epochs: EpochReport[] } {
   const activation = options.activation ?? 'relu';
   const n = train.x.shape[0];
   const batches = minibatches(n, { batchSize: options.batchSize, seed: options.seed, dropLast: options.dropLast });
@@ -67,7 +72,14 @@ export function trainClassifier<S>(params: MlpParams, train: Dataset, test: Data
     const seconds = (performance.now() - started) / 1000;
     const tr = evaluate(train);
     const te = evaluate(test);
-    const report = { epoch: e, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testLoss: te.loss, testAccuracy: te.accuracy, seconds };
+    const report = {
+      epoch: e,
+      trainLoss: tr.loss,
+      trainAccuracy: tr.accuracy,
+      testLoss: te.loss,
+      testAccuracy: te.accuracy,
+      seconds,
+    };
     epochs.push(report);
     if (options.onEpoch?.(report) === false) break;
   }

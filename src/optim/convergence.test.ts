@@ -4,10 +4,24 @@
 import { describe, expect, test } from 'vitest';
 import * as s from '../core/index.js';
 import type { Tensor } from '../core/index.js';
-import { adadelta, adagrad, adam, adamax, adamw, cosine, minimize, nadam, radam, rmsprop, sgd, type Optimizer } from './index.js';
+import {
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  adamw,
+  cosine,
+  minimize,
+  nadam,
+  radam,
+  rmsprop,
+  sgd,
+  type Optimizer,
+} from './index.js';
 
 const at = (p: Tensor, i: number) => s.reshape(s.slice(p, [i], [i + 1]), []);
-const rosen = (p: Tensor) => s.add(s.pow(s.sub(1, at(p, 0)), 2), s.mul(100, s.pow(s.sub(at(p, 1), s.pow(at(p, 0), 2)), 2)));
+const rosen = (p: Tensor) =>
+  s.add(s.pow(s.sub(1, at(p, 0)), 2), s.mul(100, s.pow(s.sub(at(p, 1), s.pow(at(p, 0), 2)), 2)));
 const quad = (p: Tensor) => s.add(s.pow(at(p, 0), 2), s.mul(2, s.pow(at(p, 1), 2)));
 
 const GRID: [string, () => Optimizer, number][] = [
@@ -38,9 +52,14 @@ describe.each(['float64', 'float32'] as const)('convergence in %s', (dtype) => {
   });
 });
 
-test('adadelta at a constant lr = 1 keeps oscillating around the quadratic’s minimum (annealing the rate, above, is what makes it converge)', () => {
+const adadeltaTitle =
+  'adadelta at a constant lr = 1 keeps oscillating around the quadratic’s ' +
+  'minimum (annealing the rate, above, is what makes it converge)';
+test(adadeltaTitle, () => {
   // A measured property of the method (our Adadelta matches torch.optim's to 1e-12): its step
   // RMS(Δx)/RMS(g)·g does not shrink to zero on its own.
-  const at20k = Math.hypot(...minimize(quad, s.tensor([-1.2, 1]), adadelta(1.0), { steps: 20000 }).trajectory.at(-1)!.point);
+  const at20k = Math.hypot(
+    ...minimize(quad, s.tensor([-1.2, 1]), adadelta(1.0), { steps: 20000 }).trajectory.at(-1)!.point,
+  );
   expect(at20k).toBeGreaterThan(1e-2);
 });

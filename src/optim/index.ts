@@ -1,14 +1,42 @@
 export { applyUpdates, chain, stateless, type Extras, type GradientTransformation } from './transform.js';
 export {
-  addDecayedWeights, addNoise, addWeightDecay, applyIfFinite, clipByValue, clipByGlobalNorm, scale, scaleByAdadelta,
-  scaleByAdagrad, scaleByAdam, scaleByAdamax, scaleByLearningRate, scaleByNadam, scaleByRadam, scaleByRms, trace,
-  valueAt, type AdamOptions, type RmsOptions, type Schedule, type TraceOptions,
+  addDecayedWeights,
+  addNoise,
+  addWeightDecay,
+  applyIfFinite,
+  clipByValue,
+  clipByGlobalNorm,
+  scale,
+  scaleByAdadelta,
+  scaleByAdagrad,
+  scaleByAdam,
+  scaleByAdamax,
+  scaleByLearningRate,
+  scaleByNadam,
+  scaleByRadam,
+  scaleByRms,
+  trace,
+  valueAt,
+  type AdamOptions,
+  type RmsOptions,
+  type Schedule,
+  type TraceOptions,
 } from './transforms.js';
 export { adadelta, adagrad, adam, adamax, adamw, nadam, radam, rmsprop, sgd, type Optimizer } from './alias.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type TrajectoryPoint } from './minimize.js';
 export {
-  constant, cosine, cosineRestarts, expDecay, exponential, inverseTimeDecay, joinSchedules, linearWarmup, multiStep,
-  oneCycle, polynomial, stepDecay,
+  constant,
+  cosine,
+  cosineRestarts,
+  expDecay,
+  exponential,
+  inverseTimeDecay,
+  joinSchedules,
+  linearWarmup,
+  multiStep,
+  oneCycle,
+  polynomial,
+  stepDecay,
 } from './schedules.js';
 export { newton, perturbedGradientDescent, saddleFreeNewton, type PerturbedOptions } from './second-order.js';
 export { makeOptimizer, parseSchedule, OPTIMIZER_NAMES, type OptimizerSettings } from './registry.js';

@@ -24,7 +24,12 @@ describe('minimize', () => {
   test('the chapter’s η = 1.1 on x² diverges, and the run says at which step and why, keeping the trajectory', () => {
     const r = minimize((p: Tensor) => s.sum(s.square(p)), s.tensor([10]), sgd(1.1), { steps: 1000 });
     expect(r.stopped).toBe('diverged');
-    expect(r.reason).toMatch(/^diverged at step \d+: the value .* is more than 1000000000000 times the starting value; .*lower the learning rate/);
+    expect(r.reason).toMatch(
+      new RegExp(
+        '^diverged at step \\d+: the value .* is more than 1000000000000 times ' +
+          'the starting value; .*lower the learning rate',
+      ),
+    );
     expect(r.trajectory).toHaveLength(r.steps + 1);
     // |x| grows by |1 − 2η| = 1.2 per step.
     expect(Math.abs(r.trajectory[1].point[0] / r.trajectory[0].point[0])).toBeCloseTo(1.2, 12);
@@ -49,11 +54,18 @@ describe('minimize', () => {
 describe('linear rates on an ill-conditioned quadratic f = ½(x² + κy²), κ = 100', () => {
   const kappa = 100;
   const f = (p: Tensor) => s.mul(0.5, s.add(s.square(at(p, 0)), s.mul(kappa, s.square(at(p, 1)))));
-  const rate = (points: number[][], from: number, to: number) => (Math.hypot(...points[to]) / Math.hypot(...points[from])) ** (1 / (to - from));
+  const rate = (points: number[][], from: number, to: number) =>
+    (Math.hypot(...points[to]) / Math.hypot(...points[from])) ** (1 / (to - from));
 
   test('gradient descent at η = 2/(λ₁ + λ₂) contracts by (κ − 1)/(κ + 1) per step', () => {
     const r = minimize(f, s.tensor([1, 1]), sgd(2 / (1 + kappa)), { steps: 400 });
-    expect(rate(r.trajectory.map((t) => t.point), 100, 400)).toBeCloseTo((kappa - 1) / (kappa + 1), 4);
+    expect(
+      rate(
+        r.trajectory.map((t) => t.point),
+        100,
+        400,
+      ),
+    ).toBeCloseTo((kappa - 1) / (kappa + 1), 4);
   });
 
   test('heavy-ball momentum at its optimal η, β contracts by (√κ − 1)/(√κ + 1) per step', () => {
@@ -62,7 +74,11 @@ describe('linear rates on an ill-conditioned quadratic f = ½(x² + κy²), κ =
     const beta = ((sq - 1) / (sq + 1)) ** 2;
     const r = minimize(f, s.tensor([1, 1]), sgd(lr, { momentum: beta }), { steps: 400 });
     // A double eigenvalue of the iteration gives ‖x_t‖ ~ t·r^t: measured far out the rate tends to r.
-    const measured = rate(r.trajectory.map((t) => t.point), 200, 400);
+    const measured = rate(
+      r.trajectory.map((t) => t.point),
+      200,
+      400,
+    );
     expect(measured).toBeGreaterThan((sq - 1) / (sq + 1));
     expect(measured).toBeLessThan((sq - 1) / (sq + 1) + 0.005);
     expect(measured).toBeLessThan((kappa - 1) / (kappa + 1) - 0.1); // much faster than gradient descent

@@ -47,7 +47,10 @@ function gradientNorm(g: Tree): number {
  * it: see minibatches in src/random); the same step's line searches see the same batch.
  */
 export function minimize<T extends Tree>(
-  f: (params: T, step: number) => Tensor, x0: T, optimizer: GradientTransformation | Optimizer, options: MinimizeOptions = {},
+  f: (params: T, step: number) => Tensor,
+  x0: T,
+  optimizer: GradientTransformation | Optimizer,
+  options: MinimizeOptions = {},
 ): MinimizeResult<T> {
   const steps = options.steps ?? 100;
   const tol = options.tol ?? 0;
@@ -64,26 +67,55 @@ export function minimize<T extends Tree>(
     const v = value.item();
     const norm = gradientNorm(g);
     const point = record ? Array.from(ravel(params).flat.data) : [];
-    const entry: TrajectoryPoint = { step, point, value: v, gradientNorm: norm, lr: step < steps ? lrAt(step + 1) : NaN };
+    const entry: TrajectoryPoint = {
+      step,
+      point,
+      value: v,
+      gradientNorm: norm,
+      lr: step < steps ? lrAt(step + 1) : NaN,
+    };
     trajectory.push(entry);
     if (step === 0) limit = factor * Math.max(1, Math.abs(v));
     if (Math.abs(v) > limit) {
       return {
-        params, trajectory, stopped: 'diverged', steps: step,
-        reason: `diverged at step ${step}: the value ${v.toPrecision(6)} is more than ${factor} times the starting value; the iterates ran away (lower the learning rate, or clip the gradient)`,
+        params,
+        trajectory,
+        stopped: 'diverged',
+        steps: step,
+        reason:
+          `diverged at step ${step}: the value ${v.toPrecision(6)} is more than ${factor} times the starting ` +
+          `value; the iterates ran away (lower the learning rate, or clip the gradient)`,
       };
     }
     const finiteParams = treeLeaves(params).every(allFinite);
     if (!Number.isFinite(v) || !Number.isFinite(norm) || !finiteParams) {
-      const what = !finiteParams ? 'the parameters are not finite' : !Number.isFinite(v) ? `the value is ${v}` : `the gradient norm is ${norm}`;
+      const what = !finiteParams
+        ? 'the parameters are not finite'
+        : !Number.isFinite(v)
+          ? `the value is ${v}`
+          : `the gradient norm is ${norm}`;
       return {
-        params, trajectory, stopped: 'diverged', steps: step,
-        reason: `diverged at step ${step}: ${what}; the iterates ran away (lower the learning rate, or clip the gradient)`,
+        params,
+        trajectory,
+        stopped: 'diverged',
+        steps: step,
+        reason:
+          `diverged at step ${step}: ${what}; the iterates ran ` +
+          `away (lower the learning rate, or clip the gradient)`,
       };
     }
-    if (options.callback?.(entry) === false) return { params, trajectory, stopped: 'max-steps', steps: step, reason: 'stopped by the callback' };
-    if (norm <= tol) return { params, trajectory, stopped: 'converged', steps: step, reason: `gradient norm ${norm} ≤ tol ${tol} at step ${step}` };
-    if (step === steps) return { params, trajectory, stopped: 'max-steps', steps: step, reason: `reached the limit of ${steps} steps` };
+    if (options.callback?.(entry) === false)
+      return { params, trajectory, stopped: 'max-steps', steps: step, reason: 'stopped by the callback' };
+    if (norm <= tol)
+      return {
+        params,
+        trajectory,
+        stopped: 'converged',
+        steps: step,
+        reason: `gradient norm ${norm} ≤ tol ${tol} at step ${step}`,
+      };
+    if (step === steps)
+      return { params, trajectory, stopped: 'max-steps', steps: step, reason: `reached the limit of ${steps} steps` };
     const [updates, next] = optimizer.update(g, state, params, { value: v, objective: (p: Tree) => f(p as T, step) });
     state = next;
     params = applyUpdates(params, updates); // a non-finite result is reported at the next step

@@ -22,10 +22,17 @@ function line(params: Tree, extras: Extras | undefined, method: string) {
   const x = Float64Array.from(flat.data);
   const dtype = flat.dtype;
   const vg = valueAndGrad((v: Tensor) => objective(unravel(v)));
-  const at = (d: Float64Array) => (alpha: number): [number, number] => {
-    const [value, g] = vg(tensor(Array.from(x, (xi, i) => xi + alpha * d[i]), { dtype }));
-    return [value.item(), dot(Float64Array.from(g.data), d)];
-  };
+  const at =
+    (d: Float64Array) =>
+    (alpha: number): [number, number] => {
+      const [value, g] = vg(
+        tensor(
+          Array.from(x, (xi, i) => xi + alpha * d[i]),
+          { dtype },
+        ),
+      );
+      return [value.item(), dot(Float64Array.from(g.data), d)];
+    };
   const toUpdate = (step: Float64Array) => unravel(tensor(Array.from(step), { dtype }));
   return { at, toUpdate, n: x.length };
 }
@@ -79,7 +86,11 @@ export function bfgs(options: { c1?: number; c2?: number } = {}): Optimizer<Bfgs
       const phi = at(d);
       const dphi0 = dot(g, d);
       if (dphi0 === 0) return [toUpdate(new Float64Array(n)), { H, prevG: g, prevS: null }];
-      const alpha = strongWolfe(phi, phi(0)[0], dphi0, { init: H === null ? Math.min(1, 1 / Math.sqrt(dot(g, g))) : 1, c1: options.c1, c2: options.c2 });
+      const alpha = strongWolfe(phi, phi(0)[0], dphi0, {
+        init: H === null ? Math.min(1, 1 / Math.sqrt(dot(g, g))) : 1,
+        c1: options.c1,
+        c2: options.c2,
+      });
       const step = d.map((di) => alpha * di);
       return [toUpdate(step), { H, prevG: g, prevS: step }];
     },
@@ -121,7 +132,9 @@ export function lbfgs(options: { memory?: number; c1?: number; c2?: number } = {
         alphas[k] = a;
         for (let i = 0; i < n; i++) q[i] -= a * Y[k][i];
       }
-      const gamma = S.length ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : Math.min(1, 1 / Math.sqrt(dot(g, g)));
+      const gamma = S.length
+        ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1])
+        : Math.min(1, 1 / Math.sqrt(dot(g, g)));
       for (let i = 0; i < n; i++) q[i] *= gamma;
       for (let k = 0; k < S.length; k++) {
         const b = dot(Y[k], q) / dot(Y[k], S[k]);

@@ -2,8 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
-  cosine, cosineRestarts, expDecay, exponential, inverseTimeDecay, joinSchedules, linearWarmup, multiStep, oneCycle, polynomial,
-  stepDecay, valueAt, type Schedule,
+  cosine,
+  cosineRestarts,
+  expDecay,
+  exponential,
+  inverseTimeDecay,
+  joinSchedules,
+  linearWarmup,
+  multiStep,
+  oneCycle,
+  polynomial,
+  stepDecay,
+  valueAt,
+  type Schedule,
 } from './index.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/torch_schedules.json', import.meta.url), 'utf8')) as {
@@ -27,7 +38,9 @@ describe('schedules match torch.optim.lr_scheduler', () => {
     const schedule = ours[c.name](c.settings);
     c.lrs.forEach((expected, k) => {
       const got = valueAt(schedule, k + 1);
-      expect(Math.abs(got - expected), `step ${k + 1}: ${got} vs ${expected}`).toBeLessThanOrEqual(1e-12 * Math.max(1e-3, Math.abs(expected)));
+      expect(Math.abs(got - expected), `step ${k + 1}: ${got} vs ${expected}`).toBeLessThanOrEqual(
+        1e-12 * Math.max(1e-3, Math.abs(expected)),
+      );
     });
   });
 });

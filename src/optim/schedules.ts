@@ -7,7 +7,10 @@ function positive(name: string, value: number): void {
   if (!(value > 0) || !Number.isFinite(value)) throw new SaddleError(`${name} must be a positive number, got ${value}`);
 }
 
-export const constant = (lr: number): Schedule => () => lr;
+export const constant =
+  (lr: number): Schedule =>
+  () =>
+    lr;
 
 /** η·γ^⌊(t−1)/stepSize⌋ (torch StepLR). */
 export function stepDecay(lr: number, options: { stepSize: number; gamma?: number }): Schedule {
@@ -69,7 +72,10 @@ export function linearWarmup(base: Schedule, options: { steps: number; startFact
 }
 
 /** The one-cycle policy (Smith & Topin 2019), as torch OneCycleLR with cosine annealing. */
-export function oneCycle(maxLr: number, options: { totalSteps: number; pctStart?: number; divFactor?: number; finalDivFactor?: number }): Schedule {
+export function oneCycle(
+  maxLr: number,
+  options: { totalSteps: number; pctStart?: number; divFactor?: number; finalDivFactor?: number },
+): Schedule {
   positive('oneCycle: totalSteps', options.totalSteps);
   const { totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
   const initial = maxLr / divFactor;
@@ -94,9 +100,15 @@ export function inverseTimeDecay(lr: number, options: { lambda: number; alpha?: 
   return (t) => lr * (1 + options.lambda * t) ** -alpha;
 }
 
-/** Schedules one after another: schedules[i] runs from step boundaries[i−1] + 1 on, counting its own steps from 1 (optax.join_schedules). */
+/**
+ * Schedules one after another: schedules[i] runs from step boundaries[i−1] + 1 on, counting its own steps from 1
+ * (optax.join_schedules).
+ */
 export function joinSchedules(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
-  if (boundaries.length !== schedules.length - 1) throw new SaddleError(`joinSchedules: ${schedules.length} schedules need ${schedules.length - 1} boundaries, got ${boundaries.length}`);
+  if (boundaries.length !== schedules.length - 1)
+    throw new SaddleError(
+      `joinSchedules: ${schedules.length} schedules need ${schedules.length - 1} boundaries, got ${boundaries.length}`,
+    );
   return (t) => {
     let i = 0;
     while (i < boundaries.length && t > boundaries[i]) i++;

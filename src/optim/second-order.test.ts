@@ -9,7 +9,11 @@ const saddle = (p: Tensor) => s.sub(s.square(at(p, 0)), s.square(at(p, 1)));
 
 describe('second-order methods', () => {
   test('Newton reaches the minimiser of a quadratic in one step', () => {
-    const A = s.tensor([[3, 1, 0], [1, 4, 1], [0, 1, 5]]);
+    const A = s.tensor([
+      [3, 1, 0],
+      [1, 4, 1],
+      [0, 1, 5],
+    ]);
     const b = s.tensor([1, -2, 3]);
     const f = (x: Tensor) => s.sub(s.mul(0.5, s.dot(x, s.matmul(A, x))), s.dot(b, x));
     const r = minimize(f, s.tensor([10, -7, 3]), newton(), { steps: 1 });
@@ -34,9 +38,19 @@ describe('second-order methods', () => {
   test('from (1, 0) gradient descent converges to the saddle; perturbed gradient descent escapes it', () => {
     const gd = minimize(saddle, s.tensor([1, 0]), sgd(0.1), { steps: 200 });
     expect(Math.hypot(...gd.trajectory.at(-1)!.point)).toBeLessThan(1e-15);
-    const pgd = minimize(saddle, s.tensor([1, 0]), perturbedGradientDescent(0.1, { seed: 7, gradThreshold: 1e-3, radius: 1e-3 }), { steps: 200 });
+    const pgd = minimize(
+      saddle,
+      s.tensor([1, 0]),
+      perturbedGradientDescent(0.1, { seed: 7, gradThreshold: 1e-3, radius: 1e-3 }),
+      { steps: 200 },
+    );
     expect(Math.abs(pgd.trajectory.at(-1)!.point[1])).toBeGreaterThan(1);
-    const again = minimize(saddle, s.tensor([1, 0]), perturbedGradientDescent(0.1, { seed: 7, gradThreshold: 1e-3, radius: 1e-3 }), { steps: 200 });
+    const again = minimize(
+      saddle,
+      s.tensor([1, 0]),
+      perturbedGradientDescent(0.1, { seed: 7, gradThreshold: 1e-3, radius: 1e-3 }),
+      { steps: 200 },
+    );
     expect(again.trajectory.at(-1)!.point).toEqual(pgd.trajectory.at(-1)!.point); // seeded: reproducible
   });
 
@@ -46,6 +60,8 @@ describe('second-order methods', () => {
   });
 
   test('a singular Hessian is a clear error, not a NaN', () => {
-    expect(() => minimize((p: Tensor) => s.sum(p), s.tensor([1, 2]), newton(), { steps: 1 })).toThrow(/newton: the Hessian is singular at step 1.*saddle-free Newton/);
+    expect(() => minimize((p: Tensor) => s.sum(p), s.tensor([1, 2]), newton(), { steps: 1 })).toThrow(
+      /newton: the Hessian is singular at step 1.*saddle-free Newton/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { Rng } from '../random/index.js';
 import type { Optimizer } from './alias.js';
 import type { Extras } from './transform.js';
 import { valueAt, type Schedule } from './transforms.js';
+import { hypot } from '../linalg/vectors.js';
 
 function flatObjective(extras: Extras | undefined, params: Tree, method: string) {
   if (!extras?.objective) throw new SaddleError(`${method} needs the objective: pass it in extras (minimize does)`);
@@ -37,7 +38,10 @@ export function newton(lr: Schedule = 1): Optimizer<{ count: number }> {
       try {
         step = solve(H, flatGradient(g));
       } catch (err) {
-        throw new SaddleError(`newton: the Hessian is singular at step ${st.count} (${(err as Error).message}); use saddle-free Newton or gradient descent here`);
+        throw new SaddleError(
+          `newton: the Hessian is singular at step ${st.count} (${(err as Error).message}); use saddle-free Newton ` +
+            `or gradient descent here`,
+        );
       }
       return [unravel(mul(step, -valueAt(lr, st.count))), { count: st.count + 1 }];
     },
@@ -59,7 +63,9 @@ export function saddleFreeNewton(lr: Schedule = 1, options: { damping?: number }
     update: (g, st, params, extras) => {
       const { flat, unravel, f } = flatObjective(extras, params, 'saddleFreeNewton');
       const H = hessian(f)(flat);
-      const { eigenvalues, eigenvectors } = eigh(H.dtype === 'float64' ? H : tensor(Array.from(H.data), { shape: H.shape }));
+      const { eigenvalues, eigenvectors } = eigh(
+        H.dtype === 'float64' ? H : tensor(Array.from(H.data), { shape: H.shape }),
+      );
       const n = eigenvalues.size;
       const V = eigenvectors.data;
       const gv = Float64Array.from(flatGradient(g).data);
@@ -93,7 +99,10 @@ export interface PerturbedOptions {
  * a ball of radius r whenever ‖∇f‖ ≤ g_thres and no perturbation happened in the last `interval`
  * steps. It escapes strict saddles that plain gradient descent converges to.
  */
-export function perturbedGradientDescent(lr: Schedule, options: PerturbedOptions): Optimizer<{ count: number; last: number }> {
+export function perturbedGradientDescent(
+  lr: Schedule,
+  options: PerturbedOptions,
+): Optimizer<{ count: number; last: number }> {
   const { gradThreshold = 1e-3, radius = 1e-2, interval = 10, seed } = options;
   return {
     name: 'perturbed-gd',
@@ -111,9 +120,14 @@ export function perturbedGradientDescent(lr: Schedule, options: PerturbedOptions
         const rng = new Rng(seed * 1_000_003 + st.count);
         const n = flat.size;
         const dir = Array.from({ length: n }, () => rng.normal());
-        const len = Math.hypot(...dir);
+        const len = hypot(dir);
         const r = radius * rng.float() ** (1 / n);
-        const xi = ravel(g).unravel(tensor(dir.map((d) => (d / len) * r), { dtype: flat.dtype }));
+        const xi = ravel(g).unravel(
+          tensor(
+            dir.map((d) => (d / len) * r),
+            { dtype: flat.dtype },
+          ),
+        );
         updates = treeMap((u, x) => add(u, x), updates, xi);
         last = st.count;
       }

@@ -47,7 +47,9 @@ describe('transformations', () => {
 });
 
 describe('differentiating through an update (meta-gradients)', () => {
-  test('Adam: the traced (composed) path and the fused path agree, and the derivative matches central differences', async () => {
+  const metaGradientTitle =
+    'Adam: the traced (composed) path and the fused path agree, and the derivative matches central differences';
+  test(metaGradientTitle, async () => {
     const { adam } = await import('./index.js');
     const opt = adam(0.1, { amsgrad: true });
     const p = s.tensor([0.5, -1, 2]);

@@ -2,7 +2,23 @@
 // version 1.13, are the reference; fixtures/generate_torch_optim.py records its trajectories).
 // `count` is the number of updates applied so far plus one, i.e. PyTorch's `step` at update time.
 import {
-  abs, add, div, full, fusedAdam, greater, isConcrete, maximum, mul, sqrt, sub, sum, treeFlatten, treeLeaves, treeMap, where, type Tree,
+  abs,
+  add,
+  div,
+  full,
+  fusedAdam,
+  greater,
+  isConcrete,
+  maximum,
+  mul,
+  sqrt,
+  sub,
+  sum,
+  treeFlatten,
+  treeLeaves,
+  treeMap,
+  where,
+  type Tree,
 } from '../core/index.js';
 import { normal, Rng } from '../random/index.js';
 import type { GradientTransformation } from './transform.js';
@@ -54,7 +70,10 @@ export function trace(options: TraceOptions): GradientTransformation<{ count: nu
   return {
     init: () => ({ count: 1, buffer: null }),
     update: (g, st) => {
-      const buffer = st.buffer === null ? g : treeMap((b, gi) => add(mul(b, mu), dampening === 0 ? gi : mul(gi, 1 - dampening)), st.buffer, g);
+      const buffer =
+        st.buffer === null
+          ? g
+          : treeMap((b, gi) => add(mul(b, mu), dampening === 0 ? gi : mul(gi, 1 - dampening)), st.buffer, g);
       const out = nesterov ? treeMap((gi, b) => add(gi, mul(b, mu)), g, buffer) : buffer;
       return [out, { count: st.count + 1, buffer }];
     },
@@ -62,7 +81,9 @@ export function trace(options: TraceOptions): GradientTransformation<{ count: nu
 }
 
 /** Adagrad (Duchi, Hazan & Singer 2011), as torch: s_t = s_{t−1} + g²; u = g / (√s_t + ε). */
-export function scaleByAdagrad(options: { initialAccumulatorValue?: number; eps?: number } = {}): GradientTransformation<{ sum: Tree | null }> {
+export function scaleByAdagrad(
+  options: { initialAccumulatorValue?: number; eps?: number } = {},
+): GradientTransformation<{ sum: Tree | null }> {
   const { initialAccumulatorValue = 0, eps = 1e-10 } = options;
   return {
     init: (params) => ({ sum: zerosLike(params, initialAccumulatorValue) }),
@@ -96,7 +117,9 @@ export function scaleByRms(options: RmsOptions = {}): GradientTransformation<{ v
 }
 
 /** Adadelta (Zeiler 2012), as torch: v = ρv + (1−ρ)g²; δ = √(u + ε)/√(v + ε)·g; u = ρu + (1−ρ)δ². */
-export function scaleByAdadelta(options: { rho?: number; eps?: number } = {}): GradientTransformation<{ v: Tree; u: Tree }> {
+export function scaleByAdadelta(
+  options: { rho?: number; eps?: number } = {},
+): GradientTransformation<{ v: Tree; u: Tree }> {
   const { rho = 0.9, eps = 1e-6 } = options;
   return {
     init: (params) => ({ v: zerosLike(params), u: zerosLike(params) }),
@@ -137,7 +160,12 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<M
   const eps = options.eps ?? 1e-8;
   const amsgrad = options.amsgrad ?? false;
   return {
-    init: (params) => ({ count: 1, m: zerosLike(params), v: zerosLike(params), vmax: amsgrad ? zerosLike(params) : null }),
+    init: (params) => ({
+      count: 1,
+      m: zerosLike(params),
+      v: zerosLike(params),
+      vmax: amsgrad ? zerosLike(params) : null,
+    }),
     update: (g, st) => {
       const t = st.count;
       const bc1 = 1 - b1 ** t;
@@ -148,9 +176,15 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<M
       const X = st.vmax ? treeLeaves(st.vmax) : null;
       if ([G.leaves, M, V, X ?? []].every((ls) => ls.every(isConcrete))) {
         const r = G.leaves.map((gi, i) => fusedAdam(gi, M[i], V[i], X ? X[i] : null, { b1, b2, eps, bc1, bc2sqrt }));
-        return [G.unflatten(r.map((x) => x.update)), {
-          count: t + 1, m: G.unflatten(r.map((x) => x.m)), v: G.unflatten(r.map((x) => x.v)), vmax: X ? G.unflatten(r.map((x) => x.vmax!)) : null,
-        }];
+        return [
+          G.unflatten(r.map((x) => x.update)),
+          {
+            count: t + 1,
+            m: G.unflatten(r.map((x) => x.m)),
+            v: G.unflatten(r.map((x) => x.v)),
+            vmax: X ? G.unflatten(r.map((x) => x.vmax!)) : null,
+          },
+        ];
       }
       const { m, v } = moments(g, st, b1, b2);
       const vmax = amsgrad ? treeMap((a, b) => maximum(a, b), st.vmax as Tree, v) : null;
@@ -161,7 +195,9 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<M
 }
 
 /** Adamax (Kingma & Ba 2015, §7.1), as torch: u_t = max(β₂u, |g| + ε); update (m/u)/(1 − β₁ᵗ). */
-export function scaleByAdamax(options: { betas?: readonly [number, number]; eps?: number } = {}): GradientTransformation<MomentState> {
+export function scaleByAdamax(
+  options: { betas?: readonly [number, number]; eps?: number } = {},
+): GradientTransformation<MomentState> {
   const [b1, b2] = options.betas ?? [0.9, 0.999];
   const eps = options.eps ?? 1e-8;
   return {
@@ -179,7 +215,9 @@ export function scaleByAdamax(options: { betas?: readonly [number, number]; eps?
  * NAdam (Dozat 2016) with torch's momentum schedule μ_t = β₁(1 − ½·0.96^{tψ}):
  * u = (1−μ_t)/(1−Πμ)·g/d + μ_{t+1}/(1−Πμ·μ_{t+1})·m/d, d = √(v/(1−β₂ᵗ)) + ε.
  */
-export function scaleByNadam(options: { betas?: readonly [number, number]; eps?: number; momentumDecay?: number } = {}): GradientTransformation<MomentState & { muProduct: number }> {
+export function scaleByNadam(
+  options: { betas?: readonly [number, number]; eps?: number; momentumDecay?: number } = {},
+): GradientTransformation<MomentState & { muProduct: number }> {
   const [b1, b2] = options.betas ?? [0.9, 0.999];
   const eps = options.eps ?? 1e-8;
   const psi = options.momentumDecay ?? 4e-3;
@@ -192,17 +230,24 @@ export function scaleByNadam(options: { betas?: readonly [number, number]; eps?:
       const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
       const muProduct = st.muProduct * mu;
       const bc2 = 1 - b2 ** t;
-      const out = treeMap((gi, mi, vi) => {
-        const d = add(sqrt(div(vi, bc2)), eps);
-        return add(mul(div(gi, d), (1 - mu) / (1 - muProduct)), mul(div(mi, d), muNext / (1 - muProduct * muNext)));
-      }, g, m, v);
+      const out = treeMap(
+        (gi, mi, vi) => {
+          const d = add(sqrt(div(vi, bc2)), eps);
+          return add(mul(div(gi, d), (1 - mu) / (1 - muProduct)), mul(div(mi, d), muNext / (1 - muProduct * muNext)));
+        },
+        g,
+        m,
+        v,
+      );
       return [out, { count: t + 1, m, v, vmax: null, muProduct }];
     },
   };
 }
 
 /** RAdam (Liu et al. 2020), as torch: the rectified adaptive step once ρ_t > 5, plain momentum before. */
-export function scaleByRadam(options: { betas?: readonly [number, number]; eps?: number } = {}): GradientTransformation<MomentState> {
+export function scaleByRadam(
+  options: { betas?: readonly [number, number]; eps?: number } = {},
+): GradientTransformation<MomentState> {
   const [b1, b2] = options.betas ?? [0.9, 0.999];
   const eps = options.eps ?? 1e-8;
   const rhoInf = 2 / (1 - b2) - 1;
@@ -214,12 +259,16 @@ export function scaleByRadam(options: { betas?: readonly [number, number]; eps?:
       const bc1 = 1 - b1 ** t;
       const bc2 = 1 - b2 ** t;
       const rho = rhoInf - (2 * t * b2 ** t) / bc2;
-      const out = treeMap((mi, vi) => {
-        const mHat = div(mi, bc1);
-        if (rho <= 5) return mHat;
-        const rect = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
-        return mul(mul(mHat, rect), div(Math.sqrt(bc2), add(sqrt(vi), eps)));
-      }, m, v);
+      const out = treeMap(
+        (mi, vi) => {
+          const mHat = div(mi, bc1);
+          if (rho <= 5) return mHat;
+          const rect = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+          return mul(mul(mHat, rect), div(Math.sqrt(bc2), add(sqrt(vi), eps)));
+        },
+        m,
+        v,
+      );
       return [out, { count: t + 1, m, v, vmax: null }];
     },
   };
@@ -259,20 +308,26 @@ export function addNoise(std: Schedule, seed: number): GradientTransformation<{ 
   };
 }
 
-
 /**
  * Skips updates that contain NaN or ±∞ (all-zero updates instead), keeping the inner state as it
  * was, and counts consecutive skips; after `maxConsecutiveErrors` they are let through, so a run
  * that is really broken still shows it (optax.apply_if_finite).
  */
-export function applyIfFinite<S>(inner: GradientTransformation<S>, maxConsecutiveErrors = 5): GradientTransformation<{ inner: S; errors: number; totalSkipped: number }> {
+export function applyIfFinite<S>(
+  inner: GradientTransformation<S>,
+  maxConsecutiveErrors = 5,
+): GradientTransformation<{ inner: S; errors: number; totalSkipped: number }> {
   return {
     init: (params) => ({ inner: inner.init(params), errors: 0, totalSkipped: 0 }),
     update: (g, st, params, extras) => {
       const [u, next] = inner.update(g, st.inner, params, extras);
       const finite = treeLeaves(u).every((leaf) => leaf.data.every(Number.isFinite));
-      if (finite || st.errors + 1 > maxConsecutiveErrors) return [u, { inner: next, errors: finite ? 0 : st.errors + 1, totalSkipped: st.totalSkipped }];
-      return [treeMap((leaf) => full(leaf.shape, 0, { dtype: leaf.dtype }), u), { inner: st.inner, errors: st.errors + 1, totalSkipped: st.totalSkipped + 1 }];
+      if (finite || st.errors + 1 > maxConsecutiveErrors)
+        return [u, { inner: next, errors: finite ? 0 : st.errors + 1, totalSkipped: st.totalSkipped }];
+      return [
+        treeMap((leaf) => full(leaf.shape, 0, { dtype: leaf.dtype }), u),
+        { inner: st.inner, errors: st.errors + 1, totalSkipped: st.totalSkipped + 1 },
+      ];
     },
   };
 }

@@ -53,14 +53,17 @@ export function isoSegments(
     if (!Number.isFinite(y[j]) || !Number.isFinite(y[j + 1])) continue;
     for (let i = 0; i + 1 < x.length; i++) {
       if (!Number.isFinite(x[i]) || !Number.isFinite(x[i + 1])) continue;
-      const z00 = z[j][i], z10 = z[j][i + 1], z11 = z[j + 1][i + 1], z01 = z[j + 1][i];
+      const z00 = z[j][i],
+        z10 = z[j][i + 1],
+        z11 = z[j + 1][i + 1],
+        z01 = z[j + 1][i];
       if (![z00, z10, z11, z01].every(Number.isFinite)) continue;
       // Crossing points on the four edges (bottom, right, top, left).
       const e: ([number, number] | null)[] = [
-        (z00 < level) !== (z10 < level) ? [lerp(x[i], x[i + 1], z00, z10), y[j]] : null,
-        (z10 < level) !== (z11 < level) ? [x[i + 1], lerp(y[j], y[j + 1], z10, z11)] : null,
-        (z01 < level) !== (z11 < level) ? [lerp(x[i], x[i + 1], z01, z11), y[j + 1]] : null,
-        (z00 < level) !== (z01 < level) ? [x[i], lerp(y[j], y[j + 1], z00, z01)] : null,
+        z00 < level !== z10 < level ? [lerp(x[i], x[i + 1], z00, z10), y[j]] : null,
+        z10 < level !== z11 < level ? [x[i + 1], lerp(y[j], y[j + 1], z10, z11)] : null,
+        z01 < level !== z11 < level ? [lerp(x[i], x[i + 1], z01, z11), y[j + 1]] : null,
+        z00 < level !== z01 < level ? [x[i], lerp(y[j], y[j + 1], z00, z01)] : null,
       ];
       const hits = e.filter((p): p is [number, number] => p !== null);
       if (hits.length === 2) out.push([...hits[0], ...hits[1]]);
@@ -69,7 +72,7 @@ export function isoSegments(
         const sum = z00 + z10 + z11 + z01;
         const centre = (Number.isFinite(sum) ? sum / 4 : z00 / 4 + z10 / 4 + z11 / 4 + z01 / 4) < level;
         const [b, r, t, l] = e as [number, number][];
-        if (centre === (z00 < level)) out.push([...b, ...r], [...t, ...l]);
+        if (centre === z00 < level) out.push([...b, ...r], [...t, ...l]);
         else out.push([...b, ...l], [...t, ...r]);
       }
     }
@@ -95,14 +98,19 @@ export function contourPlot(options: ContourPlotOptions): string {
   const yDomain = extent(options.y);
   const sx = linearScale(xDomain, [M.left, width - M.right]);
   const sy = linearScale(yDomain, [height - M.bottom, M.top]);
-  const values = options.z.flat().filter(Number.isFinite).sort((a, b) => a - b);
+  const values = options.z
+    .flat()
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const count = values.length > 0 ? (options.levels ?? 14) : 0;
   const quantile = (k: number) => values[Math.floor(((k + 0.5) / count) * (values.length - 1))];
   const levels = [...new Set(Array.from({ length: count }, (_, k) => quantile(k)))];
   const body: string[] = [];
   const [bottom, right] = [height - M.bottom, width - M.right];
-  body.push(`<rect x="${M.left}" y="${M.top}" width="${right - M.left}" height="${bottom - M.top}" `
-    + 'fill="none" stroke="#444"/>');
+  body.push(
+    `<rect x="${M.left}" y="${M.top}" width="${right - M.left}" height="${bottom - M.top}" ` +
+      'fill="none" stroke="#444"/>',
+  );
   for (const t of sx.ticks) body.push(text(sx(t), bottom + 16, sx.format(t), 'text-anchor="middle" fill="#444"'));
   for (const t of sy.ticks) body.push(text(M.left - 6, sy(t) + 4, sy.format(t), 'text-anchor="end" fill="#444"'));
   levels.forEach((level, k) => {
@@ -110,8 +118,10 @@ export function contourPlot(options: ContourPlotOptions): string {
     if (segments.length === 0) return;
     const shade = Math.round(40 + (160 * k) / Math.max(1, levels.length - 1));
     const d = segments.map(([x0, y0, x1, y1]) => `M${r2(sx(x0))} ${r2(sy(y0))}L${r2(sx(x1))} ${r2(sy(y1))}`).join('');
-    body.push(`<path d="${d}" fill="none" stroke="rgb(${shade},${shade},${255 - shade / 2})" stroke-opacity="0.55" `
-      + `stroke-width="1"><title>f = ${r2(level)}</title></path>`);
+    body.push(
+      `<path d="${d}" fill="none" stroke="rgb(${shade},${shade},${255 - shade / 2})" stroke-opacity="0.55" ` +
+        `stroke-width="1"><title>f = ${r2(level)}</title></path>`,
+    );
   });
   (options.paths ?? []).forEach((p, k) => {
     const colour = PATH_COLOURS[k % PATH_COLOURS.length];

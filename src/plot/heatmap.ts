@@ -49,23 +49,30 @@ export function heatmapPlot(options: HeatmapOptions): string {
   const body: string[] = [];
   const w = Math.abs(sx(x[0] + cx.step) - sx(x[0]));
   const h = Math.abs(sy(y[0] + cy.step) - sy(y[0]));
-  const size = Number.isFinite(w) && Number.isFinite(h)
-    ? [w, h]
-    : [(right - M.left) / Math.max(1, x.length), (bottom - M.top) / Math.max(1, y.length)];
+  const size =
+    Number.isFinite(w) && Number.isFinite(h)
+      ? [w, h]
+      : [(right - M.left) / Math.max(1, x.length), (bottom - M.top) / Math.max(1, y.length)];
   let skipped = 0;
   let total = 0;
-  cells.forEach((row, j) => row.forEach((c, i) => {
-    total++;
-    const [px, py] = [sx(x[i]) - size[0] / 2, sy(y[j]) - size[1] / 2];
-    if (!Number.isFinite(px) || !Number.isFinite(py)) {
-      skipped++;
-      return;
-    }
-    body.push(`<rect x="${r2(px)}" y="${r2(py)}" width="${r2(size[0] + 0.3)}" height="${r2(size[1] + 0.3)}" `
-      + `fill="${options.colours[c] ?? '#ccc'}"/>`);
-  }));
-  body.push(`<g stroke="#444" fill="none"><rect x="${M.left}" y="${M.top}" width="${right - M.left}" `
-    + `height="${bottom - M.top}"/></g>`);
+  cells.forEach((row, j) =>
+    row.forEach((c, i) => {
+      total++;
+      const [px, py] = [sx(x[i]) - size[0] / 2, sy(y[j]) - size[1] / 2];
+      if (!Number.isFinite(px) || !Number.isFinite(py)) {
+        skipped++;
+        return;
+      }
+      body.push(
+        `<rect x="${r2(px)}" y="${r2(py)}" width="${r2(size[0] + 0.3)}" height="${r2(size[1] + 0.3)}" ` +
+          `fill="${options.colours[c] ?? '#ccc'}"/>`,
+      );
+    }),
+  );
+  body.push(
+    `<g stroke="#444" fill="none"><rect x="${M.left}" y="${M.top}" width="${right - M.left}" ` +
+      `height="${bottom - M.top}"/></g>`,
+  );
   for (const t of sx.ticks) body.push(text(sx(t), bottom + 16, sx.format(t), 'text-anchor="middle" fill="#444"'));
   for (const t of sy.ticks) body.push(text(M.left - 6, sy(t) + 4, sy.format(t), 'text-anchor="end" fill="#444"'));
   if (options.xLabel) body.push(text((M.left + right) / 2, height - 6, options.xLabel, 'text-anchor="middle"'));

@@ -17,7 +17,9 @@ export interface LinePlotOptions {
   annotations?: readonly Annotation[];
   /** Iterates drawn over the curve (the chapter's show_trace): points joined in order. */
   traces?: readonly {
-    x: readonly number[]; y: readonly number[]; label?: string;
+    x: readonly number[];
+    y: readonly number[];
+    label?: string;
     /** A dot at every point (default true). */ markers?: boolean;
     /** Join the points (default true); false draws a scatter. */ line?: boolean;
   }[];
@@ -60,8 +62,10 @@ export function linePlot(options: LinePlotOptions): string {
   const body: string[] = [];
   // Axes with ticks.
   const [bottom, right] = [height - M.bottom, width - M.right];
-  body.push(`<g stroke="#444" fill="none"><line x1="${M.left}" y1="${bottom}" x2="${right}" y2="${bottom}"/>`
-    + `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${bottom}"/></g>`);
+  body.push(
+    `<g stroke="#444" fill="none"><line x1="${M.left}" y1="${bottom}" x2="${right}" y2="${bottom}"/>` +
+      `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${bottom}"/></g>`,
+  );
   for (const t of sx.ticks) body.push(text(sx(t), bottom + 16, sx.format(t), 'text-anchor="middle" fill="#444"'));
   for (const t of sy.ticks) {
     if (sy(t) < M.top - 1 || sy(t) > height - M.bottom + 1) continue;
@@ -105,8 +109,10 @@ export function linePlot(options: LinePlotOptions): string {
     }
   });
   // Annotations: a marker, an arrow from the label down (or up) to the point.
-  body.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
-    + 'orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>');
+  body.push(
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" ' +
+      'orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="#222"/></marker></defs>',
+  );
   for (const a of annotations) {
     const px = sx(a.x);
     const py = sy(a.y);
@@ -114,8 +120,10 @@ export function linePlot(options: LinePlotOptions): string {
     const above = py > (M.top + height - M.bottom) / 2;
     const ty = above ? py - 45 : py + 50;
     body.push(`<circle cx="${r2(px)}" cy="${r2(py)}" r="4" fill="${colour}"/>`);
-    body.push(`<line x1="${r2(px)}" y1="${r2(above ? ty + 5 : ty - 14)}" x2="${r2(px)}" `
-      + `y2="${r2(above ? py - 7 : py + 7)}" stroke="#222" marker-end="url(#arrow)"/>`);
+    body.push(
+      `<line x1="${r2(px)}" y1="${r2(above ? ty + 5 : ty - 14)}" x2="${r2(px)}" ` +
+        `y2="${r2(above ? py - 7 : py + 7)}" stroke="#222" marker-end="url(#arrow)"/>`,
+    );
     body.push(text(px, ty, a.label, 'text-anchor="middle"'));
   }
   if (options.title) body.push(text(width / 2, 18, options.title, 'text-anchor="middle" font-weight="bold"'));

@@ -16,7 +16,8 @@ const grid = fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 
     x: fc.array(hostile, { minLength: nx, maxLength: nx }),
     y: fc.array(hostile, { minLength: ny, maxLength: ny }),
     z: fc.array(fc.array(hostile, { minLength: nx, maxLength: nx }), { minLength: ny, maxLength: ny }),
-  }));
+  }),
+);
 const point = fc.record({ x: hostile, y: hostile, z: hostile, label: fc.constant('p'), kind: fc.constant('saddle') });
 
 /** No number the SVG grammar cannot read. */
@@ -49,35 +50,51 @@ function draw(make: () => string): string {
 
 describe('figures of non-finite data (property-based, seeded)', () => {
   test('linePlot(x, y with NaN/±Infinity, traces, annotations) writes no NaN or Infinity', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 30 }).chain((n) => fc.tuple(vector(n, n), vector(n, n))),
-      fc.array(fc.tuple(vector(0, 10), vector(0, 10)), { maxLength: 3 }),
-      fc.array(point, { maxLength: 3 }),
-      fc.constantFrom('curve', 'all') as fc.Arbitrary<'curve' | 'all'>,
-      ([x, y], traces, annotations, yRange) => {
-        draw(() => linePlot({ x, y, traces: traces.map(([tx, ty]) => ({ x: tx, y: ty })), annotations, yRange }));
-      },
-    ), { seed: 1211, numRuns: 800 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 30 }).chain((n) => fc.tuple(vector(n, n), vector(n, n))),
+        fc.array(fc.tuple(vector(0, 10), vector(0, 10)), { maxLength: 3 }),
+        fc.array(point, { maxLength: 3 }),
+        fc.constantFrom('curve', 'all') as fc.Arbitrary<'curve' | 'all'>,
+        ([x, y], traces, annotations, yRange) => {
+          draw(() => linePlot({ x, y, traces: traces.map(([tx, ty]) => ({ x: tx, y: ty })), annotations, yRange }));
+        },
+      ),
+      { seed: 1211, numRuns: 800 },
+    );
   });
 
   test('contourPlot(grid with holes, paths, points) writes no NaN or Infinity', () => {
-    fc.assert(fc.property(grid, fc.array(fc.tuple(vector(0, 8), vector(0, 8)), { maxLength: 2 }),
-      fc.array(point, { maxLength: 3 }), ({ x, y, z }, paths, points) => {
-        draw(() => contourPlot({ x, y, z, paths: paths.map(([px, py]) => ({ x: px, y: py })), points, levels: 5 }));
-      }), { seed: 1212, numRuns: 800 });
+    fc.assert(
+      fc.property(
+        grid,
+        fc.array(fc.tuple(vector(0, 8), vector(0, 8)), { maxLength: 2 }),
+        fc.array(point, { maxLength: 3 }),
+        ({ x, y, z }, paths, points) => {
+          draw(() => contourPlot({ x, y, z, paths: paths.map(([px, py]) => ({ x: px, y: py })), points, levels: 5 }));
+        },
+      ),
+      { seed: 1212, numRuns: 800 },
+    );
   });
 
   test('wireframePlot(grid with holes, points) writes no NaN or Infinity', () => {
-    fc.assert(fc.property(grid, fc.array(point, { maxLength: 3 }), ({ x, y, z }, points) => {
-      draw(() => wireframePlot({ x, y, z, points }));
-    }), { seed: 1213, numRuns: 800 });
+    fc.assert(
+      fc.property(grid, fc.array(point, { maxLength: 3 }), ({ x, y, z }, points) => {
+        draw(() => wireframePlot({ x, y, z, points }));
+      }),
+      { seed: 1213, numRuns: 800 },
+    );
   });
 
   test('heatmapPlot(cell centres with holes, points) writes no NaN or Infinity', () => {
-    fc.assert(fc.property(grid, fc.array(point, { maxLength: 3 }), ({ x, y, z }, points) => {
-      const cells = z.map((row) => row.map((v) => (v > 0 ? 'minimum' : 'saddle')));
-      draw(() => heatmapPlot({ x, y, cells, colours: { minimum: '#1b7837', saddle: '#2166ac' }, points }));
-    }), { seed: 1214, numRuns: 800 });
+    fc.assert(
+      fc.property(grid, fc.array(point, { maxLength: 3 }), ({ x, y, z }, points) => {
+        const cells = z.map((row) => row.map((v) => (v > 0 ? 'minimum' : 'saddle')));
+        draw(() => heatmapPlot({ x, y, cells, colours: { minimum: '#1b7837', saddle: '#2166ac' }, points }));
+      }),
+      { seed: 1214, numRuns: 800 },
+    );
     // The tally of all four properties, for the record (a failure above stops before this line).
     expect(counts).toEqual({ inputs: counts.inputs, crashes: 0, hangs: 0, nonFinite: 0 });
     const { inputs, crashes, hangs, nonFinite } = counts;

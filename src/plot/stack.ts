@@ -14,6 +14,8 @@ export function stackFigures(svgs: readonly string[]): string {
     y += sizes[i].height;
     return nested;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
-    + `font-family="sans-serif" font-size="12">\n${parts.join('')}</svg>\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `font-family="sans-serif" font-size="12">\n${parts.join('')}</svg>\n`
+  );
 }

@@ -54,18 +54,20 @@ export function document(
   const skipped = undrawn && undrawn.skipped > 0 ? undrawn : undefined;
   // Machine-readable as well as visible, so the CLI can warn without redrawing the figure.
   const mark = skipped ? ` data-undrawn="${skipped.skipped} ${skipped.total}"` : '';
-  const note = skipped
-    ? [text(4, height - 4, undrawnNote(skipped), 'font-size="10" fill="#b2182b"')]
-    : [];
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
-      + `font-family="sans-serif" font-size="12"${data}${mark}>`,
-    title ? `<title>${escapeXml(title)}</title>` : '',
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    ...body,
-    ...note,
-    '</svg>',
-  ].filter((l) => l !== '').join('\n') + '\n';
+  const note = skipped ? [text(4, height - 4, undrawnNote(skipped), 'font-size="10" fill="#b2182b"')] : [];
+  return (
+    [
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+        `font-family="sans-serif" font-size="12"${data}${mark}>`,
+      title ? `<title>${escapeXml(title)}</title>` : '',
+      `<rect width="${width}" height="${height}" fill="white"/>`,
+      ...body,
+      ...note,
+      '</svg>',
+    ]
+      .filter((l) => l !== '')
+      .join('\n') + '\n'
+  );
 }
 
 /** "3 of 900 cells undefined or infinite, not drawn". */
@@ -99,5 +101,8 @@ export function text(x: number, y: number, content: string, attrs = ''): string 
 
 /** Colours by kind of stationary point (readable on white, distinguishable in grey). */
 export const KIND_COLOURS: Record<string, string> = {
-  minimum: '#1b7837', maximum: '#b2182b', saddle: '#2166ac', degenerate: '#762a83',
+  minimum: '#1b7837',
+  maximum: '#b2182b',
+  saddle: '#2166ac',
+  degenerate: '#762a83',
 };

@@ -20,7 +20,7 @@ export interface WireframeOptions {
 /** v on [lo, hi] mapped to [−1, 1] (0 for a flat range), in halves when hi − lo overflows (±1e308). */
 function normalise(v: number, lo: number, hi: number): number {
   if (!(hi > lo)) return 0;
-  const t = Number.isFinite(hi - lo) ? (2 * (v - lo)) / (hi - lo) - 1 : (v / 2 - lo / 2) / (hi / 2 - lo / 2) * 2 - 1;
+  const t = Number.isFinite(hi - lo) ? (2 * (v - lo)) / (hi - lo) - 1 : ((v / 2 - lo / 2) / (hi / 2 - lo / 2)) * 2 - 1;
   return Number.isFinite(t) ? t : NaN;
 }
 

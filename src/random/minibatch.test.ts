@@ -14,7 +14,11 @@ describe('minibatches', () => {
   });
 
   test('dropLast keeps only full batches; without shuffling the data order is kept', () => {
-    expect(minibatches(10, { batchSize: 3, seed: 1, dropLast: true }).epoch(0).map((b) => b.length)).toEqual([3, 3, 3]);
+    expect(
+      minibatches(10, { batchSize: 3, seed: 1, dropLast: true })
+        .epoch(0)
+        .map((b) => b.length),
+    ).toEqual([3, 3, 3]);
     expect(minibatches(5, { batchSize: 2, seed: 1, shuffle: false }).epoch(0)).toEqual([[0, 1], [2, 3], [4]]);
   });
 

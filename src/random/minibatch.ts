@@ -24,9 +24,14 @@ export interface Minibatches {
 
 export function minibatches(n: number, options: MinibatchOptions): Minibatches {
   const { batchSize, seed, dropLast = false, shuffle = true } = options;
-  if (!Number.isInteger(n) || n <= 0) throw new SaddleError(`minibatches: the dataset size must be a positive integer, got ${n}`);
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new SaddleError(`minibatches: batchSize must be a positive integer, got ${batchSize}`);
-  if (dropLast && batchSize > n) throw new SaddleError(`minibatches: batchSize ${batchSize} exceeds the ${n} examples and dropLast would leave no batch`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new SaddleError(`minibatches: the dataset size must be a positive integer, got ${n}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new SaddleError(`minibatches: batchSize must be a positive integer, got ${batchSize}`);
+  if (dropLast && batchSize > n)
+    throw new SaddleError(
+      `minibatches: batchSize ${batchSize} exceeds the ${n} examples and dropLast would leave no batch`,
+    );
   const perEpoch = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const orders = new Map<number, number[]>();
   const order = (e: number) => {

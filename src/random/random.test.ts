@@ -36,7 +36,7 @@ describe('Rng', () => {
     expect(u.reduce((m, v) => Math.min(m, v), 1)).toBeGreaterThanOrEqual(0);
     expect(u.reduce((m, v) => Math.max(m, v), 0)).toBeLessThan(1);
     const tail = z.filter((v) => Math.abs(v) > 1.959963984540054).length / n;
-    expect(Math.abs(tail - 0.05)).toBeLessThan(5 * Math.sqrt(0.05 * 0.95 / n));
+    expect(Math.abs(tail - 0.05)).toBeLessThan(5 * Math.sqrt((0.05 * 0.95) / n));
   });
 
   test('rademacher is ±1 with equal frequency; permutation is a permutation', () => {

@@ -59,7 +59,8 @@ export class Rng {
 
   /** A uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new SaddleError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32)
+      throw new SaddleError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 2 ** 32 - (2 ** 32 % n);
     for (;;) {
       const r = this.nextUint32();

@@ -17,7 +17,11 @@ function fill(shape: readonly number[], dtype: DType | undefined, draw: () => nu
 }
 
 /** Uniform on [low, high). */
-export function uniform(rng: Rng, shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+export function uniform(
+  rng: Rng,
+  shape: readonly number[],
+  options: RandomOptions & { low?: number; high?: number } = {},
+): Tensor {
   const low = options.low ?? 0;
   const high = options.high ?? 1;
   if (!(low <= high) || !Number.isFinite(low) || !Number.isFinite(high)) {
@@ -27,7 +31,11 @@ export function uniform(rng: Rng, shape: readonly number[], options: RandomOptio
 }
 
 /** Normal with the given mean and standard deviation. */
-export function normal(rng: Rng, shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+export function normal(
+  rng: Rng,
+  shape: readonly number[],
+  options: RandomOptions & { mean?: number; std?: number } = {},
+): Tensor {
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   if (!(std >= 0) || !Number.isFinite(std) || !Number.isFinite(mean)) {

@@ -13,11 +13,16 @@ function run() {
   s.setReferenceKernels(false);
   let gemmDiff = 0;
   for (let i = 0; i < viaWasm.length; i++) gemmDiff = Math.max(gemmDiff, Math.abs(viaWasm[i] - viaReference[i]));
-  const h = s.tensor([[2, 1], [1, 3]]);
+  const h = s.tensor([
+    [2, 1],
+    [1, 3],
+  ]);
   return {
     kernels: s.kernelInfo(),
     grad: Array.from(s.grad(f)(x).data),
-    third: s.grad(s.grad(s.grad((t: s.Tensor) => s.sum(s.pow(t, 4)))))(s.tensor(2)).item(),
+    third: s
+      .grad(s.grad(s.grad((t: s.Tensor) => s.sum(s.pow(t, 4)))))(s.tensor(2))
+      .item(),
     hvp: Array.from(s.hvp(f, x, s.tensor([1, 0])).data),
     gemmDiff,
     eigenvalues: Array.from(s.eigh(h).eigenvalues.data),

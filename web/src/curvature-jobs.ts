@@ -3,13 +3,37 @@
 // arXiv 2103.00065: GD on a network sharpens until λ_max reaches 2/η and then hovers there), and a
 // curvature report of the parameters where a run stopped.
 import {
-  ACTIVATIONS, add, crossEntropyLoss, curvatureOperator, curvatureReport, fromData, loadMnist, mlp, Rng, SaddleError,
-  sgd, sharpnessTracker, splitDataset, squaredErrorLoss, stabilityThreshold, treeMap, valueAndGrad,
-  type CurvatureLoss, type Dataset, type MlpParams,
+  ACTIVATIONS,
+  add,
+  crossEntropyLoss,
+  curvatureOperator,
+  curvatureReport,
+  fromData,
+  loadMnist,
+  mlp,
+  Rng,
+  SaddleError,
+  sgd,
+  sharpnessTracker,
+  splitDataset,
+  squaredErrorLoss,
+  stabilityThreshold,
+  treeMap,
+  valueAndGrad,
+  type CurvatureLoss,
+  type Dataset,
+  type MlpParams,
 } from '../../src/index.js';
 import type {
-  CurvatureEvent, CurvatureRequest, CurvatureResponse, CurvatureSettings, LossPoint, ParamSnapshot, SharpnessEvent,
-  SharpnessRequest, SharpnessResponse,
+  CurvatureEvent,
+  CurvatureRequest,
+  CurvatureResponse,
+  CurvatureSettings,
+  LossPoint,
+  ParamSnapshot,
+  SharpnessEvent,
+  SharpnessRequest,
+  SharpnessResponse,
 } from './protocol.js';
 
 /** Progress at most this often: the page redraws on every message and must stay responsive. */
@@ -53,7 +77,10 @@ function toSnapshot(step: number, params: MlpParams): ParamSnapshot {
   return {
     step,
     layers: params.layers.map(({ w, b }) => ({
-      inputs: w.shape[0], outputs: w.shape[1], w: new Float32Array(w.data), b: new Float32Array(b.data),
+      inputs: w.shape[0],
+      outputs: w.shape[1],
+      w: new Float32Array(w.data),
+      b: new Float32Array(b.data),
     })),
   };
 }
@@ -81,11 +108,15 @@ function throttle(ms = INTERVAL_MS): { due: () => boolean } {
 }
 
 export async function sharpnessRun(
-  req: SharpnessRequest, report: (e: SharpnessEvent) => void,
+  req: SharpnessRequest,
+  report: (e: SharpnessEvent) => void,
 ): Promise<SharpnessResponse> {
   checkSettings(req);
   if (!(req.lr > 0)) throw new SaddleError(`learning rate: ${req.lr} is not positive`);
-  for (const [name, v] of [['steps', req.steps], ['sharpness every K steps', req.every]] as const) {
+  for (const [name, v] of [
+    ['steps', req.steps],
+    ['sharpness every K steps', req.every],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new SaddleError(`${name}: ${v} is not a positive whole number`);
   }
   const data = await examples(req);
@@ -100,7 +131,13 @@ export async function sharpnessRun(
   const threshold = stabilityThreshold('sgd', req.lr)!;
   let state = optimizer.init(params);
   const tracker = sharpnessTracker({
-    loss, data, every: req.every, seed: req.seed, batchSize: n, dtype: 'float32', steps: 20,
+    loss,
+    data,
+    every: req.every,
+    seed: req.seed,
+    batchSize: n,
+    dtype: 'float32',
+    steps: 20,
   });
   const losses: LossPoint[] = [];
   let sent = 0;
@@ -143,24 +180,45 @@ export async function sharpnessRun(
 }
 
 export async function curvatureAnalysis(
-  req: CurvatureRequest, report: (e: CurvatureEvent) => void,
+  req: CurvatureRequest,
+  report: (e: CurvatureEvent) => void,
 ): Promise<CurvatureResponse> {
   const s = req.settings;
   checkSettings(s);
   const data = await examples(s);
   const params = req.snapshot ? fromSnapshot(req.snapshot, s) : initialParams(s);
   const op = curvatureOperator({
-    loss: LOSSES[s.loss](s.activation), params, data, batchSize: data.x.shape[0], dtype: 'float32',
+    loss: LOSSES[s.loss](s.activation),
+    params,
+    data,
+    batchSize: data.x.shape[0],
+    dtype: 'float32',
   });
   const progress = throttle();
   const r = curvatureReport(op, {
-    seed: s.seed, top: 5, bottom: 1, trace: { probes: 30 }, density: { steps: 60 },
-    onProgress: (stage, done, of) => { if (progress.due()) report({ stage, done, of }); },
+    seed: s.seed,
+    top: 5,
+    bottom: 1,
+    trace: { probes: 30 },
+    density: { steps: 60 },
+    onProgress: (stage, done, of) => {
+      if (progress.due()) report({ stage, done, of });
+    },
   });
   return {
-    step: req.snapshot?.step ?? 0, loss: op.value(), lossNormalization: op.lossNormalization,
-    top: r.top, bottom: r.bottom, trace: r.trace, density: r.density, ratio: r.ratio, outliers: r.outliers,
+    step: req.snapshot?.step ?? 0,
+    loss: op.value(),
+    lossNormalization: op.lossNormalization,
+    top: r.top,
+    bottom: r.bottom,
+    trace: r.trace,
+    density: r.density,
+    ratio: r.ratio,
+    outliers: r.outliers,
     negativeMass: r.negativeMass,
-    parameters: r.parameters, examples: r.examples, hvps: r.hvps, seconds: r.seconds,
+    parameters: r.parameters,
+    examples: r.examples,
+    hvps: r.hvps,
+    seconds: r.seconds,
   };
 }

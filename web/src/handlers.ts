@@ -1,13 +1,41 @@
 // Every computation of the lab's pages, on the library's own code: one handler per request kind.
 import {
-  ACTIVATIONS, analyze, compile, EXPERIMENTS, FIRST_ORDER_OPTIMIZERS, grad, parseBox, landscapeFigure, loadMnist,
-  makeOptimizer, minimize, mlp, runExperiment, SaddleError, splitDataset, tensor, trainClassifier, Rng,
-  INITIALIZERS, type Tensor,
+  ACTIVATIONS,
+  analyze,
+  compile,
+  EXPERIMENTS,
+  FIRST_ORDER_OPTIMIZERS,
+  grad,
+  parseBox,
+  landscapeFigure,
+  loadMnist,
+  makeOptimizer,
+  minimize,
+  mlp,
+  runExperiment,
+  SaddleError,
+  splitDataset,
+  tensor,
+  trainClassifier,
+  Rng,
+  INITIALIZERS,
+  type Tensor,
 } from '../../src/index.js';
 import { curvatureAnalysis, sharpnessRun } from './curvature-jobs.js';
 import type {
-  ExperimentInfo, ExperimentProgress, ExperimentRequest, Handlers, LandscapeRequest, LandscapeResponse, PointRequest,
-  PointResponse, RaceRequest, RaceResponse, TrainEvent, TrainRequest, TrainResponse,
+  ExperimentInfo,
+  ExperimentProgress,
+  ExperimentRequest,
+  Handlers,
+  LandscapeRequest,
+  LandscapeResponse,
+  PointRequest,
+  PointResponse,
+  RaceRequest,
+  RaceResponse,
+  TrainEvent,
+  TrainRequest,
+  TrainResponse,
 } from './protocol.js';
 
 function objective(f: string) {
@@ -61,7 +89,11 @@ function race(req: RaceRequest): RaceResponse {
 
 function experiments(): ExperimentInfo[] {
   return EXPERIMENTS.map((e) => ({
-    id: e.id, title: e.title, claim: e.claim, source: e.source, controls: e.controls ?? [],
+    id: e.id,
+    title: e.title,
+    claim: e.claim,
+    source: e.source,
+    controls: e.controls ?? [],
   }));
 }
 
@@ -69,7 +101,10 @@ async function experiment(req: ExperimentRequest, progress: (p: ExperimentProgre
   const e = EXPERIMENTS.find((x) => x.id === req.id);
   if (!e) throw new SaddleError(`no experiment '${req.id}'`);
   return runExperiment(e, {
-    quick: true, seed: req.seed, params: req.params, onProgress: (fraction, what) => progress({ fraction, what }),
+    quick: true,
+    seed: req.seed,
+    params: req.params,
+    onProgress: (fraction, what) => progress({ fraction, what }),
   });
 }
 
@@ -83,7 +118,8 @@ async function train(req: TrainRequest, progress: (p: TrainEvent) => void): Prom
   const init = oneOf('initialiser', req.init, INITIALIZERS);
   const activation = oneOf('activation', req.activation, ACTIVATIONS);
   const optimizer = makeOptimizer(oneOf('optimiser for training', req.optimizer, FIRST_ORDER_OPTIMIZERS), {
-    lr: req.lr, seed: req.seed,
+    lr: req.lr,
+    seed: req.seed,
   });
   const data = await loadMnist({ dtype: 'float32' });
   progress({ kind: 'loaded', examples: data.x.shape[0] });
@@ -91,7 +127,11 @@ async function train(req: TrainRequest, progress: (p: TrainEvent) => void): Prom
   const params = mlp([784, ...req.hidden, 10], { init, rng: new Rng(req.seed), dtype: 'float32' });
   let epoch = 1;
   const r = trainClassifier(params, tr, test, {
-    optimizer, epochs: req.epochs, batchSize: req.batch, seed: req.seed, activation,
+    optimizer,
+    epochs: req.epochs,
+    batchSize: req.batch,
+    seed: req.seed,
+    activation,
     onBatch: (batch, perEpoch) => {
       if (batch % 8 === 0) progress({ kind: 'batch', batch, perEpoch, epoch });
     },
@@ -106,6 +146,12 @@ async function train(req: TrainRequest, progress: (p: TrainEvent) => void): Prom
 // One handler per request kind, typed from protocol.ts's map: a new kind there does not compile
 // until it is handled here, and each handler takes and answers exactly its kind's messages.
 export const HANDLERS: Handlers = {
-  landscape, point, race, experiments, experiment, train, sharpness: sharpnessRun, curvature: curvatureAnalysis,
+  landscape,
+  point,
+  race,
+  experiments,
+  experiment,
+  train,
+  sharpness: sharpnessRun,
+  curvature: curvatureAnalysis,
 };
-

@@ -1,16 +1,32 @@
 // Messages between the page and its workers. All heavy work (analysis, optimisation, experiments,
 // training) runs in a worker on the same src/ code as the CLI.
 import type {
-  Activation, AnalysisReport, ExperimentResult, Control, CurvatureReport, EpochReport, Initializer, SharpnessPoint,
+  Activation,
+  AnalysisReport,
+  ExperimentResult,
+  Control,
+  CurvatureReport,
+  EpochReport,
+  Initializer,
+  SharpnessPoint,
 } from '../../src/index.js';
 
 export type LandscapeStyle = 'line' | 'contour' | 'surface';
 export type LandscapeRequest = {
-  f: string; box: string; style?: LandscapeStyle; azimuth?: number; elevation?: number;
-  paths?: { x: number[]; y: number[]; label?: string }[]; analyze?: boolean;
+  f: string;
+  box: string;
+  style?: LandscapeStyle;
+  azimuth?: number;
+  elevation?: number;
+  paths?: { x: number[]; y: number[]; label?: string }[];
+  analyze?: boolean;
 };
 export type LandscapeResponse = {
-  variables: string[]; box: [number, number][]; svg: string; report: AnalysisReport | null; style: LandscapeStyle;
+  variables: string[];
+  box: [number, number][];
+  svg: string;
+  report: AnalysisReport | null;
+  style: LandscapeStyle;
 };
 
 export type PointRequest = { f: string; at: number[] };
@@ -25,8 +41,16 @@ export type ExperimentInfo = { id: string; title: string; claim: string; source:
 export type ExperimentRequest = { id: string; seed: number; params: Record<string, number | string> };
 
 export type TrainRequest = {
-  hidden: number[]; activation: Activation; init: Initializer; optimizer: string; lr: number; batch: number;
-  epochs: number; train: number; test: number; seed: number;
+  hidden: number[];
+  activation: Activation;
+  init: Initializer;
+  optimizer: string;
+  lr: number;
+  batch: number;
+  epochs: number;
+  train: number;
+  test: number;
+  seed: number;
 };
 export type TrainEvent =
   | { kind: 'epoch'; report: EpochReport }
@@ -35,12 +59,17 @@ export type TrainEvent =
 
 /** The network, its data and its loss: what a run and an analysis of its parameters share. */
 export type CurvatureSettings = {
-  train: number; hidden: number[]; activation: Activation; loss: 'squared' | 'cross-entropy'; seed: number;
+  train: number;
+  hidden: number[];
+  activation: Activation;
+  loss: 'squared' | 'cross-entropy';
+  seed: number;
 };
 export type SharpnessRequest = CurvatureSettings & { lr: number; steps: number; every: number };
 /** Parameters across the worker boundary (structured cloning drops the Tensor class); w is [inputs, outputs]. */
 export type ParamSnapshot = {
-  step: number; layers: { inputs: number; outputs: number; w: Float32Array; b: Float32Array }[];
+  step: number;
+  layers: { inputs: number; outputs: number; w: Float32Array; b: Float32Array }[];
 };
 export type LossPoint = { step: number; loss: number };
 export type SharpnessEvent =
@@ -50,11 +79,23 @@ export type SharpnessResponse = { outcome: 'finished' | 'diverged'; reason: stri
 /** Analyse these parameters, or the initial ones of `settings` when snapshot is null. */
 export type CurvatureRequest = { settings: CurvatureSettings; snapshot: ParamSnapshot | null };
 export type CurvatureEvent = { stage: string; done: number; of: number };
-export type CurvatureResponse = Pick<CurvatureReport,
-  'top' | 'bottom' | 'trace' | 'density' | 'ratio' | 'outliers' | 'negativeMass' | 'parameters' | 'examples' | 'hvps'
+export type CurvatureResponse = Pick<
+  CurvatureReport,
+  | 'top'
+  | 'bottom'
+  | 'trace'
+  | 'density'
+  | 'ratio'
+  | 'outliers'
+  | 'negativeMass'
+  | 'parameters'
+  | 'examples'
+  | 'hvps'
   | 'seconds'
 > & {
-  step: number; loss: number; lossNormalization: string;
+  step: number;
+  loss: number;
+  lossNormalization: string;
 };
 
 export type TrainResponse = { epochs: EpochReport[] };

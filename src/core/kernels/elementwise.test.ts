@@ -11,8 +11,15 @@ const shapes: [string, (v: number[]) => s.Tensor][] = [
 describe('NaN propagation in the elementwise kernels', () => {
   test.each(shapes)('relu, abs, maximum, minimum, sign of NaN are NaN (%s)', (_, make) => {
     const x = make(values);
-    for (const f of [s.relu, s.abs, s.sign, (t: s.Tensor) => s.maximum(t, 0), (t: s.Tensor) => s.minimum(t, 0),
-      (t: s.Tensor) => s.maximum(0, t), (t: s.Tensor) => s.minimum(t, t)]) {
+    for (const f of [
+      s.relu,
+      s.abs,
+      s.sign,
+      (t: s.Tensor) => s.maximum(t, 0),
+      (t: s.Tensor) => s.minimum(t, 0),
+      (t: s.Tensor) => s.maximum(0, t),
+      (t: s.Tensor) => s.minimum(t, t),
+    ]) {
       const out = Array.from(f(x).data);
       expect(Number.isNaN(out[0])).toBe(true);
       expect(out.slice(1).some(Number.isNaN)).toBe(false);

@@ -167,7 +167,13 @@ function isTrailing(small: Shape, big: Shape): boolean {
 }
 
 export function binary(
-  op: BinaryPrimitive, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
+  op: BinaryPrimitive,
+  a: Data,
+  aShape: Shape,
+  b: Data,
+  bShape: Shape,
+  outShape: Shape,
+  out: Data,
 ): void {
   const n = out.length;
   if (n === 0) return;
@@ -187,7 +193,13 @@ export function binary(
 }
 
 export function compare(
-  op: CompareOp, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
+  op: CompareOp,
+  a: Data,
+  aShape: Shape,
+  b: Data,
+  bShape: Shape,
+  outShape: Shape,
+  out: Data,
 ): void {
   const f = COMPARE_FUNCTIONS[op];
   const n = out.length;
@@ -208,7 +220,14 @@ export function compare(
 const choose = (c: number, a: number, b: number): number => (c !== 0 ? (c === c ? a : NaN) : b);
 
 export function select(
-  cond: Data, condShape: Shape, a: Data, aShape: Shape, b: Data, bShape: Shape, outShape: Shape, out: Data,
+  cond: Data,
+  condShape: Shape,
+  a: Data,
+  aShape: Shape,
+  b: Data,
+  bShape: Shape,
+  outShape: Shape,
+  out: Data,
 ): void {
   const n = out.length;
   if (cond.length === n && (a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {

@@ -32,7 +32,11 @@ export interface KernelInfo {
 
 export function kernelInfo(): KernelInfo {
   const rt = wasmRuntime();
-  return { wasm: rt !== null, active: rt !== null && useWasm ? 'wasm' : 'reference', fusedMultiplyAdd: rt?.relaxed ?? false };
+  return {
+    wasm: rt !== null,
+    active: rt !== null && useWasm ? 'wasm' : 'reference',
+    fusedMultiplyAdd: rt?.relaxed ?? false,
+  };
 }
 
 export function gemm(args: GemmArgs): void {

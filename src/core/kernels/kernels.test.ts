@@ -20,7 +20,17 @@ describe('gemm: WASM SIMD kernel against the reference', () => {
     expect(kernelInfo().fusedMultiplyAdd).toBe(false);
   });
 
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 4, 4], [8, 8, 8], [17, 33, 9], [96, 256, 8], [97, 257, 13], [130, 300, 70], [5, 600, 3]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 4, 4],
+    [8, 8, 8],
+    [17, 33, 9],
+    [96, 256, 8],
+    [97, 257, 13],
+    [130, 300, 70],
+    [5, 600, 3],
+  ];
   describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
     test.each(shapes)('m=%i k=%i n=%i, every transpose combination, with offsets', (m, k, n) => {
       for (const transA of [false, true]) {

@@ -7,8 +7,12 @@ import { stridesOf, type Shape } from '../shape.js';
  * to dst[dstOffset + i·dstStrides]. The innermost axis is a tight loop.
  */
 export function stridedCopy(
-  src: Data, srcOffset: number, srcStrides: readonly number[],
-  dst: Data, dstOffset: number, dstStrides: readonly number[],
+  src: Data,
+  srcOffset: number,
+  srcStrides: readonly number[],
+  dst: Data,
+  dstOffset: number,
+  dstStrides: readonly number[],
   shape: Shape,
 ): void {
   const rank = shape.length;
@@ -59,7 +63,15 @@ export function transpose(x: Data, shape: Shape, perm: readonly number[], out: D
     }
     return;
   }
-  stridedCopy(x, 0, perm.map((p) => strides[p]), out, 0, stridesOf(outShape), outShape);
+  stridedCopy(
+    x,
+    0,
+    perm.map((p) => strides[p]),
+    out,
+    0,
+    stridesOf(outShape),
+    outShape,
+  );
 }
 
 export function slice(x: Data, shape: Shape, starts: readonly number[], ends: readonly number[], out: Data): void {
@@ -87,7 +99,8 @@ function pairwiseSum(x: Data, start: number, n: number, stride: number, single: 
     return acc;
   }
   const half = (n >> 1) & ~7;
-  const s = pairwiseSum(x, start, half, stride, single) + pairwiseSum(x, start + half * stride, n - half, stride, single);
+  const s =
+    pairwiseSum(x, start, half, stride, single) + pairwiseSum(x, start + half * stride, n - half, stride, single);
   return single ? Math.fround(s) : s;
 }
 

@@ -4,11 +4,17 @@
 import type { Data } from '../dtype.js';
 
 export interface GemmArgs {
-  a: Data; aOffset: number;
-  b: Data; bOffset: number;
-  c: Data; cOffset: number;
-  m: number; k: number; n: number;
-  transA: boolean; transB: boolean;
+  a: Data;
+  aOffset: number;
+  b: Data;
+  bOffset: number;
+  c: Data;
+  cOffset: number;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
 }
 
 export function gemmReference(args: GemmArgs): void {

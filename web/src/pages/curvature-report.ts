@@ -15,48 +15,69 @@ const provedNegative = (p: Pair) => p.value + p.bound < 0;
 
 function eigenRow(name: string, p: Pair, attrs: Record<string, string> = {}): HTMLTableRowElement {
   const note = provedNegative(p) ? 'proved negative' : p.converged ? 'converged' : 'not converged';
-  return h('tr', { class: 'eig-row' },
+  return h(
+    'tr',
+    { class: 'eig-row' },
     h('th', { scope: 'row' }, name),
     h('td', { ...attrs, class: 'num', 'data-value': String(p.value) }, fmt(p.value, 5)),
     h('td', { class: 'num', title: `relative residual ${fmt(p.residual, 2)}` }, fmt(p.bound, 2)),
-    h('td', { class: provedNegative(p) ? 'proved' : '' }, note));
+    h('td', { class: provedNegative(p) ? 'proved' : '' }, note),
+  );
 }
 
 /** Draws `report` into the page's density figure and its two tables; `twoOverEta` is the run's 2/η. */
 export function showCurvatureReport(
   parts: { density: HTMLElement; eigenvalues: HTMLTableElement; summary: HTMLTableElement; heading: HTMLElement },
-  report: CurvatureResponse, twoOverEta: number,
+  report: CurvatureResponse,
+  twoOverEta: number,
 ): void {
   const top = report.top;
   const lmax = top[0];
   parts.heading.textContent = `Curvature at step ${report.step}`;
   if (report.density) {
     const title = `Hessian spectral density at step ${report.step} (SLQ, σ = ${report.density.sigma.toPrecision(2)})`;
-    showSvg(parts.density, densityFigure(report.density, { title, eigenvalues: top.map((p) => p.value) }))
-      .setAttribute('aria-label', `${title}; the top ${top.length} eigenvalues marked, λ_max = ${fmt(lmax.value, 4)}`);
+    showSvg(parts.density, densityFigure(report.density, { title, eigenvalues: top.map((p) => p.value) })).setAttribute(
+      'aria-label',
+      `${title}; the top ${top.length} eigenvalues marked, λ_max = ${fmt(lmax.value, 4)}`,
+    );
   }
   parts.eigenvalues.replaceChildren(
-    h('caption', {}, `Top ${top.length} and bottom eigenvalues of the Hessian (Lanczos); the residual ‖Hv − λv‖ `,
-      'bounds the error of each'),
-    h('thead', {}, h('tr', {},
-      ...['eigenvalue', 'value', '‖Hv − λv‖', 'status'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {},
+    h(
+      'caption',
+      {},
+      `Top ${top.length} and bottom eigenvalues of the Hessian (Lanczos); the residual ‖Hv − λv‖ `,
+      'bounds the error of each',
+    ),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['eigenvalue', 'value', '‖Hv − λv‖', 'status'].map((t) => h('th', { scope: 'col' }, t))),
+    ),
+    h(
+      'tbody',
+      {},
       ...top.map((p, i) => eigenRow(i === 0 ? 'λ_max' : `λ_${i + 1}`, p, i === 0 ? { id: 'lambda-max' } : {})),
-      ...report.bottom.map((p) => eigenRow('λ_min', p, { id: 'lambda-min' }))),
+      ...report.bottom.map((p) => eigenRow('λ_min', p, { id: 'lambda-min' })),
+    ),
   );
   const { trace, outliers } = report;
   const rows: [string, string][] = [
     ['training loss', `${fmt(report.loss, 5)} (${report.lossNormalization})`],
     ['λ_max against 2/η', `${fmt(lmax.value, 4)} / ${fmt(twoOverEta, 4)} = ${fmt(lmax.value / twoOverEta, 3)}`],
     ['|λ_min/λ_max|', report.ratio === null ? '—' : fmt(report.ratio, 3)],
-    ['trace (Hutchinson)', trace
-      ? `${fmt(trace.estimate, 4)} ± ${fmt(trace.stderr, 2)} (${trace.probes} probes)` : '—'],
-    ['outliers above the bulk', outliers
-      ? `${outliers.count} (largest gap among the top ${top.length}: ratio ${fmt(outliers.ratio, 3)})` : '—'],
+    [
+      'trace (Hutchinson)',
+      trace ? `${fmt(trace.estimate, 4)} ± ${fmt(trace.stderr, 2)} (${trace.probes} probes)` : '—',
+    ],
+    [
+      'outliers above the bulk',
+      outliers ? `${outliers.count} (largest gap among the top ${top.length}: ratio ${fmt(outliers.ratio, 3)})` : '—',
+    ],
     ['spectral mass below −σ', report.negativeMass === null ? '—' : `${(100 * report.negativeMass).toFixed(2)}%`],
     ['parameters, digits', `${report.parameters.toLocaleString('en')}, ${report.examples.toLocaleString('en')}`],
     ['cost', `${report.hvps} Hessian-vector products, ${report.seconds.toFixed(1)} s`],
   ];
-  parts.summary.replaceChildren(h('tbody', {},
-    ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))));
+  parts.summary.replaceChildren(
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v)))),
+  );
 }

@@ -9,7 +9,7 @@ import type { RaceOptimizer, RaceTrajectory } from '../protocol.js';
 import { get, getNumber, save, type Route } from '../state.js';
 
 export const PRESETS = [
-  { name: 'x² + 2y² (the chapter\'s quadratic)', f: 'x^2 + 2*y^2', box: 'x=-3:3,y=-3:3', start: [-2.5, -2] },
+  { name: "x² + 2y² (the chapter's quadratic)", f: 'x^2 + 2*y^2', box: 'x=-3:3,y=-3:3', start: [-2.5, -2] },
   { name: '0.1x² + 2y² (ill-conditioned)', f: '0.1*x^2 + 2*y^2', box: 'x=-6:6,y=-3:3', start: [-5, -2] },
   { name: 'x² − y² (a saddle)', f: 'x^2 - y^2', box: 'x=-1:1,y=-1:1', start: [0.8, 0.01] },
   { name: 'x·cos(πx) (local and global minima)', f: 'x*cos(pi*x)', box: 'x=-1:2', start: [-0.5] },
@@ -40,16 +40,23 @@ function parseOpts(text: string): Map<string, number> {
 
 export function racePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
   const life = new Lifetime();
-  const presetIndex = Math.max(0, PRESETS.findIndex((p) => p.f === get(r.params, 'f', PRESETS[0].f)));
+  const presetIndex = Math.max(
+    0,
+    PRESETS.findIndex((p) => p.f === get(r.params, 'f', PRESETS[0].f)),
+  );
   const preset = PRESETS[presetIndex];
   const state = {
-    f: get(r.params, 'f', preset.f), box: get(r.params, 'box', preset.box),
+    f: get(r.params, 'f', preset.f),
+    box: get(r.params, 'box', preset.box),
     start: get(r.params, 'start', preset.start.join(',')).split(',').map(Number),
     steps: getNumber(r.params, 'steps', 60),
     opts: parseOpts(get(r.params, 'opts', 'gd:0.1,momentum:0.02,adam:0.1')),
   };
-  const presets = h('select', { id: 'preset' },
-    ...PRESETS.map((p, i) => h('option', { value: String(i), selected: p.f === state.f }, p.name)));
+  const presets = h(
+    'select',
+    { id: 'preset' },
+    ...PRESETS.map((p, i) => h('option', { value: String(i), selected: p.f === state.f }, p.name)),
+  );
   const objective = h('input', { id: 'objective', type: 'text', value: state.f, spellcheck: 'false' });
   const box = h('input', { id: 'box', type: 'text', value: state.box, spellcheck: 'false' });
   const steps = h('input', { id: 'steps', type: 'range', min: 5, max: 300, step: 5, value: state.steps });
@@ -58,38 +65,66 @@ export function racePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
     const on = h('input', { type: 'checkbox', id: `use-${o.key}`, checked: state.opts.has(o.key) });
     const lr0 = state.opts.get(o.key) ?? o.lr;
     const slider = h('input', {
-      type: 'range', id: `lr-${o.key}`, min: -3, max: 0.3, step: 0.05, value: Math.log10(lr0),
+      type: 'range',
+      id: `lr-${o.key}`,
+      min: -3,
+      max: 0.3,
+      step: 0.05,
+      value: Math.log10(lr0),
       'aria-label': `${o.label} learning rate (log10)`,
     });
     const out = h('output', { for: `lr-${o.key}` }, `η = ${fmt(lr0, 3)}`);
     slider.addEventListener('input', () => (out.textContent = `η = ${fmt(10 ** Number(slider.value), 3)}`));
     return { o, on, slider, out };
   });
-  const optGrid = h('fieldset', { class: 'opt' }, h('legend', {}, 'optimisers (torch.optim update rules)'),
+  const optGrid = h(
+    'fieldset',
+    { class: 'opt' },
+    h('legend', {}, 'optimisers (torch.optim update rules)'),
     ...rows.flatMap(({ o, on, slider, out }) => [
       h('label', { for: `use-${o.key}`, style: 'flex-direction:row;gap:0.4em;color:inherit' }, on, o.label),
-      slider, out,
-    ]));
+      slider,
+      out,
+    ]),
+  );
   const run = h('button', { id: 'run', type: 'button' }, 'Race from the start point');
   const error = h('pre', { class: 'error', id: 'error', role: 'alert' });
-  const status = h('p', { class: 'status', id: 'status', 'aria-live': 'polite' },
-    'Click the map to choose a start point.');
+  const status = h(
+    'p',
+    { class: 'status', id: 'status', 'aria-live': 'polite' },
+    'Click the map to choose a start point.',
+  );
   const figure = h('div', { class: 'figure', id: 'map' });
   const chart = h('div', { class: 'figure', id: 'loss-chart' });
   const results = h('table', { id: 'results' });
   app.replaceChildren(
     h('h1', {}, 'Optimiser race'),
-    h('form', { class: 'controls', id: 'race-form' }, field('preset', presets), field('objective f', objective),
-      field('box', box), field('steps', h('span', {}, steps, ' ', stepsOut))),
-    optGrid, h('div', { class: 'controls' }, run), error, status,
+    h(
+      'form',
+      { class: 'controls', id: 'race-form' },
+      field('preset', presets),
+      field('objective f', objective),
+      field('box', box),
+      field('steps', h('span', {}, steps, ' ', stepsOut)),
+    ),
+    optGrid,
+    h('div', { class: 'controls' }, run),
+    error,
+    status,
     h('div', { class: 'layout' }, figure, h('div', { class: 'side' }, chart, results)),
   );
 
-  const persist = () => save('race', {
-    f: state.f, box: state.box, start: state.start.map((v) => fmt(v, 5)).join(','), steps: state.steps,
-    opts: rows.filter((x) => x.on.checked)
-      .map((x) => `${x.o.key}:${fmt(10 ** Number(x.slider.value), 3)}`).join(','),
-  });
+  const persist = () =>
+    save('race', {
+      f: state.f,
+      box: state.box,
+      start: state.start.map((v) => fmt(v, 5)).join(','),
+      steps: state.steps,
+      opts: rows
+        .filter((x) => x.on.checked)
+        .map((x) => `${x.o.key}:${fmt(10 ** Number(x.slider.value), 3)}`)
+        .join(','),
+    });
   let oneD = false;
   const drawMap = async () => {
     error.textContent = '';
@@ -132,9 +167,14 @@ export function racePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
   let job: Job<'race'> | null = null;
   const race = async () => {
     persist();
-    const optimizers: RaceOptimizer[] = rows.filter((x) => x.on.checked).map((x) => ({
-      name: x.o.label, optimizer: x.o.optimizer, lr: 10 ** Number(x.slider.value), momentum: x.o.momentum,
-    }));
+    const optimizers: RaceOptimizer[] = rows
+      .filter((x) => x.on.checked)
+      .map((x) => ({
+        name: x.o.label,
+        optimizer: x.o.optimizer,
+        lr: 10 ** Number(x.slider.value),
+        momentum: x.o.momentum,
+      }));
     if (optimizers.length === 0) {
       status.textContent = 'Choose at least one optimiser.';
       return;
@@ -157,9 +197,15 @@ export function racePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
     cancelAnimationFrame(animation);
     const { svg, g } = overlay();
     const lines = ts.map((t, k) => ({
-      t, pl: g.appendChild(s('polyline', {
-        fill: 'none', stroke: COLOURS[k % COLOURS.length], 'stroke-width': 2, class: 'trajectory',
-      })),
+      t,
+      pl: g.appendChild(
+        s('polyline', {
+          fill: 'none',
+          stroke: COLOURS[k % COLOURS.length],
+          'stroke-width': 2,
+          class: 'trajectory',
+        }),
+      ),
     }));
     const longest = ts.reduce((m, t) => Math.max(m, t.points.length), 0);
     const t0 = performance.now();
@@ -167,7 +213,9 @@ export function racePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
     const frame = (now: number) => {
       const upto = Math.min(longest, Math.ceil(((now - t0) / duration) * longest));
       for (const { t, pl } of lines) {
-        const pts = t.points.slice(0, upto).map((p, i) => pixel(svg, p, t.values[i]))
+        const pts = t.points
+          .slice(0, upto)
+          .map((p, i) => pixel(svg, p, t.values[i]))
           .filter((p): p is [number, number] => p !== null);
         pl.setAttribute('points', pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' '));
       }
@@ -179,26 +227,49 @@ export function racePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
   };
   const drawChart = (ts: RaceTrajectory[], upto: number) => {
     const shown = ts.map((t) => ({
-      x: t.values.slice(0, upto).map((_, i) => i), y: t.values.slice(0, upto), label: t.name, markers: false,
+      x: t.values.slice(0, upto).map((_, i) => i),
+      y: t.values.slice(0, upto),
+      label: t.name,
+      markers: false,
     }));
-    showSvg(chart, linePlot({
-      x: [], y: [], traces: shown, yRange: 'all', title: 'f against step', xLabel: 'step', yLabel: 'f',
-      width: 420, height: 280,
-    }));
+    showSvg(
+      chart,
+      linePlot({
+        x: [],
+        y: [],
+        traces: shown,
+        yRange: 'all',
+        title: 'f against step',
+        xLabel: 'step',
+        yLabel: 'f',
+        width: 420,
+        height: 280,
+      }),
+    );
   };
   const finish = (ts: RaceTrajectory[]) => {
     results.replaceChildren(
-      h('thead', {}, h('tr', {},
-        ...['optimiser', 'final point', 'final f', 'stopped'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...ts.map((t, k) => {
-        const last = t.points[t.points.length - 1];
-        const value = t.values[t.values.length - 1];
-        return h('tr', { class: 'result-row', 'data-final': last.join(','), 'data-value': String(value) },
-          h('td', { style: `color:${COLOURS[k % COLOURS.length]};font-weight:600` }, t.name),
-          h('td', {}, `(${last.map((v) => fmt(v, 4)).join(', ')})`),
-          h('td', {}, fmt(value)),
-          h('td', {}, t.reason));
-      })),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...['optimiser', 'final point', 'final f', 'stopped'].map((t) => h('th', { scope: 'col' }, t))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...ts.map((t, k) => {
+          const last = t.points[t.points.length - 1];
+          const value = t.values[t.values.length - 1];
+          return h(
+            'tr',
+            { class: 'result-row', 'data-final': last.join(','), 'data-value': String(value) },
+            h('td', { style: `color:${COLOURS[k % COLOURS.length]};font-weight:600` }, t.name),
+            h('td', {}, `(${last.map((v) => fmt(v, 4)).join(', ')})`),
+            h('td', {}, fmt(value)),
+            h('td', {}, t.reason),
+          );
+        }),
+      ),
     );
     status.textContent = `Done: ${ts.length} optimiser${ts.length === 1 ? '' : 's'}, ${state.steps} steps at most.`;
   };

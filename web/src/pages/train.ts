@@ -31,30 +31,75 @@ export function trainPage(app: HTMLElement, lab: Lab, r: Route): Dispose {
   const error = h('p', { class: 'error', id: 'error', role: 'alert' });
   const chart = h('div', { class: 'figure', id: 'curves' });
   const table = h('table', { id: 'epochs' });
-  const form = h('form', { id: 'train-form' },
-    field('hidden layers (e.g. 64 or 128-64)', hidden), field('activation', activation), field('initialiser', init),
-    field('optimiser', optimizer), field('learning rate', lr), field('batch', batch), field('epochs', epochs),
-    field('training digits', train), field('test digits', test), field('seed', seed), start, stop);
+  const form = h(
+    'form',
+    { id: 'train-form' },
+    field('hidden layers (e.g. 64 or 128-64)', hidden),
+    field('activation', activation),
+    field('initialiser', init),
+    field('optimiser', optimizer),
+    field('learning rate', lr),
+    field('batch', batch),
+    field('epochs', epochs),
+    field('training digits', train),
+    field('test digits', test),
+    field('seed', seed),
+    start,
+    stop,
+  );
   app.replaceChildren(
-    h('h1', {}, 'Train an MLP on MNIST'), form, error, status,
+    h('h1', {}, 'Train an MLP on MNIST'),
+    form,
+    error,
+    status,
     h('div', { class: 'layout' }, chart, h('div', { class: 'side' }, table)),
   );
   let job: Job<'train'> | null = null;
   const reports: EpochReport[] = [];
   const draw = () => {
     const e = reports.map((x) => x.epoch);
-    showSvg(chart, linePlot({
-      x: e, y: reports.map((x) => x.trainLoss), label: 'training loss',
-      traces: [{ x: e, y: reports.map((x) => x.testLoss), label: 'test loss' }], yRange: 'all',
-      title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy',
-    }));
+    showSvg(
+      chart,
+      linePlot({
+        x: e,
+        y: reports.map((x) => x.trainLoss),
+        label: 'training loss',
+        traces: [{ x: e, y: reports.map((x) => x.testLoss), label: 'test loss' }],
+        yRange: 'all',
+        title: 'Loss per epoch',
+        xLabel: 'epoch',
+        yLabel: 'cross-entropy',
+      }),
+    );
     const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
     table.replaceChildren(
-      h('thead', {}, h('tr', {}, ...['epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 's']
-        .map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...reports.map((x) => h('tr', { class: 'epoch-row' },
-        h('td', {}, String(x.epoch)), h('td', {}, fmt(x.trainLoss, 4)), h('td', {}, percent(x.trainAccuracy)),
-        h('td', {}, fmt(x.testLoss, 4)), h('td', {}, percent(x.testAccuracy)), h('td', {}, x.seconds.toFixed(2))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['epoch', 'train loss', 'train acc.', 'test loss', 'test acc.', 's'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...reports.map((x) =>
+          h(
+            'tr',
+            { class: 'epoch-row' },
+            h('td', {}, String(x.epoch)),
+            h('td', {}, fmt(x.trainLoss, 4)),
+            h('td', {}, percent(x.trainAccuracy)),
+            h('td', {}, fmt(x.testLoss, 4)),
+            h('td', {}, percent(x.testAccuracy)),
+            h('td', {}, x.seconds.toFixed(2)),
+          ),
+        ),
+      ),
     );
   };
   form.addEventListener('submit', (ev) => {
@@ -71,8 +116,16 @@ export function trainPage(app: HTMLElement, lab: Lab, r: Route): Dispose {
       return;
     }
     save('train', {
-      hidden: hidden.value, activation: activation.value, init: init.value, optimizer: optimizer.value, lr: lr.value,
-      batch: batch.value, epochs: epochs.value, train: train.value, test: test.value, seed: seed.value,
+      hidden: hidden.value,
+      activation: activation.value,
+      init: init.value,
+      optimizer: optimizer.value,
+      lr: lr.value,
+      batch: batch.value,
+      epochs: epochs.value,
+      train: train.value,
+      test: test.value,
+      seed: seed.value,
     });
     reports.length = 0;
     chart.replaceChildren();
@@ -82,22 +135,31 @@ export function trainPage(app: HTMLElement, lab: Lab, r: Route): Dispose {
     stop.disabled = false;
     // The menus offer only the library's names, and the worker checks them again.
     const request: TrainRequest = {
-      hidden: sizes, activation: activation.value as TrainRequest['activation'],
-      init: init.value as TrainRequest['init'], optimizer: optimizer.value, lr: Number(lr.value),
-      batch: Number(batch.value), epochs: Number(epochs.value), train: Number(train.value), test: Number(test.value),
+      hidden: sizes,
+      activation: activation.value as TrainRequest['activation'],
+      init: init.value as TrainRequest['init'],
+      optimizer: optimizer.value,
+      lr: Number(lr.value),
+      batch: Number(batch.value),
+      epochs: Number(epochs.value),
+      train: Number(train.value),
+      test: Number(test.value),
       seed: Number(seed.value),
     };
-    const j = life.job(lab.job('train', request, (e) => {
-      if (e.kind === 'loaded') status.textContent = 'Training…';
-      else if (e.kind === 'batch') status.textContent = `Epoch ${e.epoch}: batch ${e.batch + 1} of ${e.perEpoch}`;
-      else {
-        reports.push(e.report);
-        draw();
-      }
-    }));
+    const j = life.job(
+      lab.job('train', request, (e) => {
+        if (e.kind === 'loaded') status.textContent = 'Training…';
+        else if (e.kind === 'batch') status.textContent = `Epoch ${e.epoch}: batch ${e.batch + 1} of ${e.perEpoch}`;
+        else {
+          reports.push(e.report);
+          draw();
+        }
+      }),
+    );
     job = j;
     const n = () => `${reports.length} epoch${reports.length === 1 ? '' : 's'}`;
-    j.done.then(() => (status.textContent = `Done: ${n()}.`))
+    j.done
+      .then(() => (status.textContent = `Done: ${n()}.`))
       .catch((err: Error) => {
         status.textContent = err.message === 'stopped' ? `Stopped after ${n()}.` : `Failed: ${err.message}`;
       })

@@ -3,7 +3,10 @@
 // it), callers fall back to the TypeScript reference kernels. After enableThreads() the module is
 // the build that imports a shared memory, so a worker thread can run part of a GEMM in it.
 import {
-  SADDLE_RELAXED_WASM_BASE64, SADDLE_SHARED_RELAXED_WASM_BASE64, SADDLE_SHARED_WASM_BASE64, SADDLE_WASM_BASE64,
+  SADDLE_RELAXED_WASM_BASE64,
+  SADDLE_SHARED_RELAXED_WASM_BASE64,
+  SADDLE_SHARED_WASM_BASE64,
+  SADDLE_WASM_BASE64,
   SHARED_MAXIMUM_PAGES,
 } from './generated/saddle-wasm.js';
 
@@ -39,16 +42,21 @@ const abort = () => {
 };
 
 /** Instantiates a compiled module; a shared build gets `memory` as its imported memory. */
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory | null): SaddleWasm & { memory?: WebAssembly.Memory } {
+export function instantiate(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory | null,
+): SaddleWasm & { memory?: WebAssembly.Memory } {
   const env: Record<string, unknown> = { abort };
   if (memory !== null) env.memory = memory;
-  return new WebAssembly.Instance(module, { env: env as WebAssembly.ModuleImports }).exports as unknown as SaddleWasm & { memory?: WebAssembly.Memory };
+  return new WebAssembly.Instance(module, { env: env as WebAssembly.ModuleImports })
+    .exports as unknown as SaddleWasm & { memory?: WebAssembly.Memory };
 }
 
 /** The relaxed-SIMD build where the engine accepts it (browsers, Node ≥ 22), else the plain one. */
 function compileBest(plain: string, relaxed: string): { module: WebAssembly.Module; relaxed: boolean } {
   const relaxedBytes = decodeBase64(relaxed) as BufferSource;
-  if (preferRelaxed && WebAssembly.validate(relaxedBytes)) return { module: new WebAssembly.Module(relaxedBytes), relaxed: true };
+  if (preferRelaxed && WebAssembly.validate(relaxedBytes))
+    return { module: new WebAssembly.Module(relaxedBytes), relaxed: true };
   return { module: new WebAssembly.Module(decodeBase64(plain) as BufferSource), relaxed: false };
 }
 
