@@ -133,6 +133,14 @@ describe('div by a divisor reaching 0', () => {
     expect(div(interval(-2, -1), interval(-2, 0))).toMatchObject({ hi: Infinity });
   });
 
+  test('a divisor bound of -0 is a point where a/x = -∞, as point evaluation gives (fuzz seed 99)', () => {
+    expect(div(interval(1, 2), { lo: -0, hi: 2 })).toEqual({ lo: -Infinity, hi: Infinity });
+    expect(div(interval(1, 2), { lo: -2, hi: 0 })).toEqual({ lo: -Infinity, hi: Infinity });
+    expect(div(interval(1, 2), { lo: -2, hi: -0 }).hi).toBeLessThan(0);
+    const r = evaluateInterval(parse('relu(1.7976931348623157e308/x)'), ['x'], [{ lo: -0, hi: 2.4e-122 }]);
+    expect(r.lo).toBeLessThanOrEqual(0);
+  });
+
   test('a numerator containing 0 (0/0 at a kink), or a divisor straddling 0, gives the whole line', () => {
     const entire = { lo: -Infinity, hi: Infinity };
     expect(div(interval(0, 1), interval(0, 2))).toEqual(entire);

@@ -162,8 +162,9 @@ function reciprocalOfNonNegative(b: Interval): Interval {
 export function div(a: Interval, b: Interval): Interval {
   if (b.lo > 0 || b.hi < 0) return b.lo > 0 ? mul(a, reciprocalOfNonNegative(b)) : neg(div(a, neg(b)));
   if (!(a.lo > 0 || a.hi < 0)) return ENTIRE;
-  const positive = b.lo === 0 && (b.hi > 0 || Object.is(b.hi, 0));
-  const negative = b.hi === 0 && (b.lo < 0 || Object.is(b.hi, -0));
+  // A bound of -0 is a point where a/x is a/-0 = ∓∞ (and +0 one where it is ±∞), as point evaluation gives.
+  const positive = Object.is(b.lo, 0);
+  const negative = Object.is(b.hi, -0);
   if (positive) return mul(a, reciprocalOfNonNegative({ lo: 0, hi: b.hi }));
   if (negative) return neg(mul(a, reciprocalOfNonNegative({ lo: 0, hi: -b.lo })));
   return ENTIRE;
