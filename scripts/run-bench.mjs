@@ -1,12 +1,19 @@
 // Builds if needed, then runs the benchmark (bench/run.mjs) with any names given: matmul mlp hvp tiny eigh landscape
-// optim mnist experiments web curvature (curvature only when named: it takes about 15 minutes).
+// optim mnist experiments web curvature (curvature only when named: it takes about 15 minutes); `hostile` (only when
+// named) runs bench/hostile.mjs, issue 12's hostile inputs and a seeded fuzz run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 if (!existsSync(`${root}dist/index.js`)) spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-const r = spawnSync(process.execPath, [`${root}bench/run.mjs`, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
-process.exit(r.status ?? 1);
+const names = process.argv.slice(2);
+const others = names.filter((n) => n !== 'hostile');
+let status = 0;
+if (names.includes('hostile')) {
+  status = spawnSync(process.execPath, [`${root}bench/hostile.mjs`], { cwd: root, stdio: 'inherit' }).status ?? 1;
+}
+if (others.length > 0 || names.length === 0) {
+  const r = spawnSync(process.execPath, [`${root}bench/run.mjs`, ...others], { cwd: root, stdio: 'inherit' });
+  status = status || (r.status ?? 1);
+}
+process.exit(status);

@@ -33,6 +33,7 @@ import {
 } from '../core/index.js';
 import {
   CONSTANTS,
+  childrenOf,
   format,
   isConstantExpr,
   memoWalker,
@@ -139,8 +140,29 @@ export function evaluateNodes(
   return memo;
 }
 
-function evaluateExpr(expr: Expr, values: readonly Tensor[], index: ReadonlyMap<string, number>, dtype: DType): Tensor {
-  return evaluateNodes(expr, values, index, dtype).get(expr) as Tensor;
+/**
+ * The expression's distinct nodes in an order where every child comes before its parents (the root last), made
+ * once per compile: an evaluation is then one loop over it, without the memo walker's map and recursion per call.
+ */
+function evaluationOrder(expr: Expr): Expr[] {
+  const order: Expr[] = [];
+  memoWalker<true>((e, visit) => {
+    for (const c of childrenOf(e)) visit(c);
+    order.push(e);
+    return true;
+  })(expr);
+  return order;
+}
+
+function evaluateInOrder(order: readonly Expr[], env: Env): Tensor {
+  const value = new Map<Expr, Tensor>();
+  const visit = (child: Expr): Tensor => value.get(child) as Tensor;
+  let last: Tensor | undefined;
+  for (const e of order) {
+    last = (NODES[e.kind] as NodeRule<typeof e.kind>)(e, visit, env);
+    value.set(e, last);
+  }
+  return last as Tensor;
 }
 
 export interface Objective {
@@ -174,7 +196,9 @@ const constants = new WeakMap<Expr, number | null>();
 export function constantValue(e: Expr): number | null {
   let v = constants.get(e);
   if (v === undefined) {
-    v = isConstantExpr(e) ? evaluateExpr(e, [], new Map(), 'float64').item() : null;
+    v = isConstantExpr(e)
+      ? evaluateInOrder(evaluationOrder(e), { values: [], index: new Map(), dtype: 'float64' }).item()
+      : null;
     constants.set(e, v);
   }
   return v;
@@ -196,6 +220,7 @@ export function compile(source: string | Expr, options: CompileOptions = {}): Ob
     }
   }
   const index = new Map(variables.map((v, i) => [v, i]));
+  const order = evaluationOrder(expr);
   const maximize = options.maximize ?? false;
   const evaluate = (values: readonly Tensor[]): Tensor => {
     if (values.length !== variables.length) {
@@ -203,7 +228,7 @@ export function compile(source: string | Expr, options: CompileOptions = {}): Ob
       throw new ShapeError(`evaluate: ${count} (${variables.join(', ')}) but ${values.length} values`);
     }
     const dtype = values[0]?.dtype ?? 'float64';
-    const value = evaluateExpr(expr, values, index, dtype);
+    const value = evaluateInOrder(order, { values, index, dtype });
     return maximize ? neg(value) : value;
   };
   const at = (point: Tensor): Tensor => {
