@@ -201,6 +201,14 @@ describe('3. one progress bar and one printer for every command', () => {
   });
 });
 
+describe("a library rule in the CLI's words", () => {
+  test('optimize --optimizer adagrad --schedule says to use --lr-decay (the library names its option lrDecay)', async () => {
+    const r = await saddle('optimize', 'x^2', '--from', 'x=1', '--optimizer', 'adagrad', '--schedule', 'cosine:T=10');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^saddle: --schedule: adagrad decays its own rate .*use --lr-decay\n$/);
+  });
+});
+
 describe('5. no JSON document writes null for a number', () => {
   test('toJson(value) writes a number that is not finite as the string JSON.stringify would have made null', () => {
     const doc = JSON.parse(toJson({ a: Infinity, b: [-Infinity, NaN, 1.5], c: null, d: { e: 0 } }));

@@ -111,6 +111,9 @@ function settingsFrom(flags: Flags): OptimizerSettings {
 
 /** The named optimiser with the gradient clipping and noise the flags ask for, in front. */
 function build(name: string, flags: Flags, settings: OptimizerSettings): Optimizer {
+  if (name === 'adagrad' && flags.schedule !== undefined) {
+    throw new UsageError('--schedule: adagrad decays its own rate as lr / (1 + (t − 1)·lr_decay); use --lr-decay');
+  }
   const opt = makeOptimizer(name, settings);
   const pre: GradientTransformation<unknown>[] = [];
   const { clipNorm, clipValue, noise } = flags;
