@@ -202,7 +202,7 @@ describe('3. one progress bar and one printer for every command', () => {
 });
 
 describe("a library rule in the CLI's words", () => {
-  test('optimize --optimizer adagrad --schedule says to use --lr-decay (the library names its option lrDecay)', async () => {
+  test('optimize --optimizer adagrad --schedule says to use --lr-decay (the library calls it lrDecay)', async () => {
     const r = await saddle('optimize', 'x^2', '--from', 'x=1', '--optimizer', 'adagrad', '--schedule', 'cosine:T=10');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^saddle: --schedule: adagrad decays its own rate .*use --lr-decay\n$/);
