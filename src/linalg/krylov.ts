@@ -5,7 +5,7 @@ import { SaddleError, ShapeError, formatShape } from '../core/errors.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { fromData, Tensor } from '../core/tensor.js';
 import type { Rng } from '../random/rng.js';
-import { tridiagonalQL } from './eigh.js';
+import { tridiagonalQL } from './tridiagonal.js';
 
 export type MatVec = (v: Tensor) => Tensor;
 

@@ -6,7 +6,7 @@
 // memory") only three vectors are kept, copies of converged eigenvalues appear (Paige 1976) and are
 // merged, and eigenvectors need a second pass that regenerates the same basis.
 import { SaddleError } from '../core/errors.js';
-import { tridiagonalQL } from './eigh.js';
+import { tridiagonalQL } from './tridiagonal.js';
 
 /** v ↦ M v on flat vectors of length n (M symmetric). */
 export type FlatMatVec = (v: Float64Array) => Float64Array;
