@@ -26,7 +26,7 @@ import {
   transpose,
   where,
 } from './ops.js';
-import type { Primitive, PrimitiveParams } from './primitives.js';
+import type { Primitive, PrimitiveParams, UnaryPrimitive } from './primitives.js';
 import { zeros, type Tensor } from './tensor.js';
 
 type Tangent = Tensor | null;
@@ -100,17 +100,44 @@ function matmulTangent(a: Tensor, b: Tensor, ta: Tangent, tb: Tangent, p: Primit
   return addTangents(left, right);
 }
 
+/**
+ * d·f′(x) for each elementwise unary f, from its input x and output y. The derivative is a diagonal, so the same
+ * product is the tangent in forward mode (d = the input tangent) and the cotangent in reverse (d = the output's):
+ * written once here, used by both tables.
+ */
+const UNARY_DERIVATIVES: { [P in UnaryPrimitive]: (d: Tensor, x: Tensor, y: Tensor) => Tensor } = {
+  neg: (d) => neg(d),
+  exp: (d, _, y) => mul(d, y),
+  log: (d, x) => div(d, x),
+  log1p: (d, x) => div(d, add(x, 1)),
+  sin: (d, x) => mul(d, cos(x)),
+  cos: (d, x) => neg(mul(d, sin(x))),
+  sqrt: (d, _, y) => div(d, mul(y, 2)),
+  tanh: (d, _, y) => mul(d, sub(1, mul(y, y))),
+  sigmoid: (d, _, y) => mul(d, mul(y, sub(1, y))),
+  softplus: (d, x) => mul(d, sigmoid(x)),
+};
+
+const jvpUnary =
+  <P extends UnaryPrimitive>(p: P): JvpRule<P> =>
+  ([x], [t], y) =>
+    t === null ? null : UNARY_DERIVATIVES[p](t, x, y);
+
+const vjpUnary =
+  <P extends UnaryPrimitive>(p: P): VjpRule<P> =>
+  (g, [x], y) => [UNARY_DERIVATIVES[p](g, x, y)];
+
 export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
-  neg: (_, [t]) => (t === null ? null : neg(t)),
-  exp: (_, [t], y) => (t === null ? null : mul(t, y)),
-  log: ([x], [t]) => (t === null ? null : div(t, x)),
-  log1p: ([x], [t]) => (t === null ? null : div(t, add(x, 1))),
-  sin: ([x], [t]) => (t === null ? null : mul(t, cos(x))),
-  cos: ([x], [t]) => (t === null ? null : neg(mul(t, sin(x)))),
-  sqrt: (_, [t], y) => (t === null ? null : div(t, mul(y, 2))),
-  tanh: (_, [t], y) => (t === null ? null : mul(t, sub(1, mul(y, y)))),
-  sigmoid: (_, [t], y) => (t === null ? null : mul(t, mul(y, sub(1, y)))),
-  softplus: ([x], [t]) => (t === null ? null : mul(t, sigmoid(x))),
+  neg: jvpUnary('neg'),
+  exp: jvpUnary('exp'),
+  log: jvpUnary('log'),
+  log1p: jvpUnary('log1p'),
+  sin: jvpUnary('sin'),
+  cos: jvpUnary('cos'),
+  sqrt: jvpUnary('sqrt'),
+  tanh: jvpUnary('tanh'),
+  sigmoid: jvpUnary('sigmoid'),
+  softplus: jvpUnary('softplus'),
   add: (_, [ta, tb], y) => atShape(addTangents(ta, tb), y.shape),
   sub: (_, [ta, tb], y) => atShape(addTangents(ta, tb === null ? null : neg(tb)), y.shape),
   mul: ([a, b], [ta, tb], y) =>
@@ -161,16 +188,16 @@ function inverse(perm: readonly number[]): number[] {
 }
 
 export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
-  neg: (g) => [neg(g)],
-  exp: (g, _, y) => [mul(g, y)],
-  log: (g, [x]) => [div(g, x)],
-  log1p: (g, [x]) => [div(g, add(x, 1))],
-  sin: (g, [x]) => [mul(g, cos(x))],
-  cos: (g, [x]) => [neg(mul(g, sin(x)))],
-  sqrt: (g, _, y) => [div(g, mul(y, 2))],
-  tanh: (g, _, y) => [mul(g, sub(1, mul(y, y)))],
-  sigmoid: (g, _, y) => [mul(g, mul(y, sub(1, y)))],
-  softplus: (g, [x]) => [mul(g, sigmoid(x))],
+  neg: vjpUnary('neg'),
+  exp: vjpUnary('exp'),
+  log: vjpUnary('log'),
+  log1p: vjpUnary('log1p'),
+  sin: vjpUnary('sin'),
+  cos: vjpUnary('cos'),
+  sqrt: vjpUnary('sqrt'),
+  tanh: vjpUnary('tanh'),
+  sigmoid: vjpUnary('sigmoid'),
+  softplus: vjpUnary('softplus'),
   add: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(g, b.shape) : null],
   sub: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(neg(g), b.shape) : null],
   mul: (g, [a, b], _, __, n) => {
