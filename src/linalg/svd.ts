@@ -3,6 +3,7 @@
 // to high relative accuracy, which the rank decisions of lstsq rely on.
 import { fromData, type Tensor } from '../core/tensor.js';
 import { LinAlgError, checkMatrix } from './matrix.js';
+import { ldexp, maxAbs } from './vectors.js';
 
 export interface SvdResult {
   /** m×k, orthonormal columns (k = min(m, n)). */
@@ -26,13 +27,9 @@ function rotate(X: Float64Array, a: number, b: number, len: number, c: number, s
   return changed;
 }
 
-/** x·2^e in two exact steps: 2^e itself is not a double past ±1023 (a subnormal needs up to 2^1074). */
-const timesPow2 = (x: number, e: number): number => x * 2 ** Math.trunc(e / 2) * 2 ** (e - Math.trunc(e / 2));
-
 /** The e for which max |v_i|·2^e lies in [0.5, 1), and 0 for a zero vector. */
 function exponentOf(X: Float64Array, start: number, len: number): number {
-  let max = 0;
-  for (let i = 0; i < len; i++) max = Math.max(max, Math.abs(X[start + i]));
+  const max = maxAbs(X.subarray(start, start + len));
   if (max === 0 || !Number.isFinite(max)) return 0;
   return -(Math.floor(Math.log2(max)) + 1);
 }
@@ -56,7 +53,7 @@ function jacobiTall(A: Float64Array, m: number, n: number): { U: Float64Array; s
   const C = new Float64Array(n * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[j * m + i] = A[i * n + j];
   const scale = exponentOf(C, 0, n * m);
-  for (let i = 0; i < n * m; i++) C[i] = timesPow2(C[i], scale);
+  for (let i = 0; i < n * m; i++) C[i] = ldexp(C[i], scale);
   const V = new Float64Array(n * n); // rows of V are columns of V
   for (let i = 0; i < n; i++) V[i * n + i] = 1;
   const eps = 2 ** -52;
@@ -98,7 +95,7 @@ function jacobiTall(A: Float64Array, m: number, n: number): { U: Float64Array; s
   for (let j = 0; j < n; j++) {
     let norm = 0;
     for (let i = 0; i < m; i++) norm = Math.hypot(norm, C[j * m + i]);
-    s[j] = timesPow2(norm, -scale);
+    s[j] = ldexp(norm, -scale);
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => s[y] - s[x]);
   const U = new Float64Array(m * n);
@@ -106,7 +103,7 @@ function jacobiTall(A: Float64Array, m: number, n: number): { U: Float64Array; s
   const sOut = new Float64Array(n);
   order.forEach((src, j) => {
     sOut[j] = s[src];
-    const norm = timesPow2(s[src], scale); // of the scaled column C
+    const norm = ldexp(s[src], scale); // of the scaled column C
     for (let i = 0; i < m; i++) U[i * n + j] = norm > 0 ? C[src * m + i] / norm : 0;
     for (let i = 0; i < n; i++) Vout[i * n + j] = V[src * n + i];
   });

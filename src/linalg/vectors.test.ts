@@ -40,4 +40,10 @@ describe('vector reductions', () => {
     for (let k = -500; k < 500; k++) exact += k * k;
     expect(hypot(v)).toBeCloseTo(Math.sqrt(exact * (n / 1000)), 6);
   });
+
+  test('hypot of 10^6 values of 1e300: no spread into arguments, no overflow (the norm regression.ts uses)', () => {
+    const v = new Float64Array(1_000_000).fill(1e300);
+    expect(Math.abs(hypot(v) / 1e303 - 1)).toBeLessThan(1e-12);
+    expect(hypot([3, 4])).toBe(5);
+  });
 });

@@ -1,5 +1,6 @@
-// Reductions over vectors of any length. Math.max(...v), Math.min(...v) and Math.hypot(...v) pass every element as an
-// argument, and past about 10^5 elements the call overflows the stack; these loops give the same numbers.
+// Reductions over vectors of any length, and exact scaling by powers of two. Math.max(...v), Math.min(...v) and
+// Math.hypot(...v) pass every element as an argument, and past about 10^5 elements the call overflows the stack;
+// these loops give the same numbers.
 
 /** Math.max(init, ...values), exactly: NaN when any value is NaN, +0 above -0. */
 export function maxOf(values: ArrayLike<number>, init = -Infinity): number {
@@ -47,4 +48,14 @@ export function hypot(values: ArrayLike<number>): number {
     sum = preliminary;
   }
   return Math.sqrt(sum) * max;
+}
+
+/**
+ * v · 2^k in two steps, exactly (a power of two only moves the exponent): 2^k alone is not a double past ±1023, and a
+ * subnormal result needs k down to -1074, so neither 2^k nor the intermediate product may overflow or underflow when
+ * the result does not.
+ */
+export function ldexp(v: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return v * 2 ** half * 2 ** (k - half);
 }

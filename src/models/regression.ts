@@ -19,6 +19,7 @@ import {
 } from '../core/index.js';
 import { allocate } from '../core/dtype.js';
 import { cholesky, eigvalsh, lstsq, solveTriangular } from '../linalg/index.js';
+import { hypot, ldexp } from '../linalg/vectors.js';
 import { minibatches } from '../random/index.js';
 import { DataError, fitStandardizer, selectRows, type Dataset } from './data.js';
 import type { UpdateRule } from './train.js';
@@ -73,22 +74,6 @@ export function scaleExponent(values: ArrayLike<number>, offset = 0, stride = 1,
  * squares underflow to 0 while their products with other columns do not).
  */
 const flushTiny = (v: number): number => (Math.abs(v) < 2 ** -600 ? 0 : v);
-
-/** v · 2^k in two steps, so that neither 2^k nor an intermediate product overflows when the result does not. */
-function ldexp(v: number, k: number): number {
-  const half = Math.trunc(k / 2);
-  return v * 2 ** half * 2 ** (k - half);
-}
-
-/** ‖v‖₂, no overflow or underflow, and without spreading v into arguments (Math.hypot(...v) fails past ~10^5). */
-export function norm2(v: ArrayLike<number>): number {
-  let scale = 0;
-  for (let i = 0; i < v.length; i++) scale = Math.max(scale, Math.abs(v[i]));
-  if (!(scale > 0) || !Number.isFinite(scale)) return scale === 0 ? 0 : Number.isNaN(scale) ? NaN : Infinity;
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += (v[i] / scale) ** 2;
-  return Math.sqrt(sum) * scale;
-}
 
 /** κ = (σ_max/σ_min)² from singular values (∞ when one is zero or the ratio overflows). */
 function conditionOf(singularValues: ArrayLike<number>): number {
@@ -320,7 +305,7 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
       st.mean,
       st.std,
     );
-  const distance = (w: number[]) => norm2(w.map((wj, j) => wj - analytic.weights[j]));
+  const distance = (w: number[]) => hypot(w.map((wj, j) => wj - analytic.weights[j]));
   let v: Tensor = zeros([Z.shape[1]]);
   let state = optimizer.init(v);
   const trajectory: RegressionStep[] = [];
@@ -332,7 +317,7 @@ export function fitLinearRegression<S>(ds: Dataset, options: NumericalRegression
     const scaledLoss = value.item();
     const loss = ldexp(scaledLoss, 2 * yExponent);
     if (k === 0) start = scaledLoss;
-    const gradientNorm = ldexp(norm2(g.data), yExponent);
+    const gradientNorm = ldexp(hypot(g.data), yExponent);
     const w = original(v);
     trajectory.push({ step: k, loss, gradientNorm, distanceToAnalytic: distance(w) });
     if (!Number.isFinite(scaledLoss) || !w.every(Number.isFinite) || Math.abs(scaledLoss) > 1e12 * Math.max(1, start)) {
