@@ -365,4 +365,34 @@ describe.runIf(available)('the web lab', () => {
     expect(focused).toBe('objective');
     await page.close();
   });
+
+  test('landscape: 1/x^2 on [-1, 2]: the minimum certified, the maximum not (and why), the pole region', async () => {
+    const { page, errors } = await open(
+      `#/landscape?f=${encodeURIComponent('1/x^2')}&box=${encodeURIComponent('x=-1:2')}`,
+    );
+    await page.waitForFunction(() => document.querySelectorAll('#extrema li').length === 2);
+    const [low, high] = await page.$$eval('#extrema li', (x) => x.map((li) => [li.className, li.textContent ?? '']));
+    expect(low[0]).toBe('certified');
+    expect(low[1]).toMatch(/^global minimum 0\.25 at x = 2 \(on the boundary\): certified$/);
+    expect(high[0]).toBe('uncertified');
+    expect(high[1]).toMatch(/^global maximum .*: not certified: f has no finite upper bound/);
+    const regions = await page.$$eval('#regions li', (x) => x.map((li) => [li.className, li.textContent ?? '']));
+    expect(regions.length).toBeGreaterThan(0);
+    expect(regions.some(([c, t]) => c === 'region region-unlocated' && /^unlocated \(\d+ box/.test(t))).toBe(true);
+    const summary = await page.textContent('#summary');
+    expect(summary).toMatch(/search is incomplete; global minimum 0\.25 \(on the boundary\);/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('landscape: x*cos(pi*x) lists no unresolved region and both extrema certified', async () => {
+    const { page } = await open(
+      `#/landscape?f=${encodeURIComponent('x*cos(pi*x)')}&box=${encodeURIComponent('x=-1:2')}`,
+    );
+    await page.waitForFunction(() => document.querySelectorAll('#extrema li').length === 2);
+    const classes = await page.$$eval('#extrema li', (x) => x.map((li) => li.className));
+    expect(classes).toEqual(['certified', 'certified']);
+    expect(await page.$$eval('#regions li', (x) => x.length)).toBe(0);
+    await page.close();
+  });
 });
