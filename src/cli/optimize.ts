@@ -34,27 +34,14 @@ import {
 } from './options.js';
 import { printResult } from './output.js';
 
-interface Flags {
+/** The optimiser's settings under torch.optim's names (each one flag), and what only the command has. */
+interface Flags extends OptimizerSettings {
   from: string;
   optimizer: string;
   compare?: string[];
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
-  momentum?: number;
-  dampening?: number;
-  nesterov?: boolean;
-  alpha?: number;
-  rho?: number;
-  lrDecay?: number;
-  centered?: boolean;
-  amsgrad?: boolean;
   clipNorm?: number;
   clipValue?: number;
-  schedule?: string;
   noise?: number;
-  seed?: number;
   steps: number;
   tol?: number;
   maximize?: boolean;
