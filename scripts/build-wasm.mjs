@@ -18,8 +18,8 @@ mkdirSync(buildDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
 const common = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
-/** Shared memory is declared with a maximum (2 GiB): it reserves address space, not memory. */
-export const SHARED_MAXIMUM_PAGES = 32768;
+/** Shared memory is declared with a maximum (4 GiB, all of wasm32): it reserves address space, not memory. */
+export const SHARED_MAXIMUM_PAGES = 65536;
 const own = ['--initialMemory', '2'];
 const shared = [
   '--enable',

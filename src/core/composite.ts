@@ -44,11 +44,6 @@ export function abs(x: Tensor): Tensor {
   return mul(x, stopGradient(sign(x)));
 }
 
-/** max(x, 0) with derivative 0 at 0 (as PyTorch). */
-export function relu(x: Tensor): Tensor {
-  return where(greater(x, 0), x, 0);
-}
-
 export function minimum(a: Operand, b: Operand): Tensor {
   return neg(maximum(typeof a === 'number' ? -a : neg(a), typeof b === 'number' ? -b : neg(b)));
 }

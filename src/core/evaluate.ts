@@ -1,14 +1,22 @@
-// Concrete evaluation of primitives: output shapes and the kernel calls.
-// Inputs here are already validated by the public ops in ops.ts.
-import { allocate } from './dtype.js';
+// Concrete evaluation of primitives: one exhaustive implementation table (a primitive without an
+// implementation does not compile), each computing the output's shape, allocating its storage (resident in
+// WASM memory when a scope owns it: storage.ts) and calling the kernels. Inputs here are concrete and
+// already validated by the public ops in ops.ts.
+import type { DType } from './dtype.js';
 import * as K from './kernels/index.js';
-import type { Primitive, PrimitiveParams, UnaryPrimitive, BinaryPrimitive } from './primitives.js';
+import type { BinaryPrimitive, Primitive, PrimitiveParams, UnaryPrimitive } from './primitives.js';
 import { broadcastShapes, broadcastStrides, shapeSize, stridesOf } from './shape.js';
+import { newStorage, type Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
-function make(t: Tensor, shape: readonly number[]): Tensor {
-  return new Tensor(t.dtype, shape, allocate(t.dtype, shapeSize(shape)));
+type Implementation<P extends Primitive> = (inputs: readonly Tensor[], params: PrimitiveParams[P]) => Tensor;
+
+/** A new tensor; `zero` when the kernel does not write every element. */
+function output(dtype: DType, shape: readonly number[], zero = false): Tensor {
+  return new Tensor(dtype, shape, newStorage(dtype, shapeSize(shape), zero));
 }
+
+const st = (t: Tensor): Storage => t.storage as Storage;
 
 function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
   const out: number[] = [];
@@ -29,18 +37,15 @@ export function matmulShape(a: readonly number[], b: readonly number[], transA: 
 
 function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const outShape = matmulShape(a.shape, b.shape, transA, transB);
-  const out = make(a, outShape);
+  const out = output(a.dtype, outShape);
   const r = a.shape.length;
   const m = outShape[outShape.length - 2];
   const n = outShape[outShape.length - 1];
   const k = transA ? a.shape[r - 2] : a.shape[r - 1];
   const batchShape = outShape.slice(0, -2);
   const batches = shapeSize(batchShape);
-  const aData = a.buffer!;
-  const bData = b.buffer!;
-  const cData = out.buffer!;
   if (batches === 1) {
-    K.gemm({ a: aData, aOffset: 0, b: bData, bOffset: 0, c: cData, cOffset: 0, m, k, n, transA, transB });
+    K.gemmStorage(st(a), 0, st(b), 0, st(out), 0, m, k, n, transA, transB);
     return out;
   }
   const aMat = a.shape[r - 2] * a.shape[r - 1];
@@ -59,22 +64,116 @@ function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor 
       aOff += i * aStrides[ax];
       bOff += i * bStrides[ax];
     }
-    K.gemm({
-      a: aData,
-      aOffset: aOff * aMat,
-      b: bData,
-      bOffset: bOff * bMat,
-      c: cData,
-      cOffset: index * m * n,
-      m,
-      k,
-      n,
-      transA,
-      transB,
-    });
+    K.gemmStorage(st(a), aOff * aMat, st(b), bOff * bMat, st(out), index * m * n, m, k, n, transA, transB);
   }
   return out;
 }
+
+const unary =
+  <P extends UnaryPrimitive>(p: P): Implementation<P> =>
+  ([x]) => {
+    const out = output(x.dtype, x.shape);
+    K.unary(p, st(x), st(out));
+    return out;
+  };
+
+const binary =
+  <P extends BinaryPrimitive>(p: P): Implementation<P> =>
+  ([x, y]) => {
+    const shape = broadcastShapes(p, x.shape, y.shape);
+    const out = output(x.dtype, shape);
+    K.binary(p, st(x), x.shape, st(y), y.shape, shape, st(out));
+    return out;
+  };
+
+const reduction =
+  (kernel: typeof K.sum): Implementation<'sum' | 'reduceMax'> =>
+  ([x], { axes, keepdims }) => {
+    const out = output(x.dtype, reducedShape(x.shape, axes, keepdims));
+    kernel(st(x), x.shape, axes, st(out));
+    return out;
+  };
+
+const IMPLEMENTATIONS: { [P in Primitive]: Implementation<P> } = {
+  neg: unary('neg'),
+  exp: unary('exp'),
+  log: unary('log'),
+  log1p: unary('log1p'),
+  sin: unary('sin'),
+  cos: unary('cos'),
+  sqrt: unary('sqrt'),
+  tanh: unary('tanh'),
+  sigmoid: unary('sigmoid'),
+  softplus: unary('softplus'),
+  relu: unary('relu'),
+  add: binary('add'),
+  sub: binary('sub'),
+  mul: binary('mul'),
+  div: binary('div'),
+  pow: binary('pow'),
+  max: binary('max'),
+  compare: ([x, y], { op }) => {
+    const shape = broadcastShapes('compare', x.shape, y.shape);
+    const out = output(x.dtype, shape);
+    K.compare(op, st(x), x.shape, st(y), y.shape, shape, st(out));
+    return out;
+  },
+  select: ([c, a, b]) => {
+    const shape = broadcastShapes('where', c.shape, a.shape, b.shape);
+    const out = output(a.dtype, shape);
+    K.select(st(c), c.shape, st(a), a.shape, st(b), b.shape, shape, st(out));
+    return out;
+  },
+  cast: ([x], { dtype }) => {
+    const out = output(dtype, x.shape);
+    K.cast(st(x), st(out));
+    return out;
+  },
+  stopGradient: ([x]) => x,
+  sum: reduction(K.sum),
+  reduceMax: reduction(K.reduceMax),
+  reshape: ([x], { shape }) => new Tensor(x.dtype, shape, x.storage),
+  broadcastTo: ([x], { shape }) => {
+    const out = output(x.dtype, shape);
+    K.broadcastTo(st(x), x.shape, shape, st(out));
+    return out;
+  },
+  transpose: ([x], { perm }) => {
+    const out = output(
+      x.dtype,
+      perm.map((q) => x.shape[q]),
+    );
+    K.transpose(st(x), x.shape, perm, st(out));
+    return out;
+  },
+  slice: ([x], { starts, ends }) => {
+    const out = output(
+      x.dtype,
+      starts.map((s, i) => ends[i] - s),
+    );
+    K.slice(st(x), x.shape, starts, ends, st(out));
+    return out;
+  },
+  pad: ([x], { before, after }) => {
+    const shape = x.shape.map((d, i) => before[i] + d + after[i]);
+    const out = output(x.dtype, shape, true);
+    K.place(st(x), x.shape, shape, before, st(out));
+    return out;
+  },
+  concat: (inputs, { axis }) => {
+    const x = inputs[0];
+    const shape = [...x.shape];
+    shape[axis] = inputs.reduce((s, t) => s + t.shape[axis], 0);
+    const out = output(x.dtype, shape);
+    const starts = shape.map(() => 0);
+    for (const t of inputs) {
+      K.place(st(t), t.shape, shape, starts, st(out));
+      starts[axis] += t.shape[axis];
+    }
+    return out;
+  },
+  matmul: ([a, b], { transA, transB }) => matmul(a, b, transA, transB),
+};
 
 /**
  * Work done by concrete evaluation: elements written by each kernel call, plus m·n·k for each
@@ -89,7 +188,7 @@ export function measureWork<T>(fn: () => T): { result: T; work: number } {
 }
 
 export function evaluate<P extends Primitive>(p: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
-  const out = evaluateKernel(p, inputs, params);
+  const out = IMPLEMENTATIONS[p](inputs, params);
   if (p === 'matmul') {
     const a = inputs[0];
     const inner = (params as PrimitiveParams['matmul']).transA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
@@ -98,115 +197,4 @@ export function evaluate<P extends Primitive>(p: P, inputs: readonly Tensor[], p
     work += out.size;
   }
   return out;
-}
-
-function evaluateKernel<P extends Primitive>(p: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
-  const x = inputs[0];
-  switch (p) {
-    case 'neg':
-    case 'exp':
-    case 'log':
-    case 'log1p':
-    case 'sin':
-    case 'cos':
-    case 'sqrt':
-    case 'tanh':
-    case 'sigmoid':
-    case 'softplus': {
-      const out = make(x, x.shape);
-      K.unary(p as UnaryPrimitive, x.buffer!, out.buffer!);
-      return out;
-    }
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'pow':
-    case 'max': {
-      const y = inputs[1];
-      const shape = broadcastShapes(p, x.shape, y.shape);
-      const out = make(x, shape);
-      K.binary(p as BinaryPrimitive, x.buffer!, x.shape, y.buffer!, y.shape, shape, out.buffer!);
-      return out;
-    }
-    case 'compare': {
-      const y = inputs[1];
-      const shape = broadcastShapes('compare', x.shape, y.shape);
-      const out = make(x, shape);
-      K.compare((params as PrimitiveParams['compare']).op, x.buffer!, x.shape, y.buffer!, y.shape, shape, out.buffer!);
-      return out;
-    }
-    case 'select': {
-      const [c, a, b] = inputs;
-      const shape = broadcastShapes('where', c.shape, a.shape, b.shape);
-      const out = make(a, shape);
-      K.select(c.buffer!, c.shape, a.buffer!, a.shape, b.buffer!, b.shape, shape, out.buffer!);
-      return out;
-    }
-    case 'cast': {
-      const dtype = (params as PrimitiveParams['cast']).dtype;
-      const data = allocate(dtype, x.size);
-      K.cast(x.buffer!, data);
-      return new Tensor(dtype, x.shape, data);
-    }
-    case 'stopGradient':
-      return x.trace === null ? x : new Tensor(x.dtype, x.shape, x.data);
-    case 'sum':
-    case 'reduceMax': {
-      const { axes, keepdims } = params as PrimitiveParams['sum'];
-      const out = make(x, reducedShape(x.shape, axes, keepdims));
-      (p === 'sum' ? K.sum : K.reduceMax)(x.buffer!, x.shape, axes, out.buffer!);
-      return out;
-    }
-    case 'reshape':
-      return new Tensor(x.dtype, (params as PrimitiveParams['reshape']).shape, x.buffer!);
-    case 'broadcastTo': {
-      const shape = (params as PrimitiveParams['broadcastTo']).shape;
-      const out = make(x, shape);
-      K.broadcastTo(x.buffer!, x.shape, shape, out.buffer!);
-      return out;
-    }
-    case 'transpose': {
-      const perm = (params as PrimitiveParams['transpose']).perm;
-      const out = make(
-        x,
-        perm.map((q) => x.shape[q]),
-      );
-      K.transpose(x.buffer!, x.shape, perm, out.buffer!);
-      return out;
-    }
-    case 'slice': {
-      const { starts, ends } = params as PrimitiveParams['slice'];
-      const out = make(
-        x,
-        starts.map((s, i) => ends[i] - s),
-      );
-      K.slice(x.buffer!, x.shape, starts, ends, out.buffer!);
-      return out;
-    }
-    case 'pad': {
-      const { before, after } = params as PrimitiveParams['pad'];
-      const shape = x.shape.map((d, i) => before[i] + d + after[i]);
-      const out = make(x, shape);
-      K.place(x.buffer!, x.shape, shape, before, out.buffer!);
-      return out;
-    }
-    case 'concat': {
-      const axis = (params as PrimitiveParams['concat']).axis;
-      const shape = [...x.shape];
-      shape[axis] = inputs.reduce((s, t) => s + t.shape[axis], 0);
-      const out = make(x, shape);
-      const starts = shape.map(() => 0);
-      for (const t of inputs) {
-        K.place(t.buffer!, t.shape, shape, starts, out.buffer!);
-        starts[axis] += t.shape[axis];
-      }
-      return out;
-    }
-    case 'matmul': {
-      const { transA, transB } = params as PrimitiveParams['matmul'];
-      return matmul(x, inputs[1], transA, transB);
-    }
-  }
-  throw new Error(`evaluate: no kernel for primitive '${String(p)}'`);
 }

@@ -8,7 +8,7 @@ import { allocate } from './dtype.js';
 
 /** True when t holds numbers (not a tracer of some transformation). */
 export function isConcrete(t: Tensor): boolean {
-  return t.trace === null && t.buffer !== null;
+  return t.trace === null && t.storage !== null;
 }
 
 /** max with NaN propagation, as the max primitive. */

@@ -7,6 +7,8 @@ export * from './composite.js';
 export * from './tree.js';
 export { fusedAdam, isConcrete, type AdamConstants } from './fused.js';
 export * from './transforms.js';
+export { scope, memoryInfo, setResidentStorage } from './storage.js';
+export type { HeapInfo } from './kernels/wasm/heap.js';
 export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
 export {
   kernelInfo,

@@ -2,7 +2,7 @@
 // Every function here works on concrete tensors and on tracers alike.
 import { isDType, type DType } from './dtype.js';
 import { SaddleError, ShapeError, formatShape } from './errors.js';
-import type { CompareOp } from './primitives.js';
+import type { CompareOp, UnaryPrimitive } from './primitives.js';
 import { broadcastShapes, checkShape, normalizeAxes, shapeSize, shapesEqual } from './shape.js';
 import { Tensor, scalar } from './tensor.js';
 import { bind } from './trace.js';
@@ -42,7 +42,7 @@ function operands(op: string, a: Operand, b: Operand, fallback: DType = 'float64
 }
 
 // Elementwise unary primitives.
-function unary(p: 'neg' | 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'sqrt' | 'tanh' | 'sigmoid' | 'softplus') {
+function unary(p: UnaryPrimitive) {
   return (x: Tensor): Tensor => {
     checkTensor(p, x);
     return bind(p, [x], null);
@@ -58,6 +58,8 @@ export const sqrt = unary('sqrt');
 export const tanh = unary('tanh');
 export const sigmoid = unary('sigmoid');
 export const softplus = unary('softplus');
+/** max(x, 0), with derivative 0 at 0 (as PyTorch) and NaN passed on. */
+export const relu = unary('relu');
 
 // Elementwise binary primitives (NumPy broadcasting).
 function binary(p: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max', name: string) {

@@ -23,6 +23,8 @@ export interface PrimitiveParams {
   sigmoid: null;
   /** log(1 + e^x) without overflow and with smooth derivatives of every order at 0. */
   softplus: null;
+  /** max(x, 0) with derivative 0 at 0 (as PyTorch): one pass where where(x > 0, x, 0) takes two and a mask. */
+  relu: null;
   add: null;
   sub: null;
   mul: null;
@@ -58,6 +60,7 @@ export const UNARY_PRIMITIVES = [
   'tanh',
   'sigmoid',
   'softplus',
+  'relu',
 ] as const;
 export type UnaryPrimitive = (typeof UNARY_PRIMITIVES)[number];
 

@@ -116,6 +116,7 @@ const UNARY_DERIVATIVES: { [P in UnaryPrimitive]: (d: Tensor, x: Tensor, y: Tens
   tanh: (d, _, y) => mul(d, sub(1, mul(y, y))),
   sigmoid: (d, _, y) => mul(d, mul(y, sub(1, y))),
   softplus: (d, x) => mul(d, sigmoid(x)),
+  relu: (d, x) => where(greater(x, 0), d, 0),
 };
 
 const jvpUnary =
@@ -138,6 +139,7 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   tanh: jvpUnary('tanh'),
   sigmoid: jvpUnary('sigmoid'),
   softplus: jvpUnary('softplus'),
+  relu: jvpUnary('relu'),
   add: (_, [ta, tb], y) => atShape(addTangents(ta, tb), y.shape),
   sub: (_, [ta, tb], y) => atShape(addTangents(ta, tb === null ? null : neg(tb)), y.shape),
   mul: ([a, b], [ta, tb], y) =>
@@ -198,6 +200,7 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   tanh: vjpUnary('tanh'),
   sigmoid: vjpUnary('sigmoid'),
   softplus: vjpUnary('softplus'),
+  relu: vjpUnary('relu'),
   add: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(g, b.shape) : null],
   sub: (g, [a, b], _, __, n) => [n[0] ? sumToShape(g, a.shape) : null, n[1] ? sumToShape(neg(g), b.shape) : null],
   mul: (g, [a, b], _, __, n) => {

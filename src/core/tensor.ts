@@ -2,6 +2,7 @@ import { allocate, isDType, type Data, type DType } from './dtype.js';
 import { SaddleError, formatShape } from './errors.js';
 import { checkShape, shapeSize, type Shape } from './shape.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
+import { newStorage, registerTensorClass, Storage, type Scope } from './storage.js';
 import * as ops from './ops.js';
 
 /**
@@ -10,6 +11,8 @@ import * as ops from './ops.js';
  */
 export interface Trace {
   readonly level: number;
+  /** The scope that owns what this transformation computes (storage.ts); null: ordinary memory. */
+  readonly scope: Scope | null;
   active: boolean;
   process<P extends Primitive>(p: P, inputs: Tensor[], params: PrimitiveParams[P]): Tensor;
 }
@@ -40,8 +43,8 @@ export class Tensor {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly size: number;
-  /** @internal Concrete storage; null for a tracer. */
-  readonly buffer: Data | null;
+  /** @internal Where the numbers live (storage.ts); null for a tracer. */
+  readonly storage: Storage | null;
   /** @internal The transformation that owns this tracer; null when concrete. */
   readonly trace: Trace | null;
   /** @internal The value one level down (a tracer's primal). */
@@ -55,7 +58,7 @@ export class Tensor {
   constructor(
     dtype: DType,
     shape: readonly number[],
-    buffer: Data | null,
+    storage: Storage | null,
     trace: Trace | null = null,
     primal: Tensor | null = null,
     tangent: Tensor | null = null,
@@ -63,12 +66,17 @@ export class Tensor {
   ) {
     this.dtype = dtype;
     this.shape = shape;
-    this.size = buffer !== null ? buffer.length : shapeSize(shape);
-    this.buffer = buffer;
+    this.size = storage !== null ? storage.length : shapeSize(shape);
+    this.storage = storage;
     this.trace = trace;
     this.primal = primal;
     this.tangent = tangent;
     this.node = node;
+  }
+
+  /** @internal The numbers of a concrete tensor (null for a tracer). */
+  get buffer(): Data | null {
+    return this.storage === null ? null : this.storage.data;
   }
 
   get rank(): number {
@@ -82,13 +90,21 @@ export class Tensor {
 
   /**
    * The numbers, row-major. Inside a transformation this is the primal value: reading it is
-   * allowed (saddle traces eagerly), but derivatives do not flow through what you compute from it.
+   * allowed (saddle traces eagerly), but derivatives do not flow through what you compute from it,
+   * and it is a copy (the primal's memory belongs to the transformation and is released with it).
    */
   get data(): Data {
+    if (this.storage !== null) return this.storage.data;
+    const st = this.concrete().storage as Storage;
+    return st.resident ? st.data.slice() : st.data;
+  }
+
+  /** @internal The concrete value at the bottom of a tracer's primals. */
+  concrete(): Tensor {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     let t: Tensor = this;
-    while (t.buffer === null) t = t.primal as Tensor;
-    return t.buffer;
+    while (t.storage === null) t = t.primal as Tensor;
+    return t;
   }
 
   /** The single number of a tensor of size 1. */
@@ -98,7 +114,7 @@ export class Tensor {
         `item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1; index or reduce it first`,
       );
     }
-    return this.data[0];
+    return (this.concrete().storage as Storage).data[0];
   }
 
   /** Nested arrays of numbers (a number for a scalar). */
@@ -230,9 +246,10 @@ export function tensor(values: Nested | ArrayLike<number>, options: TensorOption
     }
     shape = [...options.shape];
   }
-  const data = allocate(dtype, flat.length);
+  const st = newStorage(dtype, flat.length, false);
+  const data = st.data;
   for (let i = 0; i < flat.length; i++) data[i] = flat[i];
-  return new Tensor(dtype, shape, data);
+  return new Tensor(dtype, shape, st);
 }
 
 /** Wraps existing storage without copying. */
@@ -241,20 +258,21 @@ export function fromData(data: Data, shape: Shape): Tensor {
   if (shapeSize(shape) !== data.length) {
     throw new SaddleError(`fromData: ${data.length} values do not fill shape ${formatShape(shape)}`);
   }
-  return new Tensor(data instanceof Float64Array ? 'float64' : 'float32', [...shape], data);
+  return new Tensor(data instanceof Float64Array ? 'float64' : 'float32', [...shape], Storage.of(data));
 }
 
 export function scalar(value: number, dtype: DType = 'float64'): Tensor {
-  const data = allocate(dtype, 1);
-  data[0] = value;
-  return new Tensor(dtype, [], data);
+  const st = newStorage(dtype, 1, false);
+  st.data[0] = value;
+  return new Tensor(dtype, [], st);
 }
 
 export function full(shape: Shape, value: number, options: { dtype?: DType } = {}): Tensor {
   checkShape('full', shape);
-  const data = allocate(checkDType('full', options.dtype), shapeSize(shape));
-  if (value !== 0) data.fill(value);
-  return new Tensor(data instanceof Float64Array ? 'float64' : 'float32', [...shape], data);
+  const dtype = checkDType('full', options.dtype);
+  const st = newStorage(dtype, shapeSize(shape), value === 0);
+  if (value !== 0) st.data.fill(value);
+  return new Tensor(dtype, [...shape], st);
 }
 
 export function zeros(shape: Shape, options: { dtype?: DType } = {}): Tensor {
@@ -275,7 +293,7 @@ export function onesLike(t: Tensor): Tensor {
 
 export function eye(n: number, options: { dtype?: DType } = {}): Tensor {
   const t = zeros([n, n], options);
-  const d = t.buffer as Data;
+  const d = t.data;
   for (let i = 0; i < n; i++) d[i * n + i] = 1;
   return t;
 }
@@ -319,7 +337,8 @@ export function oneHot(labels: Tensor | ArrayLike<number>, depth: number, option
   const values = labels instanceof Tensor ? labels.data : labels;
   const shape = labels instanceof Tensor ? labels.shape : [values.length];
   const dtype = options.dtype ?? (labels instanceof Tensor ? labels.dtype : 'float64');
-  const out = allocate(dtype, values.length * depth);
+  const st = newStorage(dtype, values.length * depth);
+  const out = st.data;
   for (let i = 0; i < values.length; i++) {
     const c = values[i];
     if (!Number.isInteger(c) || c < 0 || c >= depth) {
@@ -327,5 +346,7 @@ export function oneHot(labels: Tensor | ArrayLike<number>, depth: number, option
     }
     out[i * depth + c] = 1;
   }
-  return fromData(out, [...shape, depth]);
+  return new Tensor(dtype, [...shape, depth], st);
 }
+
+registerTensorClass((v) => v instanceof Tensor);

@@ -8,7 +8,9 @@ import { evaluate } from './evaluate.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { add } from './ops.js';
 import { jvpRules, vjpRules } from './rules.js';
+import { enterLibrary, exitLibrary, retain, type Scope } from './storage.js';
 import { Tensor, type TapeNode, type Trace } from './tensor.js';
+import type { Storage } from './storage.js';
 
 const stack: Trace[] = [];
 
@@ -26,13 +28,23 @@ export function bind<P extends Primitive>(p: P, inputs: Tensor[], params: Primit
         'return it from the function instead of storing it',
     );
   }
-  return top.process(p, inputs, params);
+  // What a transformation computes for an operation (its primal, tangent or tape) is the library's own:
+  // an internal scope owns and releases it (storage.ts).
+  enterLibrary(top.scope);
+  try {
+    return top.process(p, inputs, params);
+  } finally {
+    exitLibrary();
+  }
 }
 
 /** Forward mode: every tracer carries a tangent; null means a zero tangent. */
 export class JvpTrace implements Trace {
   active = true;
-  constructor(readonly level: number) {}
+  constructor(
+    readonly level: number,
+    readonly scope: Scope | null,
+  ) {}
 
   process<P extends Primitive>(p: P, inputs: Tensor[], params: PrimitiveParams[P]): Tensor {
     const primals = new Array<Tensor>(inputs.length);
@@ -61,7 +73,10 @@ export class JvpTrace implements Trace {
 export class GradTrace implements Trace {
   active = true;
   readonly tape: TapeNode[] = [];
-  constructor(readonly level: number) {}
+  constructor(
+    readonly level: number,
+    readonly scope: Scope | null,
+  ) {}
 
   process<P extends Primitive>(p: P, inputs: Tensor[], params: PrimitiveParams[P]): Tensor {
     const primals = new Array<Tensor>(inputs.length);
@@ -77,6 +92,8 @@ export class GradTrace implements Trace {
         primals[i] = t;
         parents[i] = null;
       }
+      // The tape keeps this input until the backward pass: it must not be released sooner.
+      if (primals[i].storage !== null) retain(primals[i].storage as Storage, this.scope);
     }
     const out = bind(p, primals, params);
     if (!traced || p === 'stopGradient' || p === 'compare') return out;

@@ -3,6 +3,7 @@
 // derivative rules use public ops, any transformation can be applied to another's result.
 import { SaddleError, ShapeError, formatShape } from './errors.js';
 import { reshape, stack } from './ops.js';
+import { asUser, currentScope, internalScope } from './storage.js';
 import { Tensor, ones, zeros } from './tensor.js';
 import { GradTrace, JvpTrace, popTrace, pushTrace } from './trace.js';
 import { treeFlatten, type Tree } from './tree.js';
@@ -34,19 +35,25 @@ function valueAndGradImpl<A extends Tree, R extends unknown[]>(
   x: A,
   rest: R,
 ): [Tensor, A] {
-  const { leaves, unflatten } = treeFlatten(x, `${name} argument`);
-  const trace = pushTrace((level) => new GradTrace(level));
-  let out: Tensor;
-  const inputs = leaves.map((leaf) => trace.input(leaf));
-  try {
-    out = checkScalarOutput(name, f(unflatten(inputs) as A, ...rest));
-  } finally {
-    popTrace(trace);
-  }
-  const seed = ones(out.shape, { dtype: out.dtype });
-  const cts = trace.backward([out], [seed], inputs);
-  const grads = cts.map((c, i) => (c === null ? zerosFor(leaves[i]) : c));
-  return [lowerFrom(trace, out), unflatten(grads) as A];
+  // The tape, cotangents and intermediate values live in this call's scope; only the result leaves it.
+  return internalScope((sc) => {
+    const { leaves, unflatten } = treeFlatten(x, `${name} argument`);
+    const trace = pushTrace((level) => new GradTrace(level, sc));
+    let out: Tensor;
+    const inputs = leaves.map((leaf) => trace.input(leaf));
+    try {
+      out = checkScalarOutput(
+        name,
+        asUser(() => f(unflatten(inputs) as A, ...rest)),
+      );
+    } finally {
+      popTrace(trace);
+    }
+    const seed = ones(out.shape, { dtype: out.dtype });
+    const cts = trace.backward([out], [seed], inputs);
+    const grads = cts.map((c, i) => (c === null ? zerosFor(leaves[i]) : c));
+    return [lowerFrom(trace, out), unflatten(grads) as A] as [Tensor, A];
+  });
 }
 
 /**
@@ -73,11 +80,12 @@ export function vjp<P extends Tree[], O extends Tree>(
   ...primals: P
 ): [O, (cotangent: O) => P] {
   const flats = primals.map((p, i) => treeFlatten(p, `vjp primal ${i}`));
-  const trace = pushTrace((level) => new GradTrace(level));
+  // The tape must outlive this call (the pullback runs later): it belongs to the caller's context.
+  const trace = pushTrace((level) => new GradTrace(level, currentScope()));
   const inputs = flats.map((fl) => fl.leaves.map((leaf) => trace.input(leaf)));
   let out: O;
   try {
-    out = f(...(flats.map((fl, i) => fl.unflatten(inputs[i])) as P));
+    out = asUser(() => f(...(flats.map((fl, i) => fl.unflatten(inputs[i])) as P)));
   } finally {
     popTrace(trace);
   }
@@ -100,9 +108,12 @@ export function vjp<P extends Tree[], O extends Tree>(
         );
       }
     });
-    const cts = trace.backward(outFlat.leaves, ctLeaves, allInputs);
-    let k = 0;
-    return flats.map((fl) => fl.unflatten(fl.leaves.map((leaf) => cts[k++] ?? zerosFor(leaf)))) as P;
+    // The backward pass's cotangents live in the pullback call's scope; only the result leaves it.
+    return internalScope(() => {
+      const cts = trace.backward(outFlat.leaves, ctLeaves, allInputs);
+      let k = 0;
+      return flats.map((fl) => fl.unflatten(fl.leaves.map((leaf) => cts[k++] ?? zerosFor(leaf)))) as P;
+    });
   };
   return [value, pullback];
 }
@@ -117,39 +128,41 @@ export function jvp<P extends Tree[], O extends Tree>(f: (...primals: P) => O, p
       `jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent per argument`,
     );
   }
-  const trace = pushTrace((level) => new JvpTrace(level));
-  let out: O;
-  try {
-    const args = primals.map((p, i) => {
-      const pf = treeFlatten(p, `jvp primal ${i}`);
-      const tf = treeFlatten(tangents[i], `jvp tangent ${i}`);
-      if (pf.leaves.length !== tf.leaves.length)
-        throw new ShapeError(`jvp: primal ${i} and its tangent have different structures`);
-      return pf.unflatten(
-        pf.leaves.map((leaf, j) => {
-          const t = tf.leaves[j];
-          if (
-            t.dtype !== leaf.dtype ||
-            t.shape.length !== leaf.shape.length ||
-            t.shape.some((d, q) => d !== leaf.shape[q])
-          ) {
-            throw new ShapeError(
-              `jvp: tangent is ${t.dtype} ${formatShape(t.shape)} but its primal ` +
-                `is ${leaf.dtype} ${formatShape(leaf.shape)}`,
-            );
-          }
-          return trace.tracer(leaf, t);
-        }),
-      );
-    });
-    out = f(...(args as P));
-  } finally {
-    popTrace(trace);
-  }
-  const of = treeFlatten(out, 'jvp output');
-  const values = of.leaves.map((t) => lowerFrom(trace, t));
-  const tans = of.leaves.map((t, i) => (t.trace === trace && t.tangent !== null ? t.tangent : zerosFor(values[i])));
-  return [of.unflatten(values) as O, of.unflatten(tans) as O];
+  return internalScope((sc) => {
+    const trace = pushTrace((level) => new JvpTrace(level, sc));
+    let out: O;
+    try {
+      const args = primals.map((p, i) => {
+        const pf = treeFlatten(p, `jvp primal ${i}`);
+        const tf = treeFlatten(tangents[i], `jvp tangent ${i}`);
+        if (pf.leaves.length !== tf.leaves.length)
+          throw new ShapeError(`jvp: primal ${i} and its tangent have different structures`);
+        return pf.unflatten(
+          pf.leaves.map((leaf, j) => {
+            const t = tf.leaves[j];
+            if (
+              t.dtype !== leaf.dtype ||
+              t.shape.length !== leaf.shape.length ||
+              t.shape.some((d, q) => d !== leaf.shape[q])
+            ) {
+              throw new ShapeError(
+                `jvp: tangent is ${t.dtype} ${formatShape(t.shape)} but its primal ` +
+                  `is ${leaf.dtype} ${formatShape(leaf.shape)}`,
+              );
+            }
+            return trace.tracer(leaf, t);
+          }),
+        );
+      });
+      out = asUser(() => f(...(args as P)));
+    } finally {
+      popTrace(trace);
+    }
+    const of = treeFlatten(out, 'jvp output');
+    const values = of.leaves.map((t) => lowerFrom(trace, t));
+    const tans = of.leaves.map((t, i) => (t.trace === trace && t.tangent !== null ? t.tangent : zerosFor(values[i])));
+    return [of.unflatten(values) as O, of.unflatten(tans) as O] as [O, O];
+  });
 }
 
 /**
@@ -162,7 +175,7 @@ export function hvp<A extends Tree>(f: (x: A) => Tensor, x: A, v: A): A {
 
 function basis(x: Tensor, i: number): Tensor {
   const e = zeros(x.shape, { dtype: x.dtype });
-  (e.buffer as Float64Array | Float32Array)[i] = 1;
+  e.data[i] = 1;
   return e;
 }
 

@@ -26,6 +26,7 @@ export const UNARY_FUNCTIONS: Record<UnaryPrimitive, (x: number) => number> = {
   tanh: Math.tanh,
   sigmoid,
   softplus,
+  relu: (x) => (x > 0 || x !== x ? x : 0),
 };
 
 /** max with NaN propagation (as IEEE maximum and numpy.maximum). */

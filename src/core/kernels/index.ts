@@ -1,17 +1,25 @@
-// The kernel interface: every primitive's concrete evaluation goes through here. The TypeScript
-// kernels are the reference; WASM SIMD kernels (GEMM, Householder tridiagonalisation) replace
-// them for large problems, and tests compare the two.
+// The kernel interface: every primitive's concrete evaluation goes through here, on storage (storage.ts).
+// The TypeScript kernels are the reference; where the output is resident in WASM memory the WASM SIMD
+// kernels run instead, in place, and tests compare the two. Outputs in ordinary arrays (no scope owns
+// them) use the reference kernels, except large matrix products, which copy through WASM memory.
+import type { Data } from '../dtype.js';
+import type { BinaryPrimitive, CompareOp, UnaryPrimitive } from '../primitives.js';
+import { shapeSize, stridesOf, type Shape } from '../shape.js';
+import { newStorage, type Storage } from '../storage.js';
+import * as R from './elementwise.js';
+import * as L from './layout.js';
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
-import { wasmGemm } from './wasm/gemm.js';
+import * as W from './wasm/elementwise.js';
+import { wasmGemm, wasmGemmResident } from './wasm/gemm.js';
 import { wasmRuntime } from './wasm/module.js';
 import { wasmTridiagonalize } from './wasm/symmetric.js';
 
-export * from './elementwise.js';
-export * from './layout.js';
+export { UNARY_FUNCTIONS, BINARY_FUNCTIONS, COMPARE_FUNCTIONS, forEachBroadcast } from './elementwise.js';
+export { stridedCopy, pairwiseSum } from './layout.js';
 export { enableThreads, serveGemm, threadsEnabled, type GemmWorkerInit, type ThreadOptions } from './wasm/threads.js';
 export { gemmReference, type GemmArgs };
 
-/** Below this many multiply-adds the reference loop beats copying into WASM memory. */
+/** Below this many multiply-adds the reference loop beats copying ordinary arrays into WASM memory. */
 const WASM_GEMM_THRESHOLD = 4096;
 
 let useWasm = true;
@@ -28,6 +36,8 @@ export interface KernelInfo {
   active: 'wasm' | 'reference';
   /** Whether the GEMM fuses multiply-adds (the relaxed-SIMD build). */
   fusedMultiplyAdd: boolean;
+  /** Whether WASM memory is shared (resident tensors never move; a second thread can join). */
+  sharedMemory: boolean;
 }
 
 export function kernelInfo(): KernelInfo {
@@ -36,9 +46,199 @@ export function kernelInfo(): KernelInfo {
     wasm: rt !== null,
     active: rt !== null && useWasm ? 'wasm' : 'reference',
     fusedMultiplyAdd: rt?.relaxed ?? false,
+    sharedMemory: rt?.shared ?? false,
   };
 }
 
+/** Whether to run the WASM kernel for this output. */
+const wasmFor = (out: Storage): boolean => useWasm && out.resident;
+
+const WASM_UNARY: Partial<Record<UnaryPrimitive, W.WasmUnary>> = { neg: 'neg', sqrt: 'sqrt', relu: 'relu' };
+
+export function unary(op: UnaryPrimitive, x: Storage, out: Storage): void {
+  const w = WASM_UNARY[op];
+  if (w !== undefined && wasmFor(out) && W.wasmUnary(w, x, out)) return;
+  R.unary(op, x.data, out.data);
+}
+
+export function binary(
+  op: BinaryPrimitive,
+  a: Storage,
+  aShape: Shape,
+  b: Storage,
+  bShape: Shape,
+  outShape: Shape,
+  out: Storage,
+): void {
+  if (wasmFor(out) && W.wasmBinary(op, a, aShape, b, bShape, outShape, out)) return;
+  R.binary(op, a.data, aShape, b.data, bShape, outShape, out.data);
+}
+
+export function compare(
+  op: CompareOp,
+  a: Storage,
+  aShape: Shape,
+  b: Storage,
+  bShape: Shape,
+  outShape: Shape,
+  out: Storage,
+): void {
+  if (wasmFor(out) && W.wasmCompare(op, a, aShape, b, bShape, outShape, out)) return;
+  R.compare(op, a.data, aShape, b.data, bShape, outShape, out.data);
+}
+
+export function select(
+  c: Storage,
+  cShape: Shape,
+  a: Storage,
+  aShape: Shape,
+  b: Storage,
+  bShape: Shape,
+  outShape: Shape,
+  out: Storage,
+): void {
+  if (wasmFor(out) && W.wasmSelect(c, cShape, a, aShape, b, bShape, outShape, out)) return;
+  R.select(c.data, cShape, a.data, aShape, b.data, bShape, outShape, out.data);
+}
+
+export function cast(x: Storage, out: Storage): void {
+  if (wasmFor(out) && W.wasmCast(x, out)) return;
+  R.cast(x.data, out.data);
+}
+
+/** Moves the reduced axes last (into resident scratch) when they are not one contiguous run. */
+function reductionRun(
+  x: Storage,
+  shape: Shape,
+  axes: readonly number[],
+): { input: Storage; run: [number, number, number]; scratch: Storage | null } {
+  const run = L.contiguousRun(shape, axes);
+  if (run !== null) return { input: x, run, scratch: null };
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const scratch = newStorage(x.dtype, x.length, false);
+  transpose(x, shape, perm, scratch);
+  const moved = perm.map((p) => shape[p]);
+  const movedRun = L.contiguousRun(
+    moved,
+    axes.map((_, i) => kept.length + i),
+  ) as [number, number, number];
+  return { input: scratch, run: movedRun, scratch };
+}
+
+function reduce(kind: 'sum' | 'max', x: Storage, shape: Shape, axes: readonly number[], out: Storage): void {
+  if (wasmFor(out)) {
+    const { input, run, scratch } = reductionRun(x, shape, axes);
+    const ok = W.wasmReduce(kind, input, out, run[0], run[1], run[2]);
+    if (scratch !== null && scratch.resident) scratch.release();
+    if (ok) return;
+  }
+  (kind === 'sum' ? L.sum : L.reduceMax)(x.data, shape, axes, out.data);
+}
+
+export function sum(x: Storage, shape: Shape, axes: readonly number[], out: Storage): void {
+  reduce('sum', x, shape, axes, out);
+}
+
+export function reduceMax(x: Storage, shape: Shape, axes: readonly number[], out: Storage): void {
+  reduce('max', x, shape, axes, out);
+}
+
+/** A strided block copy (see layout.ts's stridedCopy). */
+function copy(
+  x: Storage,
+  srcOffset: number,
+  srcStrides: readonly number[],
+  out: Storage,
+  dstOffset: number,
+  dstStrides: readonly number[],
+  shape: Shape,
+): void {
+  if (wasmFor(out) && W.wasmCopy(x, srcOffset, srcStrides, out, dstOffset, dstStrides, shape)) return;
+  L.stridedCopy(x.data, srcOffset, srcStrides, out.data, dstOffset, dstStrides, shape);
+}
+
+export function broadcastTo(x: Storage, shape: Shape, target: Shape, out: Storage): void {
+  if (wasmFor(out)) {
+    const strides = L.broadcastStridesOf(shape, target);
+    copy(x, 0, strides, out, 0, stridesOf(target), target);
+    return;
+  }
+  R.broadcastTo(x.data, shape, target, out.data);
+}
+
+export function transpose(x: Storage, shape: Shape, perm: readonly number[], out: Storage): void {
+  if (wasmFor(out)) {
+    const r = shape.length;
+    const lastTwo =
+      r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, -2).every((p, i) => p === i);
+    const batch = shapeSize(shape.slice(0, -2));
+    if (lastTwo && W.wasmTranspose2(x, out, batch, shape[r - 2], shape[r - 1])) return;
+    const strides = stridesOf(shape);
+    const outShape = perm.map((p) => shape[p]);
+    copy(
+      x,
+      0,
+      perm.map((p) => strides[p]),
+      out,
+      0,
+      stridesOf(outShape),
+      outShape,
+    );
+    return;
+  }
+  L.transpose(x.data, shape, perm, out.data);
+}
+
+export function slice(
+  x: Storage,
+  shape: Shape,
+  starts: readonly number[],
+  ends: readonly number[],
+  out: Storage,
+): void {
+  const strides = stridesOf(shape);
+  const outShape = starts.map((s, i) => ends[i] - s);
+  let offset = 0;
+  for (let i = 0; i < shape.length; i++) offset += starts[i] * strides[i];
+  copy(x, offset, strides, out, 0, stridesOf(outShape), outShape);
+}
+
+/** Writes x into out (already zero) at the given offsets: the transpose of slice, and concat's step. */
+export function place(x: Storage, shape: Shape, outShape: Shape, starts: readonly number[], out: Storage): void {
+  const outStrides = stridesOf(outShape);
+  let offset = 0;
+  for (let i = 0; i < outShape.length; i++) offset += starts[i] * outStrides[i];
+  copy(x, 0, stridesOf(shape), out, offset, outStrides, shape);
+}
+
+/** C = op(A)·op(B) on storage, each operand at an element offset. */
+export function gemmStorage(
+  a: Storage,
+  aOffset: number,
+  b: Storage,
+  bOffset: number,
+  c: Storage,
+  cOffset: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  // The same threshold as for ordinary arrays, so a product gives the same bits inside a scope and outside.
+  const large = m * n * k >= WASM_GEMM_THRESHOLD;
+  if (
+    large &&
+    useWasm &&
+    c.resident &&
+    wasmGemmResident({ a, aOffset, b, bOffset, c, cOffset, m, k, n, transA, transB })
+  )
+    return;
+  gemm({ a: a.data, aOffset, b: b.data, bOffset, c: c.data, cOffset, m, k, n, transA, transB });
+}
+
+/** C = op(A)·op(B) on ordinary arrays (the WASM kernel for large products, copying through its memory). */
 export function gemm(args: GemmArgs): void {
   if (useWasm && args.m * args.n * args.k >= WASM_GEMM_THRESHOLD && wasmGemm(args)) return;
   gemmReference(args);
@@ -51,3 +251,5 @@ export function gemm(args: GemmArgs): void {
 export function tridiagonalizeKernel(W: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
   return useWasm && n >= 8 && wasmTridiagonalize(W, n, d, e);
 }
+
+export type { Data };

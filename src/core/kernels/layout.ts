@@ -1,6 +1,6 @@
 // Reference kernels for reductions and data movement (transpose, slice, pad, concat).
 import type { Data } from '../dtype.js';
-import { stridesOf, type Shape } from '../shape.js';
+import { broadcastStrides, stridesOf, type Shape } from '../shape.js';
 
 /**
  * Copies an n-d block: element at multi-index i goes from src[srcOffset + i·srcStrides]
@@ -90,17 +90,23 @@ export function place(x: Data, shape: Shape, outShape: Shape, starts: readonly n
   stridedCopy(x, 0, stridesOf(shape), out, offset, outStrides, shape);
 }
 
-/** Sums n numbers pairwise (as numpy does): error grows like log n rather than n. */
-function pairwiseSum(x: Data, start: number, n: number, stride: number, single: boolean): number {
+/**
+ * Sums n numbers pairwise (as numpy does: error grows like log n rather than n), in the fixed order the
+ * WASM SIMD kernel (asm/reduce.ts) also follows, so both give the same bits: blocks of at most 128, split
+ * at (n >> 1) & ~7 above that; within a block eight accumulators take the elements i ≡ j (mod 8) in turn
+ * and combine as ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)). float32 rounds at every addition.
+ */
+export function pairwiseSum(x: Data, start: number, n: number, single: boolean): number {
   if (n <= 128) {
-    let acc = 0;
-    if (single) for (let i = 0; i < n; i++) acc = Math.fround(acc + x[start + i * stride]);
-    else for (let i = 0; i < n; i++) acc += x[start + i * stride];
-    return acc;
+    const a = [0, 0, 0, 0, 0, 0, 0, 0];
+    if (single) for (let i = 0; i < n; i++) a[i & 7] = Math.fround(a[i & 7] + x[start + i]);
+    else for (let i = 0; i < n; i++) a[i & 7] += x[start + i];
+    if (!single) return a[0] + a[4] + (a[2] + a[6]) + (a[1] + a[5] + (a[3] + a[7]));
+    const f = Math.fround;
+    return f(f(f(a[0] + a[4]) + f(a[2] + a[6])) + f(f(a[1] + a[5]) + f(a[3] + a[7])));
   }
   const half = (n >> 1) & ~7;
-  const s =
-    pairwiseSum(x, start, half, stride, single) + pairwiseSum(x, start + half * stride, n - half, stride, single);
+  const s = pairwiseSum(x, start, half, single) + pairwiseSum(x, start + half, n - half, single);
   return single ? Math.fround(s) : s;
 }
 
@@ -108,7 +114,7 @@ function pairwiseSum(x: Data, start: number, n: number, stride: number, single: 
  * Splits the axes of `shape` into a contiguous [outer, reduced, inner] view when the reduced
  * axes are one contiguous run; returns null otherwise.
  */
-function contiguousRun(shape: Shape, axes: readonly number[]): [number, number, number] | null {
+export function contiguousRun(shape: Shape, axes: readonly number[]): [number, number, number] | null {
   for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return null;
   let outer = 1;
   let reduced = 1;
@@ -144,7 +150,7 @@ export function sum(input: Data, shape: Shape, axes: readonly number[], out: Dat
   const [outer, reduced, inner] = run;
   const single = x instanceof Float32Array;
   if (inner === 1) {
-    for (let o = 0; o < outer; o++) out[o] = pairwiseSum(x, o * reduced, reduced, 1, single);
+    for (let o = 0; o < outer; o++) out[o] = pairwiseSum(x, o * reduced, reduced, single);
     return;
   }
   out.fill(0);
@@ -173,4 +179,9 @@ export function reduceMax(input: Data, shape: Shape, axes: readonly number[], ou
       }
     }
   }
+}
+
+/** Element strides of x (shape) read as the broadcast target shape: 0 along broadcast axes. */
+export function broadcastStridesOf(shape: Shape, target: Shape): number[] {
+  return broadcastStrides(shape, target);
 }

@@ -18,6 +18,24 @@ export interface SaddleWasm {
   tridiagonalize: Kernel;
   BLOCK_KC: WebAssembly.Global;
   BLOCK_MC: WebAssembly.Global;
+  binary32: Kernel;
+  binary64: Kernel;
+  compare32: Kernel;
+  compare64: Kernel;
+  select32: Kernel;
+  select64: Kernel;
+  unary32: Kernel;
+  unary64: Kernel;
+  castTo32: Kernel;
+  castTo64: Kernel;
+  sum32: Kernel;
+  sum64: Kernel;
+  pairwise32: (x: number, n: number, lane: number) => number;
+  pairwise64: (x: number, n: number, lane: number) => number;
+  max32: Kernel;
+  max64: Kernel;
+  copy3: Kernel;
+  transpose2: Kernel;
 }
 
 export interface Runtime {
@@ -71,43 +89,44 @@ export function preferPlainSimd(plain: boolean): void {
   preferRelaxed = !plain;
 }
 
+/**
+ * The module, instantiated on first use: the build that imports a shared memory where the engine allows
+ * one (Node; browsers when cross-origin isolated), so views of it never detach when it grows and a worker
+ * thread can share it (threads.ts); else the build that owns its memory. null where WASM cannot run.
+ */
 export function wasmRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
-  try {
-    const { module, relaxed } = compileBest(SADDLE_WASM_BASE64, SADDLE_RELAXED_WASM_BASE64);
-    const exports = instantiate(module, null);
-    runtime = { exports, memory: exports.memory as WebAssembly.Memory, module, shared: false, relaxed };
-  } catch {
-    runtime = null;
-  }
+  runtime = sharedBuild() ?? ownBuild();
   return runtime;
 }
 
-/** Switches to the shared-memory build; null where shared memory or threads are unavailable. */
-export function sharedRuntime(): Runtime | null {
-  if (runtime?.shared) return runtime;
+function sharedBuild(): Runtime | null {
+  if (typeof SharedArrayBuffer === 'undefined') return null;
   try {
     const { module, relaxed } = compileBest(SADDLE_SHARED_WASM_BASE64, SADDLE_SHARED_RELAXED_WASM_BASE64);
     const memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAXIMUM_PAGES, shared: true });
-    runtime = { exports: instantiate(module, memory), memory, module, shared: true, relaxed };
-    return runtime;
+    return { exports: instantiate(module, memory), memory, module, shared: true, relaxed };
   } catch {
     return null;
   }
 }
 
-export function wasmAvailable(): boolean {
-  return wasmRuntime() !== null;
+function ownBuild(): Runtime | null {
+  try {
+    const { module, relaxed } = compileBest(SADDLE_WASM_BASE64, SADDLE_RELAXED_WASM_BASE64);
+    const exports = instantiate(module, null);
+    return { exports, memory: exports.memory as WebAssembly.Memory, module, shared: false, relaxed };
+  } catch {
+    return null;
+  }
 }
 
-/** First byte address callers may use (the first page is the module's own). */
-export const BASE = 65536;
+/** The runtime when its memory is shared (threads can join it); null otherwise. */
+export function sharedRuntime(): Runtime | null {
+  const rt = wasmRuntime();
+  return rt !== null && rt.shared ? rt : null;
+}
 
-export const align = (x: number): number => Math.ceil(x / 64) * 64;
-
-/** Grows linear memory to at least `end` bytes and returns its (possibly new) buffer. */
-export function ensureMemory(rt: Runtime, end: number): ArrayBufferLike {
-  const have = rt.memory.buffer.byteLength;
-  if (end > have) rt.memory.grow(Math.ceil((end - have) / 65536));
-  return rt.memory.buffer;
+export function wasmAvailable(): boolean {
+  return wasmRuntime() !== null;
 }

@@ -1,10 +1,11 @@
-// A second thread for large GEMMs. The caller opts in with enableThreads({spawn}), giving a way to
-// start a worker in its environment (worker_threads in Node, Worker in a browser) that calls
-// serveGemm(init); the library itself starts nothing. The worker instantiates the shared-memory
-// build on the same memory and waits on a control block (Atomics), so a GEMM is handed over
-// without a message round trip: the main thread writes the task, wakes the worker, computes its
-// own rows, and waits for the worker's.
-import { instantiate, sharedRuntime, type Runtime } from './module.js';
+// A second thread for large kernels (GEMM, elementwise ops, reductions, optimiser steps). The caller opts
+// in with enableThreads({spawn}), giving a way to start a worker in its environment (worker_threads in
+// Node, Worker in a browser) that calls serveGemm(init); the library itself starts nothing. The worker
+// instantiates the shared-memory build on the same memory and waits on a control block (Atomics), so a
+// task is handed over without a message round trip: the main thread writes the kernel and its arguments,
+// wakes the worker, computes its own part, and waits for the worker's. Each thread computes a fixed part
+// of the result in the same order as one thread would, so results are bit-identical to one thread.
+import { instantiate, sharedRuntime, type Runtime, type SaddleWasm } from './module.js';
 
 /** What a worker needs: the compiled shared module, the shared memory and the control block. */
 export interface GemmWorkerInit {
@@ -18,27 +19,51 @@ export interface ThreadOptions {
   spawn: (init: GemmWorkerInit) => unknown;
 }
 
-// Control block layout (Int32 slots).
+/** Kernels a worker may be asked to run, by index (the control block carries the index). */
+const KERNELS = [
+  'gemm32',
+  'gemm64',
+  'binary32',
+  'binary64',
+  'compare32',
+  'compare64',
+  'select32',
+  'select64',
+  'unary32',
+  'unary64',
+  'pairwise32',
+  'pairwise64',
+] as const satisfies readonly (keyof SaddleWasm)[];
+export type ThreadKernel = (typeof KERNELS)[number];
+
+// Control block: four Int32 slots (state, kernel, argument count), then float64 arguments (pointers, sizes
+// and an optimiser's constants alike), then one float64 for a kernel's return value.
 const STATE = 0;
 const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
 const FAILED = 3;
-const ARGS = 1; // dtype, a, b, c, m, k, n, transA, transB, packA, packB, scratch, rowStart, rowEnd
-const SLOTS = 16;
+const KERNEL = 1;
+const COUNT = 2;
+const MAX_ARGS = 24;
+const ARGS_BYTE = 16;
+const RESULT = MAX_ARGS;
+const BYTES = ARGS_BYTE + (MAX_ARGS + 1) * 8;
 
 let control: Int32Array | null = null;
+let slots: Float64Array | null = null;
 let active: Runtime | null = null;
 
-/** Starts one worker thread for large GEMMs; false when shared memory is unavailable here. */
+/** Starts one worker thread for large kernels; false when shared memory is unavailable here. */
 export function enableThreads(options: ThreadOptions): boolean {
   if (control !== null) return true;
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
   const rt = sharedRuntime();
   if (rt === null) return false;
-  const sab = new SharedArrayBuffer(SLOTS * 4);
+  const sab = new SharedArrayBuffer(BYTES);
   options.spawn({ module: rt.module, memory: rt.memory, control: sab });
-  control = new Int32Array(sab);
+  control = new Int32Array(sab, 0, 4);
+  slots = new Float64Array(sab, ARGS_BYTE, MAX_ARGS + 1);
   active = rt;
   return true;
 }
@@ -47,37 +72,42 @@ export function threadsEnabled(): boolean {
   return control !== null;
 }
 
-/** Posts rows of a GEMM to the worker (args as the kernel's, row range last). */
-export function postGemm(args: readonly number[]): void {
+/** Posts a kernel call to the worker. */
+export function post(kernel: ThreadKernel, args: readonly number[]): void {
   const ctl = control as Int32Array;
-  for (let i = 0; i < args.length; i++) ctl[ARGS + i] = args[i];
+  const a = slots as Float64Array;
+  ctl[KERNEL] = KERNELS.indexOf(kernel);
+  ctl[COUNT] = args.length;
+  for (let i = 0; i < args.length; i++) a[i] = args[i];
   Atomics.store(ctl, STATE, POSTED);
   Atomics.notify(ctl, STATE);
 }
 
-/** Waits for the posted rows; throws if the worker failed. */
-export function awaitGemm(): void {
+/** Waits for the posted call and returns its result (0 for kernels without one); throws if the worker failed. */
+export function awaitPosted(): number {
   const ctl = control as Int32Array;
   for (;;) {
     const state = Atomics.load(ctl, STATE);
     if (state === DONE) break;
     if (state === FAILED) {
       control = null;
-      throw new Error('the GEMM worker thread failed; threads are now disabled');
+      throw new Error('the kernel worker thread failed; threads are now disabled');
     }
     Atomics.wait(ctl, STATE, state, 1000);
   }
   Atomics.store(ctl, STATE, IDLE);
+  return (slots as Float64Array)[RESULT];
 }
 
 export function threadRuntime(): Runtime | null {
   return control === null ? null : active;
 }
 
-/** The worker's loop: runs posted GEMM rows forever. Call it from the spawned worker. */
+/** The worker's loop: runs posted kernel calls forever. Call it from the spawned worker. */
 export function serveGemm(init: GemmWorkerInit): void {
   const ex = instantiate(init.module, init.memory);
-  const ctl = new Int32Array(init.control);
+  const ctl = new Int32Array(init.control, 0, 4);
+  const a = new Float64Array(init.control, ARGS_BYTE, MAX_ARGS + 1);
   for (;;) {
     const state = Atomics.load(ctl, STATE);
     if (state !== POSTED) {
@@ -85,8 +115,9 @@ export function serveGemm(init: GemmWorkerInit): void {
       continue;
     }
     try {
-      const a = Array.from(ctl.subarray(ARGS, ARGS + 14));
-      (a[0] === 32 ? ex.gemm32 : ex.gemm64)(...a.slice(1));
+      const args = Array.from(a.subarray(0, ctl[COUNT]));
+      const kernel = ex[KERNELS[ctl[KERNEL]]] as (...x: number[]) => number | undefined;
+      a[RESULT] = kernel(...args) ?? 0;
       Atomics.store(ctl, STATE, DONE);
     } catch (err) {
       Atomics.store(ctl, STATE, FAILED);

@@ -1,0 +1,298 @@
+// Runs the elementwise, reduction and copy kernels of asm/ on resident storage (storage.ts): the
+// broadcast becomes a plan of at most three axes, operands that live in ordinary arrays are copied in
+// (staged), and the output is written in place. Each function returns false, doing nothing, when it
+// cannot run here (no WASM, or no memory to stage into), so the caller runs the reference kernel.
+import type { BinaryPrimitive, CompareOp } from '../../primitives.js';
+import { broadcastStrides, stridesOf, type Shape } from '../../shape.js';
+import { releaseStaged, staged, type Storage } from '../../storage.js';
+import { wasmRuntime, type SaddleWasm } from './module.js';
+import { wasmHeap } from './heap.js';
+
+const BINARY_CODES: Record<Exclude<BinaryPrimitive, 'pow'>, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4 };
+const COMPARE_CODES: Record<CompareOp, number> = { lt: 0, le: 1, gt: 2, ge: 3, eq: 4, ne: 5 };
+export const UNARY_CODES = { neg: 0, sqrt: 1, relu: 2 } as const;
+export type WasmUnary = keyof typeof UNARY_CODES;
+
+/** The output's axes merged wherever every operand steps through them as through one axis; length-1 axes dropped. */
+export function broadcastPlan(outShape: Shape, shapes: readonly Shape[]): { dims: number[]; strides: number[][] } {
+  const full = shapes.map((s) => broadcastStrides(s, outShape));
+  const dims: number[] = [];
+  const strides: number[][] = shapes.map(() => []);
+  for (let i = 0; i < outShape.length; i++) {
+    const n = outShape[i];
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && full.every((s, k) => strides[k][last] === s[i] * n)) {
+      dims[last] *= n;
+      full.forEach((s, k) => (strides[k][last] = s[i]));
+    } else {
+      dims.push(n);
+      full.forEach((s, k) => strides[k].push(s[i]));
+    }
+  }
+  if (dims.length === 0) return { dims: [1], strides: shapes.map(() => [0]) };
+  return { dims, strides };
+}
+
+/**
+ * Calls a three-axis kernel for each block of a plan (leading axes beyond three are looped here):
+ * `call(offsets, n0, n1, n2, strides)` with each operand's element offset and its three strides.
+ */
+function forEachBlock(
+  dims: readonly number[],
+  strides: readonly (readonly number[])[],
+  call: (offsets: number[], n0: number, n1: number, n2: number, s: number[][]) => void,
+): void {
+  const r = dims.length;
+  const pad = Math.max(0, 3 - r);
+  const tail = (k: number) => [...new Array<number>(pad).fill(0), ...strides[k].slice(Math.max(0, r - 3))];
+  const [n0, n1, n2] = [...new Array<number>(pad).fill(1), ...dims.slice(Math.max(0, r - 3))];
+  const s = strides.map((_, k) => tail(k));
+  const lead = Math.max(0, r - 3);
+  let blocks = 1;
+  for (let i = 0; i < lead; i++) blocks *= dims[i];
+  const offsets = strides.map(() => 0);
+  const outStrides = stridesOf(dims.slice(0, lead));
+  for (let b = 0; b < blocks; b++) {
+    let rem = b;
+    offsets.fill(0);
+    for (let i = 0; i < lead; i++) {
+      const idx = Math.floor(rem / outStrides[i]);
+      rem -= idx * outStrides[i];
+      strides.forEach((st, k) => (offsets[k] += idx * st[i]));
+    }
+    call(
+      offsets.map((o) => o),
+      n0,
+      n1,
+      n2,
+      s,
+    );
+  }
+}
+
+function runtime(): SaddleWasm | null {
+  return wasmRuntime()?.exports ?? null;
+}
+
+const es = (st: Storage) => (st.dtype === 'float64' ? 8 : 4);
+
+/** Stages every input (or none): resident pointers for the kernel, or null to fall back. */
+function pointers(inputs: readonly Storage[], temps: Storage[]): number[] | null {
+  const ptrs: number[] = [];
+  for (const st of inputs) {
+    const s = staged(st, temps);
+    if (s === null) {
+      releaseStaged(temps);
+      return null;
+    }
+    ptrs.push(s.ptr);
+  }
+  return ptrs;
+}
+
+function elementwise(
+  kernel: (...args: number[]) => void,
+  code: number,
+  inputs: readonly Storage[],
+  shapes: readonly Shape[],
+  outShape: Shape,
+  out: Storage,
+): boolean {
+  const temps: Storage[] = [];
+  const ptrs = pointers(inputs, temps);
+  if (ptrs === null) return false;
+  const { dims, strides } = broadcastPlan(outShape, shapes);
+  const size = es(out);
+  const outBlock = dims.slice(Math.max(0, dims.length - 3)).reduce((p, d) => p * d, 1);
+  let outOffset = 0;
+  forEachBlock(dims, strides, (offsets, n0, n1, n2, s) => {
+    const args = [code];
+    ptrs.forEach((p, k) => args.push(p + offsets[k] * size));
+    args.push(out.ptr + outOffset * size, n0, n1, n2);
+    for (const st of s) args.push(st[0], st[1], st[2]);
+    kernel(...args);
+    outOffset += outBlock;
+  });
+  releaseStaged(temps);
+  return true;
+}
+
+export function wasmBinary(
+  op: BinaryPrimitive,
+  a: Storage,
+  aShape: Shape,
+  b: Storage,
+  bShape: Shape,
+  outShape: Shape,
+  out: Storage,
+): boolean {
+  const ex = runtime();
+  if (ex === null || op === 'pow') return false;
+  const kernel = out.dtype === 'float64' ? ex.binary64 : ex.binary32;
+  return elementwise(kernel, BINARY_CODES[op], [a, b], [aShape, bShape], outShape, out);
+}
+
+export function wasmCompare(
+  op: CompareOp,
+  a: Storage,
+  aShape: Shape,
+  b: Storage,
+  bShape: Shape,
+  outShape: Shape,
+  out: Storage,
+): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  const kernel = out.dtype === 'float64' ? ex.compare64 : ex.compare32;
+  return elementwise(kernel, COMPARE_CODES[op], [a, b], [aShape, bShape], outShape, out);
+}
+
+export function wasmSelect(
+  c: Storage,
+  cShape: Shape,
+  a: Storage,
+  aShape: Shape,
+  b: Storage,
+  bShape: Shape,
+  outShape: Shape,
+  out: Storage,
+): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  const kernel = out.dtype === 'float64' ? ex.select64 : ex.select32;
+  // select takes no op code: drop the leading argument elementwise() adds.
+  return elementwise((_code, ...args) => kernel(...args), 0, [c, a, b], [cShape, aShape, bShape], outShape, out);
+}
+
+export function wasmUnary(op: WasmUnary, x: Storage, out: Storage): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  const temps: Storage[] = [];
+  const ptrs = pointers([x], temps);
+  if (ptrs === null) return false;
+  (out.dtype === 'float64' ? ex.unary64 : ex.unary32)(UNARY_CODES[op], ptrs[0], out.ptr, out.length);
+  releaseStaged(temps);
+  return true;
+}
+
+export function wasmCast(x: Storage, out: Storage): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  const temps: Storage[] = [];
+  const ptrs = pointers([x], temps);
+  if (ptrs === null) return false;
+  (out.dtype === 'float32' ? ex.castTo32 : ex.castTo64)(ptrs[0], out.ptr, out.length);
+  releaseStaged(temps);
+  return true;
+}
+
+/** 64 bytes of scratch for the pairwise sum's eight lanes (one per thread). */
+let laneScratch = -1;
+
+function lanes(): number {
+  if (laneScratch < 0) laneScratch = wasmHeap()?.alloc(64) ?? -1;
+  return laneScratch;
+}
+
+/**
+ * A reduction over [outer, reduced, inner] of a contiguous input (the caller has moved the reduced axes
+ * together); `sum` or `max`.
+ */
+export function wasmReduce(
+  kind: 'sum' | 'max',
+  x: Storage,
+  out: Storage,
+  outer: number,
+  reduced: number,
+  inner: number,
+): boolean {
+  const ex = runtime();
+  if (ex === null || lanes() < 0) return false;
+  const temps: Storage[] = [];
+  const ptrs = pointers([x], temps);
+  if (ptrs === null) return false;
+  const f64 = out.dtype === 'float64';
+  if (kind === 'sum') (f64 ? ex.sum64 : ex.sum32)(ptrs[0], out.ptr, outer, reduced, inner, lanes());
+  else (f64 ? ex.max64 : ex.max32)(ptrs[0], out.ptr, outer, reduced, inner);
+  releaseStaged(temps);
+  return true;
+}
+
+/**
+ * Copies x (shape `shape`, contiguous) into out: element i of a block of `shape` goes from
+ * x[srcOffset + i·srcStrides] to out[dstOffset + i·dstStrides] (element strides; the destination's
+ * innermost stride must be 1, the source's may be anything, 0 included).
+ */
+export function wasmCopy(
+  x: Storage,
+  srcOffset: number,
+  srcStrides: readonly number[],
+  out: Storage,
+  dstOffset: number,
+  dstStrides: readonly number[],
+  shape: Shape,
+): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  if (shape.some((d) => d === 0)) return true;
+  const temps: Storage[] = [];
+  const ptrs = pointers([x], temps);
+  if (ptrs === null) return false;
+  const size = es(out);
+  // Merge axes where both sides step as through one, then run three axes at a time.
+  const dims: number[] = [];
+  const ss: number[] = [];
+  const ds: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && ss[last] === srcStrides[i] * shape[i] && ds[last] === dstStrides[i] * shape[i]) {
+      dims[last] *= shape[i];
+      ss[last] = srcStrides[i];
+      ds[last] = dstStrides[i];
+    } else {
+      dims.push(shape[i]);
+      ss.push(srcStrides[i]);
+      ds.push(dstStrides[i]);
+    }
+  }
+  // The kernel writes runs along the last axis contiguously: end with a destination stride of 1.
+  if (dims.length === 0 || ds[ds.length - 1] !== 1) {
+    dims.push(1);
+    ss.push(0);
+    ds.push(1);
+  }
+  forEachBlock(dims, [ss, ds], (offsets, n0, n1, n2, s) => {
+    ex.copy3(
+      size,
+      ptrs[0] + (srcOffset + offsets[0]) * size,
+      out.ptr + (dstOffset + offsets[1]) * size,
+      n0,
+      n1,
+      n2,
+      s[0][0],
+      s[0][1],
+      s[0][2],
+      s[1][0],
+      s[1][1],
+    );
+  });
+  releaseStaged(temps);
+  return true;
+}
+
+/** out = xᵀ for each of `batch` row-major rows × cols matrices. */
+export function wasmTranspose2(x: Storage, out: Storage, batch: number, rows: number, cols: number): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  const temps: Storage[] = [];
+  const ptrs = pointers([x], temps);
+  if (ptrs === null) return false;
+  const size = es(out);
+  for (let b = 0; b < batch; b++) {
+    ex.transpose2(size, ptrs[0] + b * rows * cols * size, out.ptr + b * rows * cols * size, rows, cols);
+  }
+  releaseStaged(temps);
+  return true;
+}
