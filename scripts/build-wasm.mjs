@@ -17,7 +17,7 @@ const outDir = join(root, 'src', 'core', 'kernels', 'wasm', 'generated');
 mkdirSync(buildDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
-const common = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
+const common = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--debug'];
 /** Shared memory is declared with a maximum (4 GiB, all of wasm32): it reserves address space, not memory. */
 export const SHARED_MAXIMUM_PAGES = 65536;
 const own = ['--initialMemory', '2'];

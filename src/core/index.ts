@@ -5,9 +5,19 @@ export * from './tensor.js';
 export * from './ops.js';
 export * from './composite.js';
 export * from './tree.js';
-export { fusedAdam, isConcrete, type AdamConstants } from './fused.js';
+export {
+  adamStep,
+  fusedAdam,
+  isConcrete,
+  sgdStep,
+  type AdamConstants,
+  type AdamStepSettings,
+  type SgdStepSettings,
+} from './fused.js';
 export * from './transforms.js';
 export { scope, memoryInfo, setResidentStorage } from './storage.js';
+/** @internal For the library's own loops (training, minimisation): see storage.ts. */
+export { currentScope, detached, retire } from './storage.js';
 export type { HeapInfo } from './kernels/wasm/heap.js';
 export type { Primitive, PrimitiveParams, CompareOp } from './primitives.js';
 export {

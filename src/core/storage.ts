@@ -111,9 +111,14 @@ export class Scope {
   ) {}
 }
 
-/** The allocation context: scopes, and USER marks where user code runs (inside the library's bookkeeping). */
+/**
+ * The allocation context: scopes; USER marks where user code runs (inside the library's bookkeeping), which
+ * allocates in the nearest user scope; DETACHED marks user code run from inside a library loop (a callback),
+ * which sees no scope at all, as if called from the top level.
+ */
 const USER = null;
-const targets: (Scope | typeof USER)[] = [];
+const DETACHED = 'detached';
+const targets: (Scope | typeof USER | typeof DETACHED)[] = [];
 let residentEnabled = true;
 
 /** Turns WASM residency off (false) or on, e.g. to compare with ordinary arrays; scopes still run. */
@@ -125,6 +130,7 @@ export function setResidentStorage(on: boolean): void {
 function userScopeFrom(i: number): Scope | null {
   for (let k = i; k >= 0; k--) {
     const t = targets[k];
+    if (t === DETACHED) return null;
     if (t !== USER && !t.internal) return t;
   }
   return null;
@@ -135,6 +141,7 @@ function allocationScope(): Scope | null {
   const top = targets.length - 1;
   if (top < 0) return null;
   const t = targets[top];
+  if (t === DETACHED) return null;
   return t !== USER ? t : userScopeFrom(top - 1);
 }
 
@@ -180,7 +187,7 @@ export function staged(st: Storage, temporaries: Storage[], cache = true): Stora
   const heap = wasmHeap();
   if (heap === null) return null;
   const t = targets.length > 0 ? targets[targets.length - 1] : USER;
-  const owner = cache && t !== USER && t.internal ? t : null;
+  const owner = cache && t !== USER && t !== DETACHED && t.internal ? t : null;
   const cached = owner?.staged.get(st);
   if (cached !== undefined) return cached;
   const ptr = heap.alloc(st.bytes);
@@ -236,7 +243,7 @@ function exitScope(scope: Scope, result: unknown): void {
   if (scope.owned.size > 0) reachable(result, keep, new Set(), isTensorValue);
   const top = targets.length - 1;
   const below = top >= 0 ? targets[top] : USER;
-  const parent = below !== USER ? below : userScopeFrom(top);
+  const parent = below === DETACHED ? null : below !== USER ? below : userScopeFrom(top);
   for (const st of scope.owned) {
     if (!keep.has(st)) st.release();
     else if (parent !== null) {
@@ -281,6 +288,37 @@ export function scope<T>(fn: () => T): T {
 /** @internal A transformation's own scope (see the header); fn receives it, for its trace to own the tape. */
 export function internalScope<T>(fn: (scope: Scope) => T): T {
   return runScope(true, fn);
+}
+
+/**
+ * @internal Runs a user's callback from inside a library loop's scope as if from the top level: what it
+ * computes lives in ordinary memory (unless it opens scopes of its own), so whatever it keeps stays valid.
+ */
+export function detached<T>(fn: () => T): T {
+  targets.push(DETACHED);
+  try {
+    return fn();
+  } finally {
+    targets.pop();
+  }
+}
+
+/**
+ * @internal The end of a loop step: releases the storage that `old` reaches and `kept` does not, among what
+ * `owner` owns. Storage that was shown to user code (`shown`) moves to ordinary memory instead of being
+ * released, so references the user kept stay valid (the garbage collector frees them when unused).
+ */
+export function retire(old: unknown, kept: unknown, owner: Scope | null, shown: boolean): void {
+  if (owner === null) return;
+  const from = new Set<Storage>();
+  reachable(old, from, new Set(), isTensorValue);
+  const keep = new Set<Storage>();
+  reachable(kept, keep, new Set(), isTensorValue);
+  for (const st of from) {
+    if (st.owner !== owner || keep.has(st)) continue;
+    if (shown) st.toOrdinary();
+    else st.release();
+  }
 }
 
 /** @internal Runs user code (the function being transformed) from inside the library's bookkeeping. */

@@ -275,6 +275,16 @@ export function full(shape: Shape, value: number, options: { dtype?: DType } = {
   return new Tensor(dtype, [...shape], st);
 }
 
+/**
+ * A tensor whose numbers the caller writes next (through `.data`): resident in WASM memory inside a scope,
+ * else an ordinary zero-filled array.
+ */
+export function empty(shape: Shape, options: { dtype?: DType } = {}): Tensor {
+  checkShape('empty', shape);
+  const dtype = checkDType('empty', options.dtype);
+  return new Tensor(dtype, [...shape], newStorage(dtype, shapeSize(shape), false));
+}
+
 export function zeros(shape: Shape, options: { dtype?: DType } = {}): Tensor {
   return full(shape, 0, options);
 }

@@ -3,7 +3,7 @@
 // them), seeded splits and standardisation. Nothing is guessed: a bad cell is an error naming its
 // row and column.
 import { SaddleError } from '../core/errors.js';
-import { fromData, type DType, type Tensor } from '../core/index.js';
+import { empty, fromData, type DType, type Tensor } from '../core/index.js';
 import { allocate, type Data } from '../core/dtype.js';
 import { parse } from 'csv-parse/sync';
 import { permutation, Rng } from '../random/index.js';
@@ -233,15 +233,14 @@ function csvMessage(err: unknown): string {
 /** The rows `index` of a dataset, in that order (a minibatch, a split). */
 export function selectRows(ds: Dataset, index: readonly number[]): Dataset {
   const [, d] = ds.x.shape;
-  const xd = ds.x.data;
-  const yd = ds.y.data;
-  const x = allocate(ds.x.dtype, index.length * d);
-  const y = allocate(ds.y.dtype, index.length);
+  const xt = empty([index.length, d], { dtype: ds.x.dtype });
+  const yt = empty([index.length], { dtype: ds.y.dtype });
+  const [xd, yd, x, y] = [ds.x.data, ds.y.data, xt.data, yt.data];
   index.forEach((r, i) => {
     x.set(xd.subarray(r * d, (r + 1) * d), i * d);
     y[i] = yd[r];
   });
-  return { ...ds, x: fromData(x, [index.length, d]), y: fromData(y, [index.length]) };
+  return { ...ds, x: xt, y: yt };
 }
 
 /** A seeded random split into `train` and `test` examples (counts, or fractions of the dataset). */

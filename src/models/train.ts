@@ -2,7 +2,17 @@
 // the gap between optimisation (training error) and generalisation (test error) is visible. Any
 // transformation of the shape {init, update} works (every optimiser in src/optim has it); models/
 // does not depend on optim/.
-import { add, treeMap, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
+import {
+  add,
+  currentScope,
+  detached,
+  retire,
+  scope,
+  treeMap,
+  valueAndGrad,
+  type Tensor,
+  type Tree,
+} from '../core/index.js';
 import { minibatches } from '../random/index.js';
 import { selectRows, type Dataset } from './data.js';
 import { accuracy, classificationLoss, forward, type Activation, type MlpParams } from './mlp.js';
@@ -11,6 +21,8 @@ import { accuracy, classificationLoss, forward, type Activation, type MlpParams 
 export interface UpdateRule<S> {
   init(params: Tree): S;
   update(updates: Tree, state: S, params: Tree): [Tree, S];
+  /** update and θ + u at once (src/optim's fused steps); `donate` lets it overwrite params and state. */
+  step?(grads: Tree, state: S, params: Tree, options?: { donate?: boolean }): [Tree, S];
 }
 
 export interface EpochReport {
@@ -40,6 +52,14 @@ export interface TrainOptions<S> {
   onStep?: (step: number, params: MlpParams) => void;
 }
 
+/**
+ * Minibatch training. The loop runs in a scope (core/storage.ts): parameters, optimiser state and each
+ * step's batch, activations and gradients stay resident in WASM memory, each step's temporaries are
+ * released when it ends, and the previous parameters and state when the next exist, so memory stays flat
+ * over any number of epochs; with a fused optimiser step the parameters and moments are updated in place.
+ * Callbacks run outside the scope: parameters shown to onStep are never overwritten or released under
+ * the caller (they move to ordinary memory when the loop is done with them).
+ */
 export function trainClassifier<S>(
   params: MlpParams,
   train: Dataset,
@@ -50,38 +70,59 @@ export function trainClassifier<S>(
   const n = train.x.shape[0];
   const batches = minibatches(n, { batchSize: options.batchSize, seed: options.seed, dropLast: options.dropLast });
   const vg = valueAndGrad((p: MlpParams, x: Tensor, y: Tensor) => classificationLoss(forward(p, x, activation), y));
-  let state = options.optimizer.init(params);
-  let current = params;
-  const epochs: EpochReport[] = [];
-  let step = 0;
-  const evaluate = (ds: Dataset) => {
-    const logits = forward(current, ds.x, activation);
-    return { loss: classificationLoss(logits, ds.y).item(), accuracy: accuracy(logits, ds.y) };
+  const optimizer = options.optimizer;
+  const takeStep = (g: Tree, state: S, params: MlpParams, donate: boolean): [MlpParams, S] => {
+    if (optimizer.step) return optimizer.step(g, state, params, { donate }) as [MlpParams, S];
+    const [updates, next] = optimizer.update(g, state, params);
+    return [treeMap((p, u) => add(p, u), params, updates), next];
   };
-  for (let e = 1; e <= options.epochs; e++) {
-    const started = performance.now();
-    batches.epoch(e - 1).forEach((idx, b) => {
-      const { x, y } = selectRows(train, idx);
-      const [, g] = vg(current, x, y);
-      const [updates, next] = options.optimizer.update(g, state, current);
-      state = next;
-      current = treeMap((p, u) => add(p, u), current, updates);
-      options.onStep?.(++step, current);
-      options.onBatch?.(b, batches.perEpoch);
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const tr = evaluate(train);
-    const te = evaluate(test);
-    const report = {
-      epoch: e,
-      trainLoss: tr.loss,
-      trainAccuracy: tr.accuracy,
-      testLoss: te.loss,
-      testAccuracy: te.accuracy,
-      seconds,
-    };
-    epochs.push(report);
-    if (options.onEpoch?.(report) === false) break;
-  }
-  return { params: current, epochs };
+  return scope(() => {
+    const loop = currentScope();
+    let state = optimizer.init(params);
+    let current = params;
+    const epochs: EpochReport[] = [];
+    let step = 0;
+    /** Whether `current` was handed to user code (then it is never overwritten or released). */
+    let shown = false;
+    const evaluate = (ds: Dataset) =>
+      scope(() => {
+        const logits = forward(current, ds.x, activation);
+        return { loss: classificationLoss(logits, ds.y).item(), accuracy: accuracy(logits, ds.y) };
+      });
+    for (let e = 1; e <= options.epochs; e++) {
+      const started = performance.now();
+      batches.epoch(e - 1).forEach((idx, b) => {
+        // The user's own parameters (step 0) and parameters shown to onStep are never donated.
+        const donate = step > 0 && !shown;
+        const next = scope(() => {
+          const { x, y } = selectRows(train, idx);
+          const [, g] = vg(current, x, y);
+          return takeStep(g, state, current, donate);
+        });
+        retire([current, state], next, loop, shown);
+        [current, state] = next;
+        shown = false;
+        step++;
+        if (options.onStep) {
+          shown = true;
+          detached(() => options.onStep?.(step, current));
+        }
+        if (options.onBatch) detached(() => options.onBatch?.(b, batches.perEpoch));
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const tr = evaluate(train);
+      const te = evaluate(test);
+      const report = {
+        epoch: e,
+        trainLoss: tr.loss,
+        trainAccuracy: tr.accuracy,
+        testLoss: te.loss,
+        testAccuracy: te.accuracy,
+        seconds,
+      };
+      epochs.push(report);
+      if (detached(() => options.onEpoch?.(report)) === false) break;
+    }
+    return { params: current, epochs };
+  });
 }

@@ -1,6 +1,15 @@
 // The named optimisers, as chains of transformations, with torch.optim's update rules and defaults
 // (so a recipe moves between the two; checked against recorded torch.optim trajectories).
-import { chain, type GradientTransformation } from './transform.js';
+import type { Tree } from '../core/index.js';
+import {
+  fusedAdamStep,
+  fusedSgdStep,
+  type FusedAdamOptions,
+  type FusedSgdOptions,
+  type Step,
+  type StepOptions,
+} from './fused.js';
+import { applyUpdates, chain, type GradientTransformation } from './transform.js';
 import {
   addDecayedWeights,
   addWeightDecay,
@@ -24,6 +33,11 @@ export interface Optimizer<S = unknown> extends GradientTransformation<S> {
   settings: Record<string, unknown>;
   /** The learning rate used at step t (1-based). */
   learningRate(step: number): number;
+  /**
+   * update and θ + u in one call, on the same state; fused into one pass per leaf where the optimiser has a
+   * fused kernel (Adam, AdamW, SGD), with `donate` overwriting params and state in place.
+   */
+  step?(grads: Tree, state: S, params: Tree, options?: StepOptions): [Tree, S];
 }
 
 function named(
@@ -32,10 +46,24 @@ function named(
   lr: Schedule,
   parts: GradientTransformation<unknown>[],
   maximize = false,
+  fused?: (fallback: Step<unknown[]>) => Step<unknown[]>,
 ): Optimizer<unknown[]> {
   const t = chain(...(maximize ? [scale(-1), ...parts] : parts), scaleByLearningRate(lr));
-  return { ...t, name, settings, learningRate: (step) => valueAt(lr, step) };
+  const composed: Step<unknown[]> = (grads, state, params) => {
+    const [updates, next] = t.update(grads, state, params);
+    return [applyUpdates(params, updates), next];
+  };
+  return {
+    ...t,
+    name,
+    settings,
+    learningRate: (step) => valueAt(lr, step),
+    step: fused ? fused(composed) : composed,
+  };
 }
+
+const adamFused = (options: FusedAdamOptions) => (fallback: Step<unknown[]>) => fusedAdamStep(options, fallback);
+const sgdFused = (options: FusedSgdOptions) => (fallback: Step<unknown[]>) => fusedSgdStep(options, fallback);
 
 interface Common {
   weightDecay?: number;
@@ -54,7 +82,14 @@ export function sgd(
   const { momentum = 0, dampening = 0, nesterov = false, weightDecay = 0, maximize = false } = options;
   const parts = [addWeightDecay(weightDecay)] as GradientTransformation<unknown>[];
   if (momentum !== 0) parts.push(trace({ decay: momentum, dampening, nesterov }));
-  return named('sgd', { lr, momentum, dampening, nesterov, weightDecay }, lr, parts, maximize);
+  return named(
+    'sgd',
+    { lr, momentum, dampening, nesterov, weightDecay },
+    lr,
+    parts,
+    maximize,
+    sgdFused({ lr, momentum, dampening, nesterov, weightDecay, maximize }),
+  );
 }
 
 /** Adagrad (Duchi et al. 2011), as torch.optim.Adagrad; lrDecay gives η_t = η / (1 + (t − 1)·lrDecay). */
@@ -116,6 +151,7 @@ export function adam(
     lr,
     [addWeightDecay(weightDecay), scaleByAdam({ betas, eps, amsgrad })],
     maximize,
+    adamFused({ lr, betas, eps, weightDecay, decoupled: false, maximize }),
   );
 }
 
@@ -131,6 +167,7 @@ export function adamw(
     lr,
     [scaleByAdam({ betas, eps, amsgrad }), addDecayedWeights(weightDecay)],
     maximize,
+    adamFused({ lr, betas, eps, weightDecay, decoupled: true, maximize }),
   );
 }
 

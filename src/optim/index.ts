@@ -1,4 +1,5 @@
 export { applyUpdates, chain, stateless, type Extras, type GradientTransformation } from './transform.js';
+export { takeStep, type Step, type StepOptions } from './fused.js';
 export {
   addDecayedWeights,
   addNoise,

@@ -36,6 +36,10 @@ export interface SaddleWasm {
   max64: Kernel;
   copy3: Kernel;
   transpose2: Kernel;
+  adam32: Kernel;
+  adam64: Kernel;
+  sgd32: Kernel;
+  sgd64: Kernel;
 }
 
 export interface Runtime {
