@@ -76,11 +76,12 @@ test('a donated step overwrites the parameters in place (no new memory)', () => 
   s.scope(() => {
     const opt = s.adam(1e-2);
     const p0 = { w: s.mul(s.ones([1000], { dtype: 'float32' }), 1) };
-    let [p, st] = opt.step!({ w: s.ones([1000], { dtype: 'float32' }) }, opt.init(p0), p0);
+    const [p, st] = opt.step!({ w: s.ones([1000], { dtype: 'float32' }) }, opt.init(p0), p0);
     const before = s.memoryInfo()!.inUse;
     const storage = (p as { w: Tensor }).w.storage;
-    [p, st] = opt.step!({ w: s.ones([1000], { dtype: 'float32' }) }, st, p, { donate: true });
-    expect((p as { w: Tensor }).w.storage).toBe(storage);
+    const [p2, st2] = opt.step!({ w: s.ones([1000], { dtype: 'float32' }) }, st, p, { donate: true });
+    expect((p2 as { w: Tensor }).w.storage).toBe(storage);
+    expect(((st2 as unknown[])[1] as { count: number }).count).toBe(3);
     // Only the gradient (1000 floats, in a 4,032-byte block) was allocated.
     expect(s.memoryInfo()!.inUse - before).toBe(4032);
     return null;
