@@ -77,6 +77,19 @@ const cases: OpCase[] = [
   { name: 'softmax', f: (x) => s.softmax(x, 1), shape: [3, 4], domain: [-3, 3] },
   { name: 'logSoftmax', f: (x) => s.logSoftmax(x, 0), shape: [3, 4], domain: [-3, 3] },
   { name: 'crossEntropy', f: (x, c) => s.crossEntropy(x, c.targets), shape: [3, 4], domain: [-3, 3] },
+  { name: 'softmax (axis 0)', f: (x) => s.softmax(x, 0), shape: [3, 4], domain: [-3, 3] },
+  {
+    name: 'crossEntropy (axis 0, per example)',
+    f: (x, c) => s.crossEntropy(x, s.transpose(c.targets), { axis: 0, reduction: 'none' }),
+    shape: [4, 3],
+    domain: [-3, 3],
+  },
+  {
+    name: 'crossEntropy (in soft targets)',
+    f: (x, c) => s.crossEntropy(s.mul(c.other, 0.7), s.softmax(x, 1), { reduction: 'sum' }),
+    shape: [3, 4],
+    domain: [-2, 2],
+  },
   { name: 'matmul (left)', f: (x, c) => s.matmul(x, s.transpose(c.other)), shape: [2, 4], domain: [-2, 2] },
   { name: 'matmul (right)', f: (x, c) => s.matmul(c.other, x), shape: [4, 2], domain: [-2, 2] },
   {

@@ -15,6 +15,7 @@ import {
   neg,
   reshape,
   sin,
+  softmaxCrossEntropy,
   stopGradient,
   sub,
   sum,
@@ -78,10 +79,6 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return sub(x, logsumexp(x, axis, { keepdims: true }));
 }
 
-export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
-}
-
 export interface CrossEntropyOptions {
   /** The class axis of the logits (default -1). */
   axis?: number;
@@ -95,14 +92,7 @@ export interface CrossEntropyOptions {
  * probability targets.
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  if (logits.shape.length !== targets.shape.length || logits.shape.some((d, i) => d !== targets.shape[i])) {
-    throw new ShapeError(
-      `crossEntropy: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)} differ; ` +
-        'targets must be one-hot rows of the same shape (use oneHot(labels, classes))',
-    );
-  }
-  const axis = options.axis ?? -1;
-  const perExample = neg(sum(mul(targets, logSoftmax(logits, axis)), axis));
+  const perExample = softmaxCrossEntropy(logits, targets, options.axis ?? -1);
   const reduction = options.reduction ?? 'mean';
   if (reduction === 'none') return perExample;
   const total = sum(perExample);

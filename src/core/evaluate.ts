@@ -173,6 +173,19 @@ const IMPLEMENTATIONS: { [P in Primitive]: Implementation<P> } = {
     return out;
   },
   matmul: ([a, b], { transA, transB }) => matmul(a, b, transA, transB),
+  softmax: ([x], { axis }) => {
+    const out = output(x.dtype, x.shape);
+    K.softmax(st(x), x.shape, axis, st(out));
+    return out;
+  },
+  crossEntropy: ([z, y], { axis }) => {
+    const out = output(
+      z.dtype,
+      z.shape.filter((_, i) => i !== axis),
+    );
+    K.crossEntropy(st(z), st(y), z.shape, axis, st(out));
+    return out;
+  },
 };
 
 /**

@@ -323,3 +323,30 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (b.rank === 1) out = squeeze(out, out.rank - 1);
   return out;
 }
+
+/** exp(x − max)/Σ exp(x − max) along an axis (default the last), stable; a primitive (see primitives.ts). */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('softmax', x);
+  const a = normalizeAxes('softmax', axis, x.rank)[0];
+  if (a === undefined) throw new ShapeError(`softmax: needs an axis; got a scalar ${formatShape(x.shape)}`);
+  return bind('softmax', [x], { axis: a });
+}
+
+/**
+ * Per-example softmax cross-entropy −Σ_c y_c log softmax(z)_c along an axis, from logits z and targets y of
+ * the same shape (one-hot rows or probabilities): the result has z's shape without that axis.
+ */
+export function softmaxCrossEntropy(logits: Tensor, targets: Tensor, axis = -1): Tensor {
+  checkTensor('crossEntropy', logits, 'logits');
+  checkTensor('crossEntropy', targets, 'targets');
+  if (!shapesEqual(logits.shape, targets.shape)) {
+    throw new ShapeError(
+      `crossEntropy: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)} differ; ` +
+        'targets must be one-hot rows of the same shape (use oneHot(labels, classes))',
+    );
+  }
+  sameDType('crossEntropy', [logits, targets]);
+  const a = normalizeAxes('crossEntropy', axis, logits.rank)[0];
+  if (a === undefined) throw new ShapeError('crossEntropy: logits must have at least one axis');
+  return bind('crossEntropy', [logits, targets], { axis: a });
+}

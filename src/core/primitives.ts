@@ -45,6 +45,13 @@ export interface PrimitiveParams {
   pad: { before: number[]; after: number[] };
   concat: { axis: number };
   matmul: { transA: boolean; transB: boolean };
+  /** exp(x − max)/Σ along an axis in one pass, rounded once (composed: eight ops, each rounding). */
+  softmax: { axis: number };
+  /**
+   * −Σ_c y_c (z_c − logsumexp z) along an axis (logits z, targets y), per example: one stable pass,
+   * rounded once, where the composed form takes a dozen ops forward and twice that backward.
+   */
+  crossEntropy: { axis: number };
 }
 
 export type Primitive = keyof PrimitiveParams;

@@ -20,12 +20,14 @@ import {
   sigmoid,
   sin,
   slice,
+  softmax,
   sub,
   sum,
   sumToShape,
   transpose,
   where,
 } from './ops.js';
+import { logSoftmax } from './composite.js';
 import type { Primitive, PrimitiveParams, UnaryPrimitive } from './primitives.js';
 import { zeros, type Tensor } from './tensor.js';
 
@@ -181,7 +183,23 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     );
   },
   matmul: ([a, b], [ta, tb], _, p) => matmulTangent(a, b, ta, tb, p),
+  softmax: (_, [t], y, p) => (t === null ? null : softmaxProduct(y, t, p.axis)),
+  crossEntropy: ([z, y], [tz, ty], _, p) =>
+    addTangents(
+      tz === null ? null : sum(mul(tz, crossEntropyGradient(z, y, p.axis)), p.axis),
+      ty === null ? null : neg(sum(mul(ty, logSoftmax(z, p.axis)), p.axis)),
+    ),
 };
+
+/** ∂/∂z of the per-example cross-entropy: softmax(z)·Σ_c y_c − y (a probability row gives softmax(z) − y). */
+function crossEntropyGradient(z: Tensor, y: Tensor, axis: number): Tensor {
+  return sub(mul(softmax(z, axis), sum(y, axis, { keepdims: true })), y);
+}
+
+/** s ⊙ (d − Σ s ⊙ d): the softmax Jacobian (symmetric) applied to d, for both modes. */
+function softmaxProduct(s: Tensor, d: Tensor, axis: number): Tensor {
+  return mul(s, sub(d, sum(mul(s, d), axis, { keepdims: true })));
+}
 
 function inverse(perm: readonly number[]): number[] {
   const inv = new Array<number>(perm.length);
@@ -274,5 +292,13 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
       db = sumToShape(db, b.shape);
     }
     return [da, db];
+  },
+  softmax: (g, _, y, p) => [softmaxProduct(y, g, p.axis)],
+  crossEntropy: (g, [z, y], _, p, n) => {
+    const gk = reshape(g, keptShape(z.shape, [p.axis]));
+    return [
+      n[0] ? mul(gk, crossEntropyGradient(z, y, p.axis)) : null,
+      n[1] ? neg(mul(gk, logSoftmax(z, p.axis))) : null,
+    ];
   },
 };

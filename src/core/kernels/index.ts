@@ -212,6 +212,16 @@ export function place(x: Storage, shape: Shape, outShape: Shape, starts: readonl
   copy(x, 0, stridesOf(shape), out, offset, outStrides, shape);
 }
 
+/** softmax along an axis (on the storage's own memory, resident or not: no copies). */
+export function softmax(x: Storage, shape: Shape, axis: number, out: Storage): void {
+  L.softmax(x.data, shape, axis, out.data);
+}
+
+/** Per-example softmax cross-entropy along an axis. */
+export function crossEntropy(z: Storage, y: Storage, shape: Shape, axis: number, out: Storage): void {
+  L.crossEntropy(z.data, y.data, shape, axis, out.data);
+}
+
 /** C = op(A)·op(B) on storage, each operand at an element offset. */
 export function gemmStorage(
   a: Storage,

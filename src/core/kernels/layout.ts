@@ -185,3 +185,47 @@ export function reduceMax(input: Data, shape: Shape, axes: readonly number[], ou
 export function broadcastStridesOf(shape: Shape, target: Shape): number[] {
   return broadcastStrides(shape, target);
 }
+
+/** Visits each row along `axis` of `shape`: (first element's offset, stride, length). */
+function forEachRow(shape: Shape, axis: number, visit: (start: number, stride: number, n: number) => void): void {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i];
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+  const n = shape[axis];
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) visit(o * n * inner + i, inner, n);
+}
+
+/** The shift that keeps exp from overflowing: the row's maximum when finite, else 0 (an all −∞ row stays −∞). */
+function rowShift(x: Data, start: number, stride: number, n: number): number {
+  let m = -Infinity;
+  for (let c = 0; c < n; c++) {
+    const v = x[start + c * stride];
+    if (v > m || v !== v) m = v;
+  }
+  return m - m === 0 ? m : 0;
+}
+
+/** softmax along an axis, computed in float64 and rounded once to the output's dtype. */
+export function softmax(x: Data, shape: Shape, axis: number, out: Data): void {
+  forEachRow(shape, axis, (start, stride, n) => {
+    const shift = rowShift(x, start, stride, n);
+    let total = 0;
+    for (let c = 0; c < n; c++) total += Math.exp(x[start + c * stride] - shift);
+    for (let c = 0; c < n; c++) out[start + c * stride] = Math.exp(x[start + c * stride] - shift) / total;
+  });
+}
+
+/** −Σ_c y_c (z_c − logsumexp z) per row along an axis, computed in float64 and rounded once. */
+export function crossEntropy(z: Data, y: Data, shape: Shape, axis: number, out: Data): void {
+  let row = 0;
+  forEachRow(shape, axis, (start, stride, n) => {
+    const shift = rowShift(z, start, stride, n);
+    let total = 0;
+    for (let c = 0; c < n; c++) total += Math.exp(z[start + c * stride] - shift);
+    const lse = shift + Math.log(total);
+    let loss = 0;
+    for (let c = 0; c < n; c++) loss += y[start + c * stride] * (z[start + c * stride] - lse);
+    out[row++] = -loss;
+  });
+}
