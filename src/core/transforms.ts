@@ -5,7 +5,9 @@ import { SaddleError, ShapeError, formatShape } from './errors.js';
 import { reshape, stack } from './ops.js';
 import { asUser, currentScope, internalScope } from './storage.js';
 import { Tensor, ones, zeros } from './tensor.js';
-import { GradTrace, JvpTrace, popTrace, pushTrace } from './trace.js';
+import { JvpTrace } from './jvp.js';
+import { popTrace, pushTrace } from './trace.js';
+import { GradTrace } from './vjp.js';
 import { treeFlatten, type Tree } from './tree.js';
 
 function lowerFrom(trace: GradTrace | JvpTrace, t: Tensor): Tensor {
