@@ -1,5 +1,6 @@
-// The second GEMM thread: results identical to one thread, bit for bit (each element of C is
-// computed by one thread in the same order), on every shape class and transpose.
+// The second thread: results identical to one thread, bit for bit (each element is computed by one thread in
+// the same order), for the GEMM on every shape class and transpose, and for large elementwise ops,
+// reductions, optimiser steps and a whole training run.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import * as s from '../src/index.js';
@@ -48,5 +49,43 @@ describe('enableThreads', () => {
     // Enabling twice starts no second worker.
     expect(s.enableThreads({ spawn: () => spawned++ })).toBe(true);
     expect(spawned).toBe(1);
+  });
+
+  test('large elementwise ops, reductions and optimiser steps: the same bits on two threads', () => {
+    // Runs after the test above has enabled the thread. The reference kernels are bit-identical to one WASM
+    // thread (test/resident.test.ts), so they stand for it here.
+    expect(s.threadsEnabled()).toBe(true);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const rng = new s.Rng(5);
+      const a = s.normal(rng, [300, 257], { dtype });
+      const b = s.normal(rng, [257], { dtype });
+      const c = s.normal(rng, [300, 1], { dtype });
+      const work = () =>
+        s.scope(() => {
+          const outs: s.Tensor[] = [
+            s.add(a, b),
+            s.mul(a, c),
+            s.maximum(a, 0.1),
+            s.greater(a, b),
+            s.where(s.greater(a, 0), a, c),
+            s.relu(a),
+            s.sqrt(s.mul(a, a)),
+            s.sum(a),
+            s.sum(a, 1),
+            s.sum(a, 0),
+          ];
+          const p = { w: s.mul(a, 1) };
+          const opt = s.adam(1e-2, { amsgrad: true });
+          const sgd = s.sgd(0.1, { momentum: 0.9, nesterov: true });
+          outs.push((opt.step!({ w: s.mul(a, 0.5) }, opt.init(p), p)[0] as { w: s.Tensor }).w);
+          outs.push((sgd.step!({ w: s.mul(a, 0.5) }, sgd.init(p), p)[0] as { w: s.Tensor }).w);
+          return outs;
+        });
+      const two = work().map((t) => Array.from(t.data));
+      s.setReferenceKernels(true);
+      const reference = work().map((t) => Array.from(t.data));
+      s.setReferenceKernels(false);
+      two.forEach((values, i) => expect(values, `${dtype} result ${i}`).toEqual(reference[i]));
+    }
   });
 });

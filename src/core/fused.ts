@@ -4,7 +4,9 @@
 // at each step), so the results are bit-identical to them. Where the outputs are resident in WASM memory
 // (storage.ts) the SIMD kernels of asm/optim.ts run; this file's loops are their reference.
 import type { DType } from './dtype.js';
+import { wasmKernelsOn } from './kernels/index.js';
 import { wasmRuntime } from './kernels/wasm/module.js';
+import { parallelRange, type ThreadKernel } from './kernels/wasm/threads.js';
 import { newStorage, releaseStaged, staged, type Storage } from './storage.js';
 import type { Tensor } from './tensor.js';
 import { Tensor as TensorClass } from './tensor.js';
@@ -59,10 +61,23 @@ function outputFor(t: Tensor, inPlace: boolean): Storage {
 const wrap = (like: Tensor, st: Storage): Tensor =>
   like.storage === st ? like : new TensorClass(like.dtype, like.shape, st);
 
-/** Runs a WASM kernel on resident outputs, staging ordinary inputs; false to use the reference. */
-function runWasm(inputs: readonly Storage[], outputs: readonly Storage[], call: (ptrs: number[]) => void): boolean {
+/** Elements from which a step is split between two threads (when enabled). */
+const PARALLEL_ELEMENTS = 1 << 16;
+
+/**
+ * Runs an optimiser kernel on resident outputs over [0, n), on two threads for large leaves (each element by
+ * one thread, as with one), staging ordinary inputs; false to use the reference instead. `args(ptrs, lo, hi)`
+ * gives the kernel's arguments for a range, from the input and output pointers (inputs first).
+ */
+function runWasm(
+  kernel: ThreadKernel,
+  inputs: readonly Storage[],
+  outputs: readonly Storage[],
+  n: number,
+  args: (ptrs: number[], lo: number, hi: number) => number[],
+): boolean {
   const rt = wasmRuntime();
-  if (rt === null || !outputs.every((o) => o.resident)) return false;
+  if (rt === null || !wasmKernelsOn() || !outputs.every((o) => o.resident)) return false;
   const temps: Storage[] = [];
   const ptrs: number[] = [];
   for (const st of inputs) {
@@ -73,7 +88,22 @@ function runWasm(inputs: readonly Storage[], outputs: readonly Storage[], call: 
     }
     ptrs.push(s.ptr);
   }
-  call(ptrs);
+  for (const o of outputs) ptrs.push(o.ptr);
+  const size = outputs[0].dtype === 'float64' ? 8 : 4;
+  const fn = rt.exports[kernel] as (...a: number[]) => void;
+  parallelRange(
+    n,
+    PARALLEL_ELEMENTS,
+    (lo, hi) => [
+      kernel,
+      args(
+        ptrs.map((p) => p + lo * size),
+        lo,
+        hi,
+      ),
+    ],
+    (_, a) => fn(...a),
+  );
   releaseStaged(temps);
   return true;
 }
@@ -105,26 +135,19 @@ export function adamStep(
   const xo = vmax ? outputFor(vmax, inPlace) : null;
   const inputs = [p, g, m, v, vmax ?? v].map((t) => t.storage as Storage);
   const outputs = [po, mo, vo, xo ?? vo];
-  const kernel = p.dtype === 'float64' ? wasmRuntime()?.exports.adam64 : wasmRuntime()?.exports.adam32;
   const { b1, b2, eps, bc1, bc2sqrt, weightDecay, lr } = c;
-  const done = runWasm(inputs, outputs, (ptrs) =>
-    (kernel as (...a: number[]) => void)(
-      ...ptrs,
-      po.ptr,
-      mo.ptr,
-      vo.ptr,
-      (xo ?? vo).ptr,
-      n,
-      flags,
-      b1,
-      b2,
-      eps,
-      bc1,
-      bc2sqrt,
-      weightDecay,
-      lr,
-    ),
-  );
+  const done = runWasm(p.dtype === 'float64' ? 'adam64' : 'adam32', inputs, outputs, n, (ptrs, lo, hi) => [
+    ...ptrs,
+    hi - lo,
+    flags,
+    b1,
+    b2,
+    eps,
+    bc1,
+    bc2sqrt,
+    weightDecay,
+    lr,
+  ]);
   if (!done) {
     const f = rounder(p.dtype);
     const [pd, gd, md, vd] = [p.data, g.data, m.data, v.data];
@@ -185,20 +208,16 @@ export function sgdStep(
   const po = outputFor(p, inPlace);
   const bo = momentum ? (buffer !== null ? outputFor(buffer, inPlace) : newStorage(p.dtype, n, false)) : null;
   const inputs = [p, g, buffer ?? g].map((t) => t.storage as Storage);
-  const kernel = p.dtype === 'float64' ? wasmRuntime()?.exports.sgd64 : wasmRuntime()?.exports.sgd32;
-  const done = runWasm(inputs, bo ? [po, bo] : [po], (ptrs) =>
-    (kernel as (...a: number[]) => void)(
-      ...ptrs,
-      po.ptr,
-      (bo ?? po).ptr,
-      n,
-      flags,
-      c.momentum,
-      c.dampening,
-      c.weightDecay,
-      c.lr,
-    ),
-  );
+  const outputs = bo ? [po, bo] : [po, po];
+  const done = runWasm(p.dtype === 'float64' ? 'sgd64' : 'sgd32', inputs, outputs, n, (ptrs, lo, hi) => [
+    ...ptrs,
+    hi - lo,
+    flags,
+    c.momentum,
+    c.dampening,
+    c.weightDecay,
+    c.lr,
+  ]);
   if (!done) {
     const f = rounder(p.dtype);
     const [pd, gd] = [p.data, g.data];

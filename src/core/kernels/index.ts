@@ -29,6 +29,11 @@ export function setReferenceKernels(reference: boolean): void {
   useWasm = !reference;
 }
 
+/** Whether the WASM kernels are on (setReferenceKernels). */
+export function wasmKernelsOn(): boolean {
+  return useWasm;
+}
+
 export { preferPlainSimd } from './wasm/module.js';
 
 export interface KernelInfo {

@@ -7,6 +7,10 @@ import { broadcastStrides, stridesOf, type Shape } from '../../shape.js';
 import { releaseStaged, staged, type Storage } from '../../storage.js';
 import { wasmRuntime, type SaddleWasm } from './module.js';
 import { wasmHeap } from './heap.js';
+import { awaitPosted, post, threadsEnabled, type ThreadKernel } from './threads.js';
+
+/** Elements from which an elementwise op or a reduction is split between two threads (when enabled). */
+export const PARALLEL_ELEMENTS = 1 << 16;
 
 const BINARY_CODES: Record<Exclude<BinaryPrimitive, 'pow'>, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4 };
 const COMPARE_CODES: Record<CompareOp, number> = { lt: 0, le: 1, gt: 2, ge: 3, eq: 4, ne: 5 };
@@ -91,14 +95,62 @@ function pointers(inputs: readonly Storage[], temps: Storage[]): number[] | null
   return ptrs;
 }
 
+/**
+ * One block of a three-axis plan, on two threads when it is large: split along the first axis longer than 1
+ * (the innermost at a multiple of 16), each thread computing its own elements exactly as one thread would.
+ */
+function runBlock(
+  ex: SaddleWasm,
+  kernel: ThreadKernel,
+  head: number[],
+  ptrs: readonly number[],
+  out: number,
+  dims: [number, number, number],
+  s: readonly number[][],
+  size: number,
+): void {
+  const call = (k: ThreadKernel, p: readonly number[], o: number, d: readonly number[]) => {
+    const args = [...head, ...p, o, d[0], d[1], d[2]];
+    for (const st of s) args.push(st[0], st[1], st[2]);
+    return args;
+  };
+  const total = dims[0] * dims[1] * dims[2];
+  const axis = dims[0] > 1 ? 0 : dims[1] > 1 ? 1 : 2;
+  const n = dims[axis];
+  const split = axis === 2 ? Math.floor(n / 2 / 16) * 16 : Math.floor(n / 2);
+  const fn = ex[kernel] as (...a: number[]) => void;
+  if (!threadsEnabled() || total < PARALLEL_ELEMENTS || split === 0) {
+    fn(...call(kernel, ptrs, out, dims));
+    return;
+  }
+  const outStride = axis === 0 ? dims[1] * dims[2] : axis === 1 ? dims[2] : 1;
+  const second = [...dims];
+  second[axis] = n - split;
+  const first = [...dims];
+  first[axis] = split;
+  post(
+    kernel,
+    call(
+      kernel,
+      ptrs.map((p, k) => p + split * s[k][axis] * size),
+      out + split * outStride * size,
+      second,
+    ),
+  );
+  fn(...call(kernel, ptrs, out, first));
+  awaitPosted();
+}
+
 function elementwise(
-  kernel: (...args: number[]) => void,
-  code: number,
+  kernel: ThreadKernel,
+  head: number[],
   inputs: readonly Storage[],
   shapes: readonly Shape[],
   outShape: Shape,
   out: Storage,
 ): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
   const temps: Storage[] = [];
   const ptrs = pointers(inputs, temps);
   if (ptrs === null) return false;
@@ -107,11 +159,16 @@ function elementwise(
   const outBlock = dims.slice(Math.max(0, dims.length - 3)).reduce((p, d) => p * d, 1);
   let outOffset = 0;
   forEachBlock(dims, strides, (offsets, n0, n1, n2, s) => {
-    const args = [code];
-    ptrs.forEach((p, k) => args.push(p + offsets[k] * size));
-    args.push(out.ptr + outOffset * size, n0, n1, n2);
-    for (const st of s) args.push(st[0], st[1], st[2]);
-    kernel(...args);
+    runBlock(
+      ex,
+      kernel,
+      head,
+      ptrs.map((p, k) => p + offsets[k] * size),
+      out.ptr + outOffset * size,
+      [n0, n1, n2],
+      s,
+      size,
+    );
     outOffset += outBlock;
   });
   releaseStaged(temps);
@@ -127,10 +184,9 @@ export function wasmBinary(
   outShape: Shape,
   out: Storage,
 ): boolean {
-  const ex = runtime();
-  if (ex === null || op === 'pow') return false;
-  const kernel = out.dtype === 'float64' ? ex.binary64 : ex.binary32;
-  return elementwise(kernel, BINARY_CODES[op], [a, b], [aShape, bShape], outShape, out);
+  if (op === 'pow') return false;
+  const kernel = out.dtype === 'float64' ? 'binary64' : 'binary32';
+  return elementwise(kernel, [BINARY_CODES[op]], [a, b], [aShape, bShape], outShape, out);
 }
 
 export function wasmCompare(
@@ -142,10 +198,8 @@ export function wasmCompare(
   outShape: Shape,
   out: Storage,
 ): boolean {
-  const ex = runtime();
-  if (ex === null) return false;
-  const kernel = out.dtype === 'float64' ? ex.compare64 : ex.compare32;
-  return elementwise(kernel, COMPARE_CODES[op], [a, b], [aShape, bShape], outShape, out);
+  const kernel = out.dtype === 'float64' ? 'compare64' : 'compare32';
+  return elementwise(kernel, [COMPARE_CODES[op]], [a, b], [aShape, bShape], outShape, out);
 }
 
 export function wasmSelect(
@@ -158,11 +212,8 @@ export function wasmSelect(
   outShape: Shape,
   out: Storage,
 ): boolean {
-  const ex = runtime();
-  if (ex === null) return false;
-  const kernel = out.dtype === 'float64' ? ex.select64 : ex.select32;
-  // select takes no op code: drop the leading argument elementwise() adds.
-  return elementwise((_code, ...args) => kernel(...args), 0, [c, a, b], [cShape, aShape, bShape], outShape, out);
+  const kernel = out.dtype === 'float64' ? 'select64' : 'select32';
+  return elementwise(kernel, [], [c, a, b], [cShape, aShape, bShape], outShape, out);
 }
 
 export function wasmUnary(op: WasmUnary, x: Storage, out: Storage): boolean {
@@ -171,7 +222,16 @@ export function wasmUnary(op: WasmUnary, x: Storage, out: Storage): boolean {
   const temps: Storage[] = [];
   const ptrs = pointers([x], temps);
   if (ptrs === null) return false;
-  (out.dtype === 'float64' ? ex.unary64 : ex.unary32)(UNARY_CODES[op], ptrs[0], out.ptr, out.length);
+  const kernel = out.dtype === 'float64' ? 'unary64' : 'unary32';
+  const size = es(out);
+  const n = out.length;
+  if (!threadsEnabled() || n < PARALLEL_ELEMENTS) ex[kernel](UNARY_CODES[op], ptrs[0], out.ptr, n);
+  else {
+    const split = Math.floor(n / 2 / 16) * 16;
+    post(kernel, [UNARY_CODES[op], ptrs[0] + split * size, out.ptr + split * size, n - split]);
+    ex[kernel](UNARY_CODES[op], ptrs[0], out.ptr, split);
+    awaitPosted();
+  }
   releaseStaged(temps);
   return true;
 }
@@ -187,17 +247,18 @@ export function wasmCast(x: Storage, out: Storage): boolean {
   return true;
 }
 
-/** 64 bytes of scratch for the pairwise sum's eight lanes (one per thread). */
+/** Scratch for the pairwise sum's eight lanes: 64 bytes for this thread, 64 for the worker. */
 let laneScratch = -1;
 
 function lanes(): number {
-  if (laneScratch < 0) laneScratch = wasmHeap()?.alloc(64) ?? -1;
+  if (laneScratch < 0) laneScratch = wasmHeap()?.alloc(128) ?? -1;
   return laneScratch;
 }
 
 /**
  * A reduction over [outer, reduced, inner] of a contiguous input (the caller has moved the reduced axes
- * together); `sum` or `max`.
+ * together); `sum` or `max`. Large sums use both threads: rows are split between them, or a single long
+ * row's pairwise tree is split at its top (the same tree, so the same bits).
  */
 export function wasmReduce(
   kind: 'sum' | 'max',
@@ -213,8 +274,31 @@ export function wasmReduce(
   const ptrs = pointers([x], temps);
   if (ptrs === null) return false;
   const f64 = out.dtype === 'float64';
-  if (kind === 'sum') (f64 ? ex.sum64 : ex.sum32)(ptrs[0], out.ptr, outer, reduced, inner, lanes());
-  else (f64 ? ex.max64 : ex.max32)(ptrs[0], out.ptr, outer, reduced, inner);
+  const size = es(out);
+  const parallel = threadsEnabled() && outer * reduced * inner >= PARALLEL_ELEMENTS;
+  if (kind === 'max') (f64 ? ex.max64 : ex.max32)(ptrs[0], out.ptr, outer, reduced, inner);
+  else if (parallel && outer >= 2) {
+    const split = Math.floor(outer / 2);
+    const kernel = f64 ? 'sum64' : 'sum32';
+    const rowBytes = reduced * inner * size;
+    post(kernel, [
+      ptrs[0] + split * rowBytes,
+      out.ptr + split * inner * size,
+      outer - split,
+      reduced,
+      inner,
+      lanes() + 64,
+    ]);
+    ex[kernel](ptrs[0], out.ptr, split, reduced, inner, lanes());
+    awaitPosted();
+  } else if (parallel && inner === 1 && reduced > 128) {
+    // pairwise(n) = pairwise(half) + pairwise(n − half) at the top of the tree, as asm/reduce.ts splits it.
+    const half = (reduced >> 1) & ~7;
+    post(f64 ? 'pairwise64' : 'pairwise32', [ptrs[0] + half * size, reduced - half, lanes() + 64]);
+    const left = (f64 ? ex.pairwise64 : ex.pairwise32)(ptrs[0], half, lanes());
+    const total = left + awaitPosted();
+    out.data[0] = f64 ? total : Math.fround(total);
+  } else (f64 ? ex.sum64 : ex.sum32)(ptrs[0], out.ptr, outer, reduced, inner, lanes());
   releaseStaged(temps);
   return true;
 }

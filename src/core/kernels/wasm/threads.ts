@@ -33,6 +33,12 @@ const KERNELS = [
   'unary64',
   'pairwise32',
   'pairwise64',
+  'sum32',
+  'sum64',
+  'adam32',
+  'adam64',
+  'sgd32',
+  'sgd64',
 ] as const satisfies readonly (keyof SaddleWasm)[];
 export type ThreadKernel = (typeof KERNELS)[number];
 
@@ -83,17 +89,23 @@ export function post(kernel: ThreadKernel, args: readonly number[]): void {
   Atomics.notify(ctl, STATE);
 }
 
+/**
+ * Polls before sleeping: a worker woken from a futex takes tens of microseconds, as long as a whole
+ * elementwise op on 10⁵ numbers, so both sides spin for a short while (about 0.1 ms) first.
+ */
+const SPINS = 20000;
+
 /** Waits for the posted call and returns its result (0 for kernels without one); throws if the worker failed. */
 export function awaitPosted(): number {
   const ctl = control as Int32Array;
-  for (;;) {
+  for (let spins = 0; ; spins++) {
     const state = Atomics.load(ctl, STATE);
     if (state === DONE) break;
     if (state === FAILED) {
       control = null;
       throw new Error('the kernel worker thread failed; threads are now disabled');
     }
-    Atomics.wait(ctl, STATE, state, 1000);
+    if (spins > SPINS) Atomics.wait(ctl, STATE, state, 1000);
   }
   Atomics.store(ctl, STATE, IDLE);
   return (slots as Float64Array)[RESULT];
@@ -103,17 +115,44 @@ export function threadRuntime(): Runtime | null {
   return control === null ? null : active;
 }
 
+/**
+ * Runs a kernel over [0, n) on two threads when one is enabled and n is at least `threshold`: the worker
+ * takes [split, n) (split a multiple of 16, so both parts stay aligned), this thread [0, split); else
+ * this thread does it all. `part(lo, hi)` returns the kernel and its arguments for a range. Each element
+ * is computed by one thread, as one thread would, so the bits do not depend on the thread count.
+ */
+export function parallelRange(
+  n: number,
+  threshold: number,
+  part: (lo: number, hi: number) => [ThreadKernel, number[]],
+  run: (kernel: ThreadKernel, args: number[]) => void,
+): void {
+  if (control === null || n < threshold) {
+    const [k, a] = part(0, n);
+    run(k, a);
+    return;
+  }
+  const split = Math.floor(n / 2 / 16) * 16;
+  const [k2, a2] = part(split, n);
+  post(k2, a2);
+  const [k1, a1] = part(0, split);
+  run(k1, a1);
+  awaitPosted();
+}
+
 /** The worker's loop: runs posted kernel calls forever. Call it from the spawned worker. */
 export function serveGemm(init: GemmWorkerInit): void {
   const ex = instantiate(init.module, init.memory);
   const ctl = new Int32Array(init.control, 0, 4);
   const a = new Float64Array(init.control, ARGS_BYTE, MAX_ARGS + 1);
+  let idle = 0;
   for (;;) {
     const state = Atomics.load(ctl, STATE);
     if (state !== POSTED) {
-      Atomics.wait(ctl, STATE, state);
+      if (++idle > SPINS) Atomics.wait(ctl, STATE, state);
       continue;
     }
+    idle = 0;
     try {
       const args = Array.from(a.subarray(0, ctl[COUNT]));
       const kernel = ex[KERNELS[ctl[KERNEL]]] as (...x: number[]) => number | undefined;
