@@ -16,6 +16,13 @@ export interface SaddleWasm {
   gemm64: Kernel;
   gemm32: Kernel;
   tridiagonalize: Kernel;
+  /** Elementwise float32 kernels (asm/math.ts): (x, out, n), byte addresses, correctly rounded. */
+  exp32: Kernel;
+  log32: Kernel;
+  log1p32: Kernel;
+  tanh32: Kernel;
+  sigmoid32: Kernel;
+  softplus32: Kernel;
   BLOCK_KC: WebAssembly.Global;
   BLOCK_MC: WebAssembly.Global;
   binary32: Kernel;
