@@ -4,8 +4,9 @@
 // so NaN = NaN and -0 ≠ +0), the largest distance in float32 ulps, and each mismatching input. The kernels round
 // correctly, the reference only nearly (its float64 Math result can sit on the wrong side of a float32 midpoint),
 // so each mismatch is then judged by the correctly rounded value from mpmath at 300 bits where python3 has it.
-// Run `npm run build:wasm` first; a full run takes several minutes on two cores.
-//   node scripts/check-math.mjs [--only exp,log,...] [--stride 1] [--workers N] [--json]
+// Run `npm run build:wasm` first; a full run takes several minutes on two cores. With --speed it instead times each
+// kernel and the reference loop `for (i) out[i] = f(x[i])` over 10^6 floats in the function's useful range.
+//   node scripts/check-math.mjs [--only exp,log,...] [--stride 1] [--workers N] [--json] [--speed]
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -15,7 +16,9 @@ register();
 const FUNCTIONS = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus'];
 const CHUNK = 1 << 22;
 const TOTAL = 2 ** 32;
-const EXAMPLES = 50;
+/** Mismatches kept per function for judging by mpmath, and how many of them are printed. */
+const EXAMPLES = 2000;
+const PRINTED = 20;
 
 /** Float32 bit patterns in an order where adjacent floats differ by one (negatives mirrored below zero). */
 function ordered(bits) {
@@ -83,14 +86,15 @@ print(json.dumps([nearest32(F[op](mp.mpf(x))) for x in xs]))
 }
 
 function parseArgs(argv) {
-  const options = { only: FUNCTIONS, stride: 1, workers: availableParallelism(), json: false };
+  const options = { only: FUNCTIONS, stride: 1, workers: availableParallelism(), json: false, speed: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--only') options.only = argv[++i].split(',');
     else if (arg === '--stride') options.stride = Number(argv[++i]);
     else if (arg === '--workers') options.workers = Number(argv[++i]);
     else if (arg === '--json') options.json = true;
-    else throw new Error(`check-math: unknown option '${arg}'; options: --only, --stride, --workers, --json`);
+    else if (arg === '--speed') options.speed = true;
+    else throw new Error(`check-math: unknown option '${arg}'; options: --only, --stride, --workers, --json, --speed`);
   }
   for (const op of options.only)
     if (!FUNCTIONS.includes(op))
@@ -157,8 +161,54 @@ async function checkOne(op, options) {
   return total;
 }
 
+/** Inputs where each function does its work: exp and the sigmoids over their whole float32 range, log above 0. */
+const USEFUL = {
+  exp: [-110, 90],
+  log: [0, 100],
+  log1p: [-1, 10],
+  tanh: [-10, 10],
+  sigmoid: [-110, 40],
+  softplus: [-110, 40],
+};
+
+/** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
+async function speed(only) {
+  const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
+  const { wasmRuntime, ensureMemory, BASE } = await import('../src/core/kernels/wasm/module.ts');
+  const rt = wasmRuntime();
+  const n = 1_000_000;
+  const buffer = ensureMemory(rt, BASE + 8 * n);
+  const xs = new Float32Array(buffer, BASE, n);
+  const out = new Float32Array(n);
+  const best = (run) => {
+    let t = Infinity;
+    for (let r = 0; r < 10; r++) {
+      const start = performance.now();
+      run();
+      t = Math.min(t, performance.now() - start);
+    }
+    return (t * 1e6) / n;
+  };
+  console.log(`1e6 float32 values, ns/element (best of 10); ${rt.relaxed ? 'relaxed' : 'plain'} SIMD build`);
+  for (const op of only) {
+    const [lo, hi] = USEFUL[op];
+    let s = 1;
+    for (let i = 0; i < n; i++) {
+      s = (s * 16807) % 2147483647;
+      xs[i] = lo + ((hi - lo) * s) / 2147483647;
+    }
+    const kernel = rt.exports[`${op}32`];
+    const ours = best(() => kernel(BASE, BASE + 4 * n, n));
+    const loop = new Function('f', 'x', 'out', 'for (let i = 0; i < x.length; i++) out[i] = f(x[i]);');
+    const reference = best(() => loop(UNARY_FUNCTIONS[op], xs, out));
+    const ratio = (reference / ours).toFixed(1);
+    console.log(`${(op + '32').padEnd(11)} ours ${ours.toFixed(2)}  reference ${reference.toFixed(2)}  ratio ${ratio}`);
+  }
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.speed) return speed(options.only);
   const results = [];
   for (const op of options.only) {
     const r = await checkOne(op, options);
@@ -167,7 +217,12 @@ async function main() {
     const ulp = r.maxUlp === Infinity ? 'NaN vs number' : `${r.maxUlp} ulp`;
     const seconds = r.seconds.toFixed(0);
     console.log(`${(op + '32').padEnd(11)} ${r.inputs} inputs  ${r.mismatches} mismatches  max ${ulp}  (${seconds} s)`);
-    for (const e of r.examples) {
+    if (r.examples.length > 0) {
+      const count = (v) => r.examples.filter((e) => e.verdict === v).length;
+      const verdicts = ['ours', 'reference', 'neither', 'unjudged'].map((v) => `${count(v)} ${v}`).join(', ');
+      console.log(`  judged ${r.examples.length} (correctly rounded: ${verdicts})`);
+    }
+    for (const e of r.examples.slice(0, PRINTED)) {
       const cr = e.correctlyRounded === null ? '' : `  correctly rounded ${e.correctlyRounded}: ${e.verdict} right`;
       console.log(`  x = ${e.x}  reference ${e.reference}  ours ${e.ours}${cr}`);
     }
