@@ -6,4 +6,4 @@ export {
 } from './elementwise';
 export { sum32, sum64, pairwise32, pairwise64, max32, max64, copy3, transpose2 } from './reduce';
 export { adam32, adam64, sgd32, sgd64 } from './optim';
-export { exp32, log32, log1p32, tanh32, sigmoid32, softplus32 } from './math';
+export { exp32, log32, log1p32, tanh32, sigmoid32, softplus32, sin32, cos32 } from './math';

@@ -1,6 +1,6 @@
 // Elementwise transcendental kernels over float32 arrays (AssemblyScript, WASM SIMD): exp, log, log1p, tanh,
-// sigmoid, softplus. Each exported function reads n floats at byte address x and writes n floats at out (x may
-// equal out); memory belongs to the caller.
+// sigmoid, softplus, sin, cos. Each exported function reads n floats at byte address x and writes n floats at out
+// (x may equal out); memory belongs to the caller.
 //
 // The results are correctly rounded float32, which is what saddle's reference kernels give (elementwise.ts
 // evaluates in float64 with Math and rounds once) in all but a handful of the 2^32 inputs, where the float64
@@ -10,9 +10,10 @@
 //     2^-49 (range reduction after fdlibm: exp by k·ln2 with a Cody–Waite split of ln2, log by an exponent and
 //     mantissa split around √2 and log1p(f) = 2·atanh(f/(2+f))), then rounded once to float32;
 //  2. rounding test: y·(1 - 2^-44) and y·(1 + 2^-44) bracket the exact value; where both round to the same
-//     float32, that float32 is the correctly rounded result. Otherwise (about one lane in 2^19) the lane is
-//     recomputed in double-double arithmetic (error below 2^-90), which decides the rounding of every float32
-//     input (verified exhaustively by scripts/check-math.mjs).
+//     float32, that float32 is the correctly rounded result. Otherwise the lane is recomputed in double-double
+//     arithmetic (error below 2^-90), which decides the rounding of every float32 input (verified exhaustively by
+//     scripts/check-math.mjs). Over all 2^32 inputs 400 to 2,900 lanes per function take that path, and without it
+//     5 (log), 8 (log1p), 68 (sigmoid) and 1 (softplus) would be misrounded. sin and cos also send |x| > 2^20 there.
 // Special values come out of the fast path itself: the float32 domain maps into float64's normal range, so
 // overflow to ±Infinity and underflow to subnormals or zero happen in the one final rounding, as in the reference.
 
@@ -22,6 +23,8 @@ const LOG1P = 2;
 const TANH = 3;
 const SIGMOID = 4;
 const SOFTPLUS = 5;
+const SIN = 6;
+const COS = 7;
 
 // ln2 = L1 + L2 + L3, L1 and L2 with 32 significant bits so k·L1 and k·L2 are exact for |k| < 2^21 (fdlibm's
 // ln2HI is L1); LN2_LO = ln2 - L1 rounded.
@@ -177,13 +180,61 @@ const MANTISSA: i64 = 0x000fffffffffffff;
   return f64x2.add(f64x2.pmax(x, c(0)), log1pVec(e));
 }
 
+// sin and cos: x = k·π/2 + r with |r| ≤ π/4, π/2 = PIO2_1 + PIO2_2 + PIO2_3 with 33-bit PIO2_1 and PIO2_2 (so k·PIO2_i
+// is exact for |k| < 2^20, and r keeps a relative error near 2^-52 even at the float32 x closest to a multiple of
+// π/2), then sin r or cos r by the quadrant k mod 4, as fdlibm's __kernel_sin/__kernel_cos. Lanes beyond 2^20 go to
+// the accurate path, which reduces with the bits of 2/π (Payne and Hanek 1983).
+const PIO2_1: f64 = reinterpret<f64>(0x3ff921fb54400000);
+const PIO2_2: f64 = reinterpret<f64>(0x3dd0b4611a600000);
+const PIO2_3: f64 = reinterpret<f64>(0x3ba3198a2e037073);
+const TWO_OVER_PI: f64 = reinterpret<f64>(0x3fe45f306dc9c883);
+const TRIG_FAST: f32 = 1048576;
+
+// sin r = r·(1 + z·S(z)), cos r = 1 - z/2 + z²·C(z), z = r² ≤ (π/4)²: S and C interpolate at 6 Chebyshev nodes
+// (mpmath chebyfit); relative errors 2^-55.6 and 2^-60.
+@inline function sinPoly(r: v128, z: v128): v128 {
+  const z2 = f64x2.mul(z, z);
+  const s01 = f64x2.add(c(-0.16666666666666666), f64x2.mul(z, c(0.008333333333330938)));
+  const s23 = f64x2.add(c(-0.00019841269836740955), f64x2.mul(z, c(2.7557316093417853e-6)));
+  const s45 = f64x2.add(c(-2.5051129942141508e-8), f64x2.mul(z, c(1.5917992268027582e-10)));
+  const p = f64x2.add(s01, f64x2.mul(z2, f64x2.add(s23, f64x2.mul(z2, s45))));
+  // r·(1 + z·p) rather than r + r·z·p keeps the sign of r = -0.
+  return f64x2.mul(r, f64x2.add(c(1), f64x2.mul(z, p)));
+}
+
+@inline function cosPoly(z: v128): v128 {
+  const z2 = f64x2.mul(z, z);
+  const c01 = f64x2.add(c(0.041666666666666664), f64x2.mul(z, c(-0.0013888888888887389)));
+  const c23 = f64x2.add(c(2.4801587298754668e-5), f64x2.mul(z, c(-2.7557317266015365e-7)));
+  const c45 = f64x2.add(c(2.0876145077997095e-9), f64x2.mul(z, c(-1.1382546702689447e-11)));
+  const p = f64x2.add(c01, f64x2.mul(z2, f64x2.add(c23, f64x2.mul(z2, c45))));
+  return f64x2.add(f64x2.sub(c(1), f64x2.mul(z, c(0.5))), f64x2.mul(z2, p));
+}
+
+/** sin r or cos r by quadrant q (integer lanes; cos x = sin(x + π/2), quadrant q + 1): odd q swaps, q & 2 negates. */
+@inline function quadrant(r: v128, q: v128): v128 {
+  const z = f64x2.mul(r, r);
+  const odd = i64x2.eq(v128.and(q, i64x2.splat(1)), i64x2.splat(1));
+  const y = v128.bitselect(cosPoly(z), sinPoly(r, z), odd);
+  return v128.xor(y, i64x2.shl(v128.and(q, i64x2.splat(2)), 62));
+}
+
+@inline function trigVec(x: v128, cosine: bool): v128 {
+  const t = f64x2.add(f64x2.mul(x, c(TWO_OVER_PI)), c(MAGIC));
+  const k = f64x2.sub(t, c(MAGIC));
+  const r1 = f64x2.sub(f64x2.sub(x, f64x2.mul(k, c(PIO2_1))), f64x2.mul(k, c(PIO2_2)));
+  const r = f64x2.sub(r1, f64x2.mul(k, c(PIO2_3)));
+  return quadrant(r, cosine ? i64x2.add(t, i64x2.splat(1)) : t);
+}
+
 @inline function approximate(op: i32, x: v128): v128 {
   if (op == EXP) return expVec(x);
   if (op == LOG) return logOf(x);
   if (op == LOG1P) return log1pVec(x);
   if (op == TANH) return tanhVec(x);
   if (op == SIGMOID) return sigmoidVec(x);
-  return softplusVec(x);
+  if (op == SOFTPLUS) return softplusVec(x);
+  return trigVec(x, op == COS);
 }
 
 /** Two f64x2 vectors rounded to float32, into one f32x4. */
@@ -198,7 +249,8 @@ const MANTISSA: i64 = 0x000fffffffffffff;
   const down = c(1 - BOUND);
   const up = c(1 + BOUND);
   let y = demote(f64x2.mul(lo, down), f64x2.mul(hi, down));
-  const unsure = i32x4.ne(y, demote(f64x2.mul(lo, up), f64x2.mul(hi, up)));
+  let unsure = i32x4.ne(y, demote(f64x2.mul(lo, up), f64x2.mul(hi, up)));
+  if (op == SIN || op == COS) unsure = v128.or(unsure, f32x4.gt(f32x4.abs(x), f32x4.splat(TRIG_FAST)));
   if (v128.any_true(unsure)) {
     if (i32x4.extract_lane(unsure, 0)) y = f32x4.replace_lane(y, 0, accurate(op, f32x4.extract_lane(x, 0)));
     if (i32x4.extract_lane(unsure, 1)) y = f32x4.replace_lane(y, 1, accurate(op, f32x4.extract_lane(x, 1)));
@@ -247,6 +299,123 @@ export function sigmoid32(x: usize, out: usize, n: i32): void {
 
 export function softplus32(x: usize, out: usize, n: i32): void {
   map(SOFTPLUS, x, out, n);
+}
+
+export function sin32(x: usize, out: usize, n: i32): void {
+  map(SIN, x, out, n);
+}
+
+export function cos32(x: usize, out: usize, n: i32): void {
+  map(COS, x, out, n);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// float64: exp, log, log1p, two lanes at a time, each result within 1 ulp (no rounding test: the error analysis of
+// fdlibm's e_exp.c and e_log.c carries over). exp: x = k·ln2 + r with r = hi - lo and its rounding error kept,
+// exp(r) = 1 + r + r²·P(r) summed as (1 + r) + (e + r²·P(r)) with e the error of 1 + r, so the only large error is
+// the last rounding (0.5 ulp); 2^k is applied as two factors so overflow and gradual underflow round once.
+// log: fdlibm's log(1 + f) = f - (f²/2 - s·(f²/2 + R)), s = f/(2 + f), R = 2·atanh(s)/s - 2, with k·ln2 added as
+// k·L1 (exact) and k·LN2_LO (in the small terms).
+
+// P interpolates (expm1(r) - r)/r² at 11 Chebyshev nodes (mpmath chebyfit): relative error of expm1 2^-60.
+@inline function expm1Poly64(r: v128): v128 {
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const p01 = f64x2.add(c(0.5), f64x2.mul(r, c(0.1666666666666667)));
+  const p23 = f64x2.add(c(0.04166666666666667), f64x2.mul(r, c(0.008333333333326141)));
+  const p45 = f64x2.add(c(0.0013888888888883752), f64x2.mul(r, c(0.00019841269874800683)));
+  const p67 = f64x2.add(c(2.4801587325533502e-5), f64x2.mul(r, c(2.75572554255029e-6)));
+  const p89 = f64x2.add(c(2.7557273661174726e-7), f64x2.mul(r, c(2.5105206475334834e-8)));
+  const p810 = f64x2.add(p89, f64x2.mul(r2, c(2.091467944897855e-9)));
+  const p03 = f64x2.add(p01, f64x2.mul(r2, p23));
+  const p47 = f64x2.add(p45, f64x2.mul(r2, p67));
+  return f64x2.add(p03, f64x2.mul(r4, f64x2.add(p47, f64x2.mul(r4, p810))));
+}
+
+@inline function exp64Vec(x0: v128): v128 {
+  const x = f64x2.pmin(f64x2.pmax(x0, c(-746)), c(710));
+  const k = f64x2.sub(f64x2.add(f64x2.mul(x, c(INV_LN2)), c(MAGIC)), c(MAGIC));
+  const hi = f64x2.sub(x, f64x2.mul(k, c(L1)));
+  const lo = f64x2.mul(k, c(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const cr = f64x2.sub(f64x2.sub(hi, r), lo);
+  const q = f64x2.add(f64x2.mul(f64x2.mul(r, r), expm1Poly64(r)), f64x2.mul(cr, f64x2.add(c(1), r)));
+  const s = f64x2.add(c(1), r);
+  const y = f64x2.add(s, f64x2.add(f64x2.add(f64x2.sub(c(1), s), r), q));
+  const k1 = f64x2.floor(f64x2.mul(k, c(0.5)));
+  const s1 = i64x2.shl(f64x2.add(k1, c(SHIFT)), 52);
+  const s2 = i64x2.shl(f64x2.add(f64x2.sub(k, k1), c(SHIFT)), 52);
+  return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+// R(z) interpolates (2·atanh(s)/s - 2)/z at 8 Chebyshev nodes on z ≤ 0.1718²: relative error 2^-60.7.
+@inline function log1pCore64(kd: v128, f: v128, corr: v128): v128 {
+  const s = f64x2.div(f, f64x2.add(c(2), f));
+  const z = f64x2.mul(s, s);
+  const z2 = f64x2.mul(z, z);
+  const r01 = f64x2.add(c(0.6666666666666666), f64x2.mul(z, c(0.4000000000000089)));
+  const r23 = f64x2.add(c(0.28571428570795687), f64x2.mul(z, c(0.22222222393509158)));
+  const r45 = f64x2.add(c(0.18181795448498017), f64x2.mul(z, c(0.15386250115431446)));
+  const r67 = f64x2.add(c(0.13268494566905267), f64x2.mul(z, c(0.13089536423525533)));
+  const p = f64x2.add(f64x2.add(r01, f64x2.mul(z2, r23)), f64x2.mul(f64x2.mul(z2, z2), f64x2.add(r45, f64x2.mul(z2, r67))));
+  const hfsq = f64x2.mul(c(0.5), f64x2.mul(f, f));
+  const small = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, f64x2.mul(z, p))), f64x2.add(f64x2.mul(kd, c(LN2_LO)), corr));
+  return f64x2.sub(f64x2.mul(kd, c(L1)), f64x2.sub(f64x2.sub(hfsq, small), f));
+}
+
+/** k as a double from integer lanes k + 1024. */
+@inline function exponentOf(k: v128): v128 {
+  return f64x2.sub(i64x2.add(k, i64x2.splat(MAGIC_BITS)), c(MAGIC + 1024));
+}
+
+/** log(x); subnormal x is scaled by 2^52 first so the exponent split sees a normal number. */
+@inline function log64Vec(x: v128): v128 {
+  const tiny = f64x2.lt(x, c(2.2250738585072014e-308));
+  const u = logReduce(v128.bitselect(f64x2.mul(x, c(4503599627370496)), x, tiny));
+  const kd = f64x2.sub(exponentOf(logExponent(u)), v128.and(tiny, c(52)));
+  return logSpecial(x, log1pCore64(kd, f64x2.sub(logMantissa(u), c(1)), c(0)));
+}
+
+/**
+ * log1p(x) = log(u) + e/u with u = 1 + x rounded and e its rounding error (fdlibm's s_log1p.c), except where u
+ * falls in [√½, √2), where f = x is exact; below 2^-54 log1p(x) rounds to x (and -0 stays -0).
+ */
+@inline function log1p64Vec(x: v128): v128 {
+  const u = f64x2.add(c(1), x);
+  const red = logReduce(u);
+  const k = logExponent(red);
+  const near = i64x2.eq(k, i64x2.splat(1024));
+  const f = v128.bitselect(x, f64x2.sub(logMantissa(red), c(1)), near);
+  const ax = f64x2.abs(x);
+  const err = v128.bitselect(f64x2.sub(x, f64x2.sub(u, c(1))), f64x2.sub(c(1), f64x2.sub(u, x)), f64x2.lt(ax, c(1)));
+  const corr = v128.andnot(f64x2.div(err, u), near);
+  const y = log1pCore64(exponentOf(k), f, corr);
+  return logSpecial(u, v128.bitselect(x, y, f64x2.lt(ax, c(5.551115123125783e-17))));
+}
+
+@inline function approximate64(op: i32, x: v128): v128 {
+  if (op == EXP) return exp64Vec(x);
+  if (op == LOG) return log64Vec(x);
+  return log1p64Vec(x);
+}
+
+/** out[i] = op(x[i]) for i < n over float64 arrays: whole vectors, then the last element alone. */
+@inline function map64(op: i32, x: usize, out: usize, n: i32): void {
+  const whole = <usize>(n & ~1) << 3;
+  for (let p: usize = 0; p < whole; p += 16) v128.store(out + p, approximate64(op, v128.load(x + p)));
+  if (n & 1) v128.store64_lane(out + whole, approximate64(op, v128.load64_zero(x + whole)), 0);
+}
+
+export function exp64(x: usize, out: usize, n: i32): void {
+  map64(EXP, x, out, n);
+}
+
+export function log64(x: usize, out: usize, n: i32): void {
+  map64(LOG, x, out, n);
+}
+
+export function log1p64(x: usize, out: usize, n: i32): void {
+  map64(LOG1P, x, out, n);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -374,9 +543,100 @@ function roundDD(hi: f64, lo: f64): f32 {
   return <f32>reinterpret<f64>(bits);
 }
 
+/** 2/π in 24-bit chunks: 2/π = Σ TWO_OVER_PI_BITS[i]·2^(-24(i+1)) (the table of fdlibm's __kernel_rem_pio2). */
+const TWO_OVER_PI_BITS = memory.data<u32>([
+  0xa2f983, 0x6e4e44, 0x1529fc, 0x2757d1, 0xf534dd, 0xc0db62, 0x95993c, 0x439041, 0xfe5163, 0xabdebb, 0xc561b7,
+  0x246e3a,
+]);
+const PIO2_HI: f64 = reinterpret<f64>(0x3ff921fb54442d18);
+const TWO_M62: f64 = 2.168404344971009e-19;
+const TWO_M53: f64 = 1.1102230246251565e-16;
+const PIO2_LO: f64 = reinterpret<f64>(0x3c91a62633145c07);
+
+/**
+ * Sets H + L = r with x = k·π/2 + r, |r| ≤ π/4, and returns k mod 4, for finite float32 x ≥ 0. x = M·2^E with M below
+ * 2^24, and x·2/π mod 4 is summed exactly as a 124-bit fixed-point number (2 integer bits) from the products of M
+ * with the 24-bit chunks of 2/π (each below 2^48, so exact in u64); chunks whose product is a multiple of 4 are
+ * skipped. The fraction keeps 122 bits, which leaves r at least 90 bits even at the float32 closest to a multiple
+ * of π/2 (16367173·2^72, r ≈ 2^-29.2; Muller, "Elementary Functions", 3rd ed., ch. 11).
+ */
+function reduceQuadrant(x: f64): i32 {
+  if (abs(x) < 0.78) {
+    H = x;
+    L = 0;
+    return 0;
+  }
+  const bits = reinterpret<u64>(x);
+  const m = (((bits & <u64>MANTISSA) | (<u64>1 << 52)) >> 29) as u64;
+  const e = <i32>((bits >> 52) & 0x7ff) - 1075 + 29;
+  let hi: u64 = 0;
+  let lo: u64 = 0;
+  for (let i = 0; i < 12; i++) {
+    const shift = e + 98 - 24 * i;
+    if (shift >= 124) continue;
+    if (shift <= -48) break;
+    const p = m * <u64>load<u32>(TWO_OVER_PI_BITS + (<usize>i << 2));
+    let addHi: u64 = 0;
+    let addLo: u64 = 0;
+    if (shift >= 64) addHi = p << (shift - 64);
+    else if (shift > 0) {
+      addLo = p << shift;
+      addHi = p >> (64 - shift);
+    } else addLo = p >> -shift;
+    lo += addLo;
+    hi += addHi + (lo < addLo ? 1 : 0);
+  }
+  // Round to the nearest quadrant: k = ⌊v + 1/2⌋ mod 4, and the fraction v - k, a signed 124-bit number ·2^122.
+  const k = <i32>(((hi + (<u64>1 << 57)) >> 58) & 3);
+  hi -= <u64>k << 58;
+  // Shifted left by 4 the fraction is a signed 128-bit integer A·2^64 + B equal to f·2^126, |f| ≤ 1/2.
+  const a = <i64>((hi << 4) | (lo >> 60));
+  const b = lo << 4;
+  const ah = <f64>a;
+  // f = A·2^-62 + B·2^-126; A - <i64>ah is exact, and B keeps its top 53 bits.
+  twoSum(ah * TWO_M62, (<f64>(a - <i64>ah) + <f64>(b >> 11) * TWO_M53) * TWO_M62);
+  ddMul(H, L, PIO2_HI, PIO2_LO);
+  return k;
+}
+
+/** Correctly rounded sin x or cos x: reduce, evaluate in double with the rounding test, else Taylor series in dd. */
+function trigAccurate(x: f64, cosine: bool): f32 {
+  if (!(abs(x) < Infinity)) return <f32>NaN;
+  // sin is odd and cos even: reduce |x|, and give sin the sign of x at the end (so sin(-0) = -0).
+  const q = reduceQuadrant(abs(x)) + (cosine ? 1 : 0);
+  const flip = (q & 2) != 0 != (!cosine && x < 0);
+  const rh = H;
+  const rl = L;
+  // sin(rh + rl) ≈ sin rh + rl·cos rh and cos(rh + rl) ≈ cos rh - rl·sin rh, with rl ≤ 2^-53·|rh|.
+  const r = f64x2.splat(rh);
+  const z = f64x2.mul(r, r);
+  const odd = (q & 1) != 0;
+  const y0 = odd ? f64x2.extract_lane(cosPoly(z), 0) - rl * rh : f64x2.extract_lane(sinPoly(r, z), 0) + rl;
+  const y = flip ? -y0 : y0;
+  const down = <f32>(y * (1 - BOUND));
+  if (down == <f32>(y * (1 + BOUND))) return down;
+  // Taylor series to z^15/30! (below 2^-105): sin r = r·Σ(-z)^j/(2j+1)!, cos r = Σ(-z)^j/(2j)!.
+  ddMul(rh, rl, rh, rl);
+  const zh = H;
+  const zl = L;
+  let th: f64 = 1;
+  let tl: f64 = 0;
+  for (let j = 15; j >= 1; j--) {
+    ddMul(zh, zl, th, tl);
+    ddDiv(H, L, odd ? <f64>((2 * j - 1) * (2 * j)) : <f64>((2 * j) * (2 * j + 1)), 0);
+    ddAdd(1, 0, -H, -L);
+    th = H;
+    tl = L;
+  }
+  if (!odd) ddMul(rh, rl, th, tl);
+  const v = roundDD(H, L);
+  return flip ? -v : v;
+}
+
 @noinline function accurate(op: i32, xf: f32): f32 {
   const x = <f64>xf;
   if (!(x == x)) return xf;
+  if (op == SIN || op == COS) return trigAccurate(x, op == COS);
   if (op == EXP) {
     expDD(min(max(x, EXP_LO), EXP_HI));
   } else if (op == LOG) {

@@ -6,14 +6,19 @@
 // so each mismatch is then judged by the correctly rounded value from mpmath at 300 bits where python3 has it.
 // Run `npm run build:wasm` first; a full run takes several minutes on two cores. With --speed it instead times each
 // kernel and the reference loop `for (i) out[i] = f(x[i])` over 10^6 floats in the function's useful range.
-//   node scripts/check-math.mjs [--only exp,log,...] [--stride 1] [--workers N] [--json] [--speed]
+// With --float64 it checks the float64 kernels instead, on 2^20 random bit patterns and 2^20 values in the useful
+// range per function, against numpy's long double (64-bit significand): the largest error in ulps of the exact
+// value, for the kernel and for Math, and how often the two differ.
+//   node scripts/check-math.mjs [--only exp,log,...] [--stride 1] [--workers N] [--json] [--speed] [--float64]
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const FUNCTIONS = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus'];
+const FUNCTIONS = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos'];
+const FUNCTIONS64 = ['exp', 'log', 'log1p'];
 const CHUNK = 1 << 22;
 const TOTAL = 2 ** 32;
 /** Mismatches kept per function for judging by mpmath, and how many of them are printed. */
@@ -65,7 +70,7 @@ function correctlyRounded(op, inputs) {
   const program = `
 import sys, json, struct, mpmath as mp
 mp.mp.prec = 300
-F = {'exp': mp.exp, 'log': mp.log, 'log1p': mp.log1p, 'tanh': mp.tanh,
+F = {'exp': mp.exp, 'log': mp.log, 'log1p': mp.log1p, 'tanh': mp.tanh, 'sin': mp.sin, 'cos': mp.cos,
      'sigmoid': lambda x: 1 / (1 + mp.exp(-x)), 'softplus': lambda x: max(x, 0) + mp.log1p(mp.exp(-abs(x)))}
 def f32(v): return struct.unpack('<f', struct.pack('<f', v))[0]
 def nearest32(y):
@@ -86,7 +91,7 @@ print(json.dumps([nearest32(F[op](mp.mpf(x))) for x in xs]))
 }
 
 function parseArgs(argv) {
-  const options = { only: FUNCTIONS, stride: 1, workers: availableParallelism(), json: false, speed: false };
+  const options = { only: null, stride: 1, workers: availableParallelism(), json: false, speed: false, float64: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--only') options.only = argv[++i].split(',');
@@ -94,11 +99,16 @@ function parseArgs(argv) {
     else if (arg === '--workers') options.workers = Number(argv[++i]);
     else if (arg === '--json') options.json = true;
     else if (arg === '--speed') options.speed = true;
-    else throw new Error(`check-math: unknown option '${arg}'; options: --only, --stride, --workers, --json, --speed`);
+    else if (arg === '--float64') options.float64 = true;
+    else {
+      const known = '--only, --stride, --workers, --json, --speed, --float64';
+      throw new Error(`check-math: unknown option '${arg}'; options: ${known}`);
+    }
   }
+  const names = options.float64 ? FUNCTIONS64 : FUNCTIONS;
+  options.only ??= names;
   for (const op of options.only)
-    if (!FUNCTIONS.includes(op))
-      throw new Error(`check-math: unknown function '${op}'; one of ${FUNCTIONS.join(', ')}`);
+    if (!names.includes(op)) throw new Error(`check-math: unknown function '${op}'; one of ${names.join(', ')}`);
   if (!(Number.isInteger(options.stride) && options.stride >= 1))
     throw new Error('check-math: --stride is a positive integer');
   return options;
@@ -169,17 +179,23 @@ const USEFUL = {
   tanh: [-10, 10],
   sigmoid: [-110, 40],
   softplus: [-110, 40],
+  sin: [-100, 100],
+  cos: [-100, 100],
 };
+const USEFUL64 = { exp: [-746, 710], log: [0, 1000], log1p: [-1, 10] };
 
 /** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
-async function speed(only) {
+/** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
+async function speed(only, float64) {
   const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
   const { wasmRuntime, ensureMemory, BASE } = await import('../src/core/kernels/wasm/module.ts');
   const rt = wasmRuntime();
   const n = 1_000_000;
-  const buffer = ensureMemory(rt, BASE + 8 * n);
-  const xs = new Float32Array(buffer, BASE, n);
-  const out = new Float32Array(n);
+  const Floats = float64 ? Float64Array : Float32Array;
+  const bytes = Floats.BYTES_PER_ELEMENT;
+  const buffer = ensureMemory(rt, BASE + 2 * bytes * n);
+  const xs = new Floats(buffer, BASE, n);
+  const out = new Floats(n);
   const best = (run) => {
     let t = Infinity;
     for (let r = 0; r < 10; r++) {
@@ -189,7 +205,8 @@ async function speed(only) {
     }
     return (t * 1e6) / n;
   };
-  console.log(`1e6 float32 values, ns/element (best of 10); ${rt.relaxed ? 'relaxed' : 'plain'} SIMD build`);
+  const build = rt.relaxed ? 'relaxed' : 'plain';
+  console.log(`1e6 ${float64 ? 'float64' : 'float32'} values, ns/element (best of 10); ${build} SIMD build`);
   for (const op of only) {
     const [lo, hi] = USEFUL[op];
     let s = 1;
@@ -197,18 +214,76 @@ async function speed(only) {
       s = (s * 16807) % 2147483647;
       xs[i] = lo + ((hi - lo) * s) / 2147483647;
     }
-    const kernel = rt.exports[`${op}32`];
-    const ours = best(() => kernel(BASE, BASE + 4 * n, n));
+    const name = `${op}${float64 ? 64 : 32}`;
+    const kernel = rt.exports[name];
+    const ours = best(() => kernel(BASE, BASE + bytes * n, n));
     const loop = new Function('f', 'x', 'out', 'for (let i = 0; i < x.length; i++) out[i] = f(x[i]);');
     const reference = best(() => loop(UNARY_FUNCTIONS[op], xs, out));
     const ratio = (reference / ours).toFixed(1);
-    console.log(`${(op + '32').padEnd(11)} ours ${ours.toFixed(2)}  reference ${reference.toFixed(2)}  ratio ${ratio}`);
+    console.log(`${name.padEnd(11)} ours ${ours.toFixed(2)}  reference ${reference.toFixed(2)}  ratio ${ratio}`);
+  }
+}
+
+/** Errors in ulps against numpy's long double, for the float64 kernels and for Math (the reference). */
+async function check64(only) {
+  const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
+  const { wasmRuntime, ensureMemory, BASE } = await import('../src/core/kernels/wasm/module.ts');
+  const rt = wasmRuntime();
+  const n = 1 << 20;
+  const buffer = ensureMemory(rt, BASE + 16 * n);
+  const xs = new Float64Array(buffer, BASE, n);
+  const words = new Uint32Array(buffer, BASE, 2 * n);
+  const out = new Float64Array(buffer, BASE + 8 * n, n);
+  const program = `
+import sys, numpy as np
+n = ${n}
+F = {'exp': np.exp, 'log': np.log, 'log1p': np.log1p}
+op = sys.argv[1]
+x, ours, ref = np.frombuffer(sys.stdin.buffer.read(), dtype=np.float64).reshape(3, n)
+with np.errstate(all='ignore'):
+    t = F[op](x.astype(np.longdouble))
+    big = np.longdouble(np.finfo(np.float64).max)
+    ok = np.isfinite(t) & (t != 0) & (np.abs(t) <= big)
+    same_special = ~ok & ((ours == ref) | (np.isnan(ours) & np.isnan(ref)))
+    m, e = np.frexp(t[ok])
+    ulp = np.ldexp(np.longdouble(1), np.maximum(e - 53, -1074))
+    eo = np.abs(ours[ok].astype(np.longdouble) - t[ok]) / ulp
+    er = np.abs(ref[ok].astype(np.longdouble) - t[ok]) / ulp
+print(int(ok.sum()), float(eo.max()), int((eo > 0.5).sum()), float(er.max()), int((er > 0.5).sum()),
+      int((ours[ok] != ref[ok]).sum()), int((~ok).sum() - same_special.sum()))
+`;
+  for (const op of only) {
+    const f = UNARY_FUNCTIONS[op];
+    const [lo, hi] = USEFUL64[op];
+    let s = 12345;
+    const next = () => {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      return s >>> 0;
+    };
+    for (const sample of ['random bit patterns', `uniform in [${lo}, ${hi}]`]) {
+      if (sample.startsWith('random')) for (let i = 0; i < 2 * n; i++) words[i] = next();
+      else for (let i = 0; i < n; i++) xs[i] = lo + ((hi - lo) * next()) / 2 ** 32;
+      rt.exports[`${op}64`](BASE, BASE + 8 * n, n);
+      const reference = Float64Array.from(xs, f);
+      const input = Buffer.concat([xs, out, reference].map((a) => Buffer.from(a.buffer, a.byteOffset, 8 * n)));
+      const run = spawnSync('python3', ['-c', program, op], { input, encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (run.status !== 0) throw new Error(`check-math: python3 with numpy is needed for --float64\n${run.stderr}`);
+      const [finite, ours, oursOver, math, mathOver, differ, special] = run.stdout.trim().split(' ').map(Number);
+      console.log(
+        `${(op + '64').padEnd(8)} ${sample}: ${finite} finite results; ours max ${ours.toFixed(3)} ulp ` +
+          `(${oursOver} above 0.5), Math max ${math.toFixed(3)} ulp (${mathOver} above 0.5); differ from Math ` +
+          `${differ}; special values unlike Math ${special}`,
+      );
+    }
   }
 }
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (options.speed) return speed(options.only);
+  if (options.speed) return speed(options.only, options.float64);
+  if (options.float64) return check64(options.only);
   const results = [];
   for (const op of options.only) {
     const r = await checkOne(op, options);
