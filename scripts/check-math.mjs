@@ -18,7 +18,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const FUNCTIONS = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos'];
-const FUNCTIONS64 = ['exp', 'log', 'log1p'];
+const FUNCTIONS64 = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus'];
 const CHUNK = 1 << 22;
 const TOTAL = 2 ** 32;
 /** Mismatches kept per function for judging by mpmath, and how many of them are printed. */
@@ -83,7 +83,7 @@ def nearest32(y):
     near = [v for v in near if v == v and abs(v) != float('inf')]
     return min(near, key=lambda v: abs(mp.mpf(v) - y))
 op, xs = json.load(sys.stdin)
-print(json.dumps([nearest32(F[op](mp.mpf(x))) for x in xs]))
+print(json.dumps([nearest32(F[op](mp.mpf(float(x)))) for x in xs]))
 `;
   const run = spawnSync('python3', ['-c', program], { input: JSON.stringify([op, inputs]), encoding: 'utf8' });
   if (run.status !== 0) return null;
@@ -182,7 +182,14 @@ const USEFUL = {
   sin: [-100, 100],
   cos: [-100, 100],
 };
-const USEFUL64 = { exp: [-746, 710], log: [0, 1000], log1p: [-1, 10] };
+const USEFUL64 = {
+  exp: [-746, 710],
+  log: [0, 1000],
+  log1p: [-1, 10],
+  tanh: [-20, 20],
+  sigmoid: [-750, 40],
+  softplus: [-750, 40],
+};
 
 /** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
 /** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
@@ -237,7 +244,11 @@ async function check64(only) {
   const program = `
 import sys, numpy as np
 n = ${n}
-F = {'exp': np.exp, 'log': np.log, 'log1p': np.log1p}
+def sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+F = {'exp': np.exp, 'log': np.log, 'log1p': np.log1p, 'tanh': np.tanh, 'sigmoid': sigmoid,
+     'softplus': lambda x: np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))}
 op = sys.argv[1]
 x, ours, ref = np.frombuffer(sys.stdin.buffer.read(), dtype=np.float64).reshape(3, n)
 with np.errstate(all='ignore'):

@@ -29,6 +29,9 @@ export interface SaddleWasm {
   exp64: Kernel;
   log64: Kernel;
   log1p64: Kernel;
+  tanh64: Kernel;
+  sigmoid64: Kernel;
+  softplus64: Kernel;
   BLOCK_KC: WebAssembly.Global;
   BLOCK_MC: WebAssembly.Global;
   binary32: Kernel;
