@@ -313,9 +313,10 @@ export function cos32(x: usize, out: usize, n: i32): void {
 // ---------------------------------------------------------------------------------------------------------------
 // float64: exp, log, log1p, tanh, sigmoid, softplus, two lanes at a time, each within 1 ulp (no rounding test; the
 // error analysis of fdlibm's e_exp.c and e_log.c carries over; measured against numpy's long double on 2^21 inputs
-// per function by check-math --float64: at most 0.81 ulp, where Math reaches 2.2 ulp for tanh). exp: x = k·ln2 + r with r = hi - lo and its rounding error kept,
-// exp(r) = 1 + r + r²·P(r) summed as (1 + r) + (e + r²·P(r)) with e the error of 1 + r, so the only large error is
-// the last rounding (0.5 ulp); 2^k is applied as two factors so overflow and gradual underflow round once.
+// per function by check-math --float64: at most 0.81 ulp, where Math reaches 2.2 ulp for tanh).
+// exp: x = k·ln2 + r with r = hi - lo and its rounding error kept, exp(r) = 1 + r + r²·P(r) summed as
+// (1 + r) + (e + r²·P(r)) with e the error of 1 + r, so the only large error is the last rounding (0.5 ulp);
+// 2^k is applied as two factors so overflow and gradual underflow round once.
 // log: fdlibm's log(1 + f) = f - (f²/2 - s·(f²/2 + R)), s = f/(2 + f), R = 2·atanh(s)/s - 2, with k·ln2 added as
 // k·L1 (exact) and k·LN2_LO (in the small terms).
 
