@@ -458,6 +458,8 @@ async function browserBench() {
   const { existsSync: has, readFileSync } = await import('node:fs');
   if (!has('/usr/bin/chromium')) return console.log('peer skipped: web: /usr/bin/chromium not found');
   const { build } = await import('esbuild');
+  const { browserAliases } = await import('../scripts/build-web.mjs');
+  const { ISOLATION } = await import('../scripts/serve-web.mjs');
   const { createServer } = await import('node:http');
   const { chromium } = await import('playwright-core');
   const bundle = await build({
@@ -469,15 +471,19 @@ async function browserBench() {
     target: 'es2022',
     minify: true,
     logLevel: 'error',
+    alias: browserAliases,
   });
   const script = bundle.outputFiles[0].text;
   const wasmDir = new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url).pathname;
   const server = createServer((req, res) => {
-    if (req.url === '/bench.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    if (req.url === '/bench.js')
+      return res.writeHead(200, { 'content-type': 'text/javascript', ...ISOLATION }).end(script);
     if (req.url?.startsWith('/tfjs/'))
-      return res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(wasmDir + req.url.slice(6)));
+      return res
+        .writeHead(200, { 'content-type': 'application/wasm', ...ISOLATION })
+        .end(readFileSync(wasmDir + req.url.slice(6)));
     res
-      .writeHead(200, { 'content-type': 'text/html' })
+      .writeHead(200, { 'content-type': 'text/html', ...ISOLATION })
       .end('<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -499,6 +505,14 @@ async function browserBench() {
       'TF.js wasm (SIMD)',
     );
     row(
+      'browser: MLP 784-128-10 training step (Adam), batch 128, f32 [2 threads]',
+      r.saddleStep2Ms,
+      r.tf_wasm_StepMs,
+      'ms',
+      'lower',
+      'TF.js wasm (SIMD, 1 thread)',
+    );
+    row(
       'browser: MLP 784-128-10 training step, batch 128, f32',
       r.saddleStepMs,
       r.tf_cpu_StepMs,
@@ -513,7 +527,31 @@ async function browserBench() {
     server.close();
   }
 }
+// Peak memory of training the curvature benchmark's 1.86M-parameter MLP for an epoch, each in a process of its own.
+function memoryBench() {
+  const ours = spawnSync(process.execPath, [`${here}memory.mjs`], { encoding: 'utf8', timeout: 900_000 });
+  if (ours.status !== 0) return console.log(`memory bench failed: ${ours.stderr.trim().split('\n').pop()}`);
+  const r = JSON.parse(ours.stdout);
+  const tp = peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_memory.py`]);
+  if (tp.skipped) console.log(`peer skipped: ${tp.skipped}`);
+  row(
+    'peak memory: one epoch of the 1.86M-parameter MLP (batch 128, Adam, f32; whole process)',
+    r.max_rss_mb,
+    tp.skipped ? 'skipped' : tp.max_rss_mb,
+    'MB',
+    'lower',
+    'PyTorch (1 thread)',
+  );
+  row('  … the same epoch, time', r.seconds, tp.skipped ? 'skipped' : tp.seconds, 's', 'lower', 'PyTorch (1 thread)');
+  console.log(
+    `memory: saddle's WASM memory ${r.wasm_memory_mb.toFixed(0)} MB, at most ${r.wasm_peak_in_use_mb.toFixed(0)} MB ` +
+      `in use; RSS before training ${r.before_training_mb.toFixed(0)} MB (PyTorch ` +
+      `${tp.skipped ? '—' : tp.before_training_mb.toFixed(0)} MB)`,
+  );
+}
+
 if (want('web')) await browserBench();
+if (only.includes('memory')) memoryBench();
 if (only.includes('curvature')) await curvatureBench();
 
 const mnist = want('mnist') ? s.loadMnist({ dtype: 'float32' }) : undefined;

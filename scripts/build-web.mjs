@@ -18,7 +18,11 @@ export async function buildWeb({ quiet = false } = {}) {
   mkdirSync(`${out}/assets`, { recursive: true });
   const started = performance.now();
   await build({
-    entryPoints: { main: `${root}web/src/main.ts`, worker: `${root}web/src/worker.ts` },
+    entryPoints: {
+      main: `${root}web/src/main.ts`,
+      worker: `${root}web/src/worker.ts`,
+      'kernel-worker': `${root}web/src/kernel-worker.ts`,
+    },
     outdir: `${out}/assets`,
     bundle: true,
     format: 'esm',

@@ -6,11 +6,7 @@
 // so each mismatch is then judged by the correctly rounded value from mpmath at 300 bits where python3 has it.
 // Run `npm run build:wasm` first; a full run takes several minutes on two cores. With --speed it instead times each
 // kernel and the reference loop `for (i) out[i] = f(x[i])` over 10^6 floats in the function's useful range.
-// With --float64 it checks the float64 kernels instead, on 2^20 random bit patterns and 2^20 values in the useful
-// range per function, against numpy's long double (64-bit significand): the largest error in ulps of the exact
-// value, for the kernel and for Math, and how often the two differ.
-//   node scripts/check-math.mjs [--only exp,log,...] [--stride 1] [--workers N] [--json] [--speed] [--float64]
-import { Buffer } from 'node:buffer';
+//   node scripts/check-math.mjs [--only exp,log,...] [--stride 1] [--workers N] [--json] [--speed]
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -18,7 +14,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const FUNCTIONS = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos'];
-const FUNCTIONS64 = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus'];
 const CHUNK = 1 << 22;
 const TOTAL = 2 ** 32;
 /** Mismatches kept per function for judging by mpmath, and how many of them are printed. */
@@ -30,12 +25,19 @@ function ordered(bits) {
   return bits & 0x80000000 ? -(bits & 0x7fffffff) : bits;
 }
 
-async function work() {
-  const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
-  const { wasmRuntime, ensureMemory, BASE } = await import('../src/core/kernels/wasm/module.ts');
+/** The WASM runtime and a block of its heap of the given size (byte address). */
+async function runtimeWithBlock(bytes) {
+  const { wasmRuntime } = await import('../src/core/kernels/wasm/module.ts');
+  const { wasmHeap } = await import('../src/core/kernels/wasm/heap.ts');
   const rt = wasmRuntime();
   if (rt === null) throw new Error('check-math: the WASM module did not instantiate');
-  const buffer = ensureMemory(rt, BASE + 8 * CHUNK);
+  return { rt, BASE: wasmHeap().alloc(bytes) };
+}
+
+async function work() {
+  const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
+  const { rt, BASE } = await runtimeWithBlock(8 * CHUNK);
+  const buffer = rt.memory.buffer;
   const bits = new Uint32Array(buffer, BASE, CHUNK);
   const xs = new Float32Array(buffer, BASE, CHUNK);
   const out = new Float32Array(buffer, BASE + 4 * CHUNK, CHUNK);
@@ -91,7 +93,7 @@ print(json.dumps([nearest32(F[op](mp.mpf(float(x)))) for x in xs]))
 }
 
 function parseArgs(argv) {
-  const options = { only: null, stride: 1, workers: availableParallelism(), json: false, speed: false, float64: false };
+  const options = { only: null, stride: 1, workers: availableParallelism(), json: false, speed: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--only') options.only = argv[++i].split(',');
@@ -99,16 +101,15 @@ function parseArgs(argv) {
     else if (arg === '--workers') options.workers = Number(argv[++i]);
     else if (arg === '--json') options.json = true;
     else if (arg === '--speed') options.speed = true;
-    else if (arg === '--float64') options.float64 = true;
     else {
-      const known = '--only, --stride, --workers, --json, --speed, --float64';
+      const known = '--only, --stride, --workers, --json, --speed';
       throw new Error(`check-math: unknown option '${arg}'; options: ${known}`);
     }
   }
-  const names = options.float64 ? FUNCTIONS64 : FUNCTIONS;
-  options.only ??= names;
+  options.only ??= FUNCTIONS;
   for (const op of options.only)
-    if (!names.includes(op)) throw new Error(`check-math: unknown function '${op}'; one of ${names.join(', ')}`);
+    if (!FUNCTIONS.includes(op))
+      throw new Error(`check-math: unknown function '${op}'; one of ${FUNCTIONS.join(', ')}`);
   if (!(Number.isInteger(options.stride) && options.stride >= 1))
     throw new Error('check-math: --stride is a positive integer');
   return options;
@@ -182,27 +183,14 @@ const USEFUL = {
   sin: [-100, 100],
   cos: [-100, 100],
 };
-const USEFUL64 = {
-  exp: [-746, 710],
-  log: [0, 1000],
-  log1p: [-1, 10],
-  tanh: [-20, 20],
-  sigmoid: [-750, 40],
-  softplus: [-750, 40],
-};
 
 /** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
-/** The best of ten runs in nanoseconds per element, for the kernel and for the reference loop (own closure each). */
-async function speed(only, float64) {
+async function speed(only) {
   const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
-  const { wasmRuntime, ensureMemory, BASE } = await import('../src/core/kernels/wasm/module.ts');
-  const rt = wasmRuntime();
   const n = 1_000_000;
-  const Floats = float64 ? Float64Array : Float32Array;
-  const bytes = Floats.BYTES_PER_ELEMENT;
-  const buffer = ensureMemory(rt, BASE + 2 * bytes * n);
-  const xs = new Floats(buffer, BASE, n);
-  const out = new Floats(n);
+  const { rt, BASE } = await runtimeWithBlock(8 * n);
+  const xs = new Float32Array(rt.memory.buffer, BASE, n);
+  const out = new Float32Array(n);
   const best = (run) => {
     let t = Infinity;
     for (let r = 0; r < 10; r++) {
@@ -213,7 +201,7 @@ async function speed(only, float64) {
     return (t * 1e6) / n;
   };
   const build = rt.relaxed ? 'relaxed' : 'plain';
-  console.log(`1e6 ${float64 ? 'float64' : 'float32'} values, ns/element (best of 10); ${build} SIMD build`);
+  console.log(`1e6 float32 values, ns/element (best of 10); ${build} SIMD build`);
   for (const op of only) {
     const [lo, hi] = USEFUL[op];
     let s = 1;
@@ -221,9 +209,9 @@ async function speed(only, float64) {
       s = (s * 16807) % 2147483647;
       xs[i] = lo + ((hi - lo) * s) / 2147483647;
     }
-    const name = `${op}${float64 ? 64 : 32}`;
+    const name = `${op}32`;
     const kernel = rt.exports[name];
-    const ours = best(() => kernel(BASE, BASE + bytes * n, n));
+    const ours = best(() => kernel(BASE, BASE + 4 * n, n));
     const loop = new Function('f', 'x', 'out', 'for (let i = 0; i < x.length; i++) out[i] = f(x[i]);');
     const reference = best(() => loop(UNARY_FUNCTIONS[op], xs, out));
     const ratio = (reference / ours).toFixed(1);
@@ -231,70 +219,9 @@ async function speed(only, float64) {
   }
 }
 
-/** Errors in ulps against numpy's long double, for the float64 kernels and for Math (the reference). */
-async function check64(only) {
-  const { UNARY_FUNCTIONS } = await import('../src/core/kernels/elementwise.ts');
-  const { wasmRuntime, ensureMemory, BASE } = await import('../src/core/kernels/wasm/module.ts');
-  const rt = wasmRuntime();
-  const n = 1 << 20;
-  const buffer = ensureMemory(rt, BASE + 16 * n);
-  const xs = new Float64Array(buffer, BASE, n);
-  const words = new Uint32Array(buffer, BASE, 2 * n);
-  const out = new Float64Array(buffer, BASE + 8 * n, n);
-  const program = `
-import sys, numpy as np
-n = ${n}
-def sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-F = {'exp': np.exp, 'log': np.log, 'log1p': np.log1p, 'tanh': np.tanh, 'sigmoid': sigmoid,
-     'softplus': lambda x: np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))}
-op = sys.argv[1]
-x, ours, ref = np.frombuffer(sys.stdin.buffer.read(), dtype=np.float64).reshape(3, n)
-with np.errstate(all='ignore'):
-    t = F[op](x.astype(np.longdouble))
-    big = np.longdouble(np.finfo(np.float64).max)
-    ok = np.isfinite(t) & (t != 0) & (np.abs(t) <= big)
-    same_special = ~ok & ((ours == ref) | (np.isnan(ours) & np.isnan(ref)))
-    m, e = np.frexp(t[ok])
-    ulp = np.ldexp(np.longdouble(1), np.maximum(e - 53, -1074))
-    eo = np.abs(ours[ok].astype(np.longdouble) - t[ok]) / ulp
-    er = np.abs(ref[ok].astype(np.longdouble) - t[ok]) / ulp
-print(int(ok.sum()), float(eo.max()), int((eo > 0.5).sum()), float(er.max()), int((er > 0.5).sum()),
-      int((ours[ok] != ref[ok]).sum()), int((~ok).sum() - same_special.sum()))
-`;
-  for (const op of only) {
-    const f = UNARY_FUNCTIONS[op];
-    const [lo, hi] = USEFUL64[op];
-    let s = 12345;
-    const next = () => {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      return s >>> 0;
-    };
-    for (const sample of ['random bit patterns', `uniform in [${lo}, ${hi}]`]) {
-      if (sample.startsWith('random')) for (let i = 0; i < 2 * n; i++) words[i] = next();
-      else for (let i = 0; i < n; i++) xs[i] = lo + ((hi - lo) * next()) / 2 ** 32;
-      rt.exports[`${op}64`](BASE, BASE + 8 * n, n);
-      const reference = Float64Array.from(xs, f);
-      const input = Buffer.concat([xs, out, reference].map((a) => Buffer.from(a.buffer, a.byteOffset, 8 * n)));
-      const run = spawnSync('python3', ['-c', program, op], { input, encoding: 'utf8', maxBuffer: 1 << 20 });
-      if (run.status !== 0) throw new Error(`check-math: python3 with numpy is needed for --float64\n${run.stderr}`);
-      const [finite, ours, oursOver, math, mathOver, differ, special] = run.stdout.trim().split(' ').map(Number);
-      console.log(
-        `${(op + '64').padEnd(8)} ${sample}: ${finite} finite results; ours max ${ours.toFixed(3)} ulp ` +
-          `(${oursOver} above 0.5), Math max ${math.toFixed(3)} ulp (${mathOver} above 0.5); differ from Math ` +
-          `${differ}; special values unlike Math ${special}`,
-      );
-    }
-  }
-}
-
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (options.speed) return speed(options.only, options.float64);
-  if (options.float64) return check64(options.only);
+  if (options.speed) return speed(options.only);
   const results = [];
   for (const op of options.only) {
     const r = await checkOne(op, options);

@@ -14,6 +14,12 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, shared WASM memory). */
+export const ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 export function serveWeb({
   root = new URL('../web/dist', import.meta.url).pathname,
   port = 5173,
@@ -40,6 +46,8 @@ export function serveWeb({
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
+      // Cross-origin isolation: shared WASM memory, so the lab's workers can use a second kernel thread.
+      ...ISOLATION,
     });
     createReadStream(file).pipe(res);
   });

@@ -78,9 +78,9 @@ test('a donated step overwrites the parameters in place (no new memory)', () => 
     const p0 = { w: s.mul(s.ones([1000], { dtype: 'float32' }), 1) };
     const [p, st] = opt.step!({ w: s.ones([1000], { dtype: 'float32' }) }, opt.init(p0), p0);
     const before = s.memoryInfo()!.inUse;
-    const storage = (p as { w: Tensor }).w.storage;
+    const storage = (p as { w: Tensor }).w.block;
     const [p2, st2] = opt.step!({ w: s.ones([1000], { dtype: 'float32' }) }, st, p, { donate: true });
-    expect((p2 as { w: Tensor }).w.storage).toBe(storage);
+    expect((p2 as { w: Tensor }).w.block).toBe(storage);
     expect(((st2 as unknown[])[1] as { count: number }).count).toBe(3);
     // Only the gradient (1000 floats, in a 4,032-byte block) was allocated.
     expect(s.memoryInfo()!.inUse - before).toBe(4032);
@@ -120,7 +120,7 @@ describe('long runs keep a flat footprint', () => {
       const result = run(optimizer);
       expect(new Set(inUse.slice(1)).size).toBe(1);
       expect(new Set(sizes.slice(1)).size).toBe(1);
-      expect(result.params.layers[0].w.storage?.resident).toBe(false);
+      expect(result.params.layers[0].w.block?.resident ?? false).toBe(false);
     }
     // Parameters shown to onStep stay valid after the step that replaces them.
     const result = run(s.adam(1e-2), (k, p) => {

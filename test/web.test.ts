@@ -196,7 +196,9 @@ describe.runIf(available)('the web lab', () => {
     // Runs that would take minutes, so that only leaving the page can end them within the test.
     const { page, errors } = await open('#/train?hidden=256&train=9000&test=1000&epochs=100&batch=50');
     await page.waitForSelector('body[data-ready="true"] #train-form');
-    const trainWorker = page.waitForEvent('worker');
+    // A job's worker (each job worker also starts a kernel worker of its own: a second thread for large kernels).
+    const jobWorker = { predicate: (w: Worker) => w.url().endsWith('/assets/worker.js') };
+    const trainWorker = page.waitForEvent('worker', jobWorker);
     await page.click('#start');
     const training = await trainWorker;
     await page.waitForFunction(statusMatches, '^(Training|Epoch)', { timeout: 20_000 });
@@ -205,7 +207,7 @@ describe.runIf(available)('the web lab', () => {
     expect(await trainingEnds).toBe(true);
     await page.waitForSelector('tr.point-row');
     // The experiment's job worker ends too when the reader moves on mid-run.
-    const experimentWorker = page.waitForEvent('worker');
+    const experimentWorker = page.waitForEvent('worker', jobWorker);
     await page.evaluate(() => (location.hash = '#/chapter/random-matrix?k=9&samples=1000000000'));
     const experiment = await experimentWorker;
     await page.waitForFunction(statusMatches, '^Running');

@@ -141,7 +141,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 /** True when every element is finite (a concrete check, for guards and tests). */
 export function allFinite(x: Tensor): boolean {
   // Resident: two SIMD passes (±∞·0 and NaN·0 are NaN, so Σ x·0 is finite exactly when every x is).
-  if (x.storage?.resident) return Number.isFinite(sum(mul(x, 0)).item());
+  if (x.block?.resident) return Number.isFinite(sum(mul(x, 0)).item());
   const d = x.data;
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
   return true;

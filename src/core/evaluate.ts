@@ -6,17 +6,17 @@ import type { DType } from './dtype.js';
 import * as K from './kernels/index.js';
 import type { BinaryPrimitive, Primitive, PrimitiveParams, UnaryPrimitive } from './primitives.js';
 import { broadcastShapes, broadcastStrides, shapeSize, stridesOf } from './shape.js';
-import { newStorage, type Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 type Implementation<P extends Primitive> = (inputs: readonly Tensor[], params: PrimitiveParams[P]) => Tensor;
 
 /** A new tensor; `zero` when the kernel does not write every element. */
 function output(dtype: DType, shape: readonly number[], zero = false): Tensor {
-  return new Tensor(dtype, shape, newStorage(dtype, shapeSize(shape), zero));
+  return Tensor.allocate(dtype, shape, zero);
 }
 
-const st = (t: Tensor): Storage => t.storage as Storage;
+/** A tensor as the kernels see it (its numbers: storage.ts's Numbers). */
+const st = (t: Tensor): Tensor => t;
 
 function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
   const out: number[] = [];
@@ -132,7 +132,7 @@ const IMPLEMENTATIONS: { [P in Primitive]: Implementation<P> } = {
   stopGradient: ([x]) => x,
   sum: reduction(K.sum),
   reduceMax: reduction(K.reduceMax),
-  reshape: ([x], { shape }) => new Tensor(x.dtype, shape, x.storage),
+  reshape: ([x], { shape }) => Tensor.view(x, shape),
   broadcastTo: ([x], { shape }) => {
     const out = output(x.dtype, shape);
     K.broadcastTo(st(x), x.shape, shape, st(out));

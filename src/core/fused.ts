@@ -7,13 +7,12 @@ import type { DType } from './dtype.js';
 import { wasmKernelsOn } from './kernels/index.js';
 import { wasmRuntime } from './kernels/wasm/module.js';
 import { parallelRange, type ThreadKernel } from './kernels/wasm/threads.js';
-import { newStorage, releaseStaged, staged, type Storage } from './storage.js';
-import type { Tensor } from './tensor.js';
-import { Tensor as TensorClass } from './tensor.js';
+import { isResident, releaseStaged, staged, type Numbers, type Storage } from './storage.js';
+import { Tensor } from './tensor.js';
 
 /** True when t holds numbers (not a tracer of some transformation). */
 export function isConcrete(t: Tensor): boolean {
-  return t.trace === null && t.storage !== null;
+  return t.trace === null && (t.array !== null || t.block !== null);
 }
 
 /** max with NaN propagation, as the max primitive. */
@@ -53,13 +52,10 @@ export interface SgdStepSettings {
 /** Rounds to the dtype at every operation (float32), or not at all (float64). */
 const rounder = (dtype: DType): ((x: number) => number) => (dtype === 'float32' ? Math.fround : (x) => x);
 
-/** Output storage: the donated input's own when in place, else new (resident in a scope). */
-function outputFor(t: Tensor, inPlace: boolean): Storage {
-  return inPlace ? (t.storage as Storage) : newStorage(t.dtype, t.size, false);
+/** The output for a leaf: the donated input itself when in place, else new numbers (resident in a scope). */
+function outputFor(t: Tensor, inPlace: boolean): Tensor {
+  return inPlace ? t : Tensor.allocate(t.dtype, t.shape, false);
 }
-
-const wrap = (like: Tensor, st: Storage): Tensor =>
-  like.storage === st ? like : new TensorClass(like.dtype, like.shape, st);
 
 /** Elements from which a step is split between two threads (when enabled). */
 const PARALLEL_ELEMENTS = 1 << 16;
@@ -71,13 +67,13 @@ const PARALLEL_ELEMENTS = 1 << 16;
  */
 function runWasm(
   kernel: ThreadKernel,
-  inputs: readonly Storage[],
-  outputs: readonly Storage[],
+  inputs: readonly Numbers[],
+  outputs: readonly Numbers[],
   n: number,
   args: (ptrs: number[], lo: number, hi: number) => number[],
 ): boolean {
   const rt = wasmRuntime();
-  if (rt === null || !wasmKernelsOn() || !outputs.every((o) => o.resident)) return false;
+  if (rt === null || !wasmKernelsOn() || !outputs.every(isResident)) return false;
   const temps: Storage[] = [];
   const ptrs: number[] = [];
   for (const st of inputs) {
@@ -88,7 +84,7 @@ function runWasm(
     }
     ptrs.push(s.ptr);
   }
-  for (const o of outputs) ptrs.push(o.ptr);
+  for (const o of outputs) ptrs.push((o.block as Storage).ptr);
   const size = outputs[0].dtype === 'float64' ? 8 : 4;
   const fn = rt.exports[kernel] as (...a: number[]) => void;
   parallelRange(
@@ -133,7 +129,7 @@ export function adamStep(
   const mo = outputFor(m, inPlace);
   const vo = outputFor(v, inPlace);
   const xo = vmax ? outputFor(vmax, inPlace) : null;
-  const inputs = [p, g, m, v, vmax ?? v].map((t) => t.storage as Storage);
+  const inputs = [p, g, m, v, vmax ?? v];
   const outputs = [po, mo, vo, xo ?? vo];
   const { b1, b2, eps, bc1, bc2sqrt, weightDecay, lr } = c;
   const done = runWasm(p.dtype === 'float64' ? 'adam64' : 'adam32', inputs, outputs, n, (ptrs, lo, hi) => [
@@ -180,7 +176,7 @@ export function adamStep(
       P[i] = f(pi + f(u * nlr));
     }
   }
-  return { p: wrap(p, po), m: wrap(m, mo), v: wrap(v, vo), vmax: vmax && xo ? wrap(vmax, xo) : null };
+  return { p: po, m: mo, v: vo, vmax: xo };
 }
 
 /**
@@ -206,8 +202,12 @@ export function sgdStep(
     (c.dampening !== 0 ? F.dampened : 0);
   const n = p.size;
   const po = outputFor(p, inPlace);
-  const bo = momentum ? (buffer !== null ? outputFor(buffer, inPlace) : newStorage(p.dtype, n, false)) : null;
-  const inputs = [p, g, buffer ?? g].map((t) => t.storage as Storage);
+  const bo = momentum
+    ? buffer !== null
+      ? outputFor(buffer, inPlace)
+      : Tensor.allocate(p.dtype, p.shape, false)
+    : null;
+  const inputs = [p, g, buffer ?? g];
   const outputs = bo ? [po, bo] : [po, po];
   const done = runWasm(p.dtype === 'float64' ? 'sgd64' : 'sgd32', inputs, outputs, n, (ptrs, lo, hi) => [
     ...ptrs,
@@ -239,8 +239,7 @@ export function sgdStep(
       P[i] = f(pi + f(d * nlr));
     }
   }
-  const newBuffer = bo === null ? null : buffer !== null ? wrap(buffer, bo) : new TensorClass(p.dtype, p.shape, bo);
-  return { p: wrap(p, po), buffer: newBuffer };
+  return { p: po, buffer: bo };
 }
 
 /**
@@ -256,10 +255,10 @@ export function fusedAdam(
 ): { m: Tensor; v: Tensor; vmax: Tensor | null; update: Tensor } {
   const n = g.size;
   const f = rounder(g.dtype);
-  const mo = newStorage(g.dtype, n, false);
-  const vo = newStorage(g.dtype, n, false);
-  const xo = vmax ? newStorage(g.dtype, n, false) : null;
-  const uo = newStorage(g.dtype, n, false);
+  const mo = Tensor.allocate(g.dtype, g.shape, false);
+  const vo = Tensor.allocate(g.dtype, g.shape, false);
+  const xo = vmax ? Tensor.allocate(g.dtype, g.shape, false) : null;
+  const uo = Tensor.allocate(g.dtype, g.shape, false);
   const [gd, md, vd] = [g.data, m.data, v.data];
   const xd = vmax ? vmax.data : null;
   const [M, V, U] = [mo.data, vo.data, uo.data];
@@ -274,7 +273,5 @@ export function fusedAdam(
     V[i] = vi;
     U[i] = f(f(mi / f(f(f(Math.sqrt(vh)) / bc2) + eps)) / bc1);
   }
-  const shape = g.shape;
-  const t = (st: Storage) => new TensorClass(g.dtype, shape, st);
-  return { m: t(mo), v: t(vo), vmax: xo ? t(xo) : null, update: t(uo) };
+  return { m: mo, v: vo, vmax: xo, update: uo };
 }

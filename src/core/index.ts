@@ -15,7 +15,7 @@ export {
   type SgdStepSettings,
 } from './fused.js';
 export * from './transforms.js';
-export { scope, memoryInfo, setResidentStorage } from './storage.js';
+export { scope, memoryInfo, setResidentStorage, setResidentThreshold } from './storage.js';
 /** @internal For the library's own loops (training, minimisation): see storage.ts. */
 export { currentScope, detached, retire } from './storage.js';
 export type { HeapInfo } from './kernels/wasm/heap.js';
@@ -29,6 +29,7 @@ export {
   enableThreads,
   serveGemm,
   threadsEnabled,
+  threadsReady,
   type KernelInfo,
   type GemmArgs,
   type GemmWorkerInit,

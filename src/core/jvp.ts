@@ -152,6 +152,6 @@ export class JvpTrace implements Trace {
   }
 
   tracer(primal: Tensor, tangent: Tensor | null): Tensor {
-    return new Tensor(primal.dtype, primal.shape, null, this, primal, tangent, null);
+    return new Tensor(primal.dtype, primal.shape, null, null, this, primal, tangent, null);
   }
 }

@@ -9,10 +9,24 @@ import { bind } from './trace.js';
 
 export type Operand = Tensor | number;
 
+/**
+ * The constants that numbers in ops become (2 in x·2, 1 in 1 − x), made once per value and dtype: rules and
+ * composed ops use the same few every call. Nothing writes to them (they are never a result of an op).
+ */
+const CONSTANTS: Record<DType, Map<number, Tensor>> = { float64: new Map(), float32: new Map() };
+
 function asTensor(op: string, x: Operand, dtype: DType): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') throw new SaddleError(`${op}: expected a Tensor or a number, got ${typeof x}`);
-  return scalar(x, dtype);
+  if (x === 0 && 1 / x < 0) return scalar(x, dtype); // −0 would find +0's entry
+  const cache = CONSTANTS[dtype];
+  let t = cache.get(x);
+  if (t === undefined) {
+    if (cache.size >= 1024) cache.clear();
+    t = scalar(x, dtype);
+    cache.set(x, t);
+  }
+  return t;
 }
 
 function checkTensor(op: string, x: unknown, what = 'argument'): asserts x is Tensor {

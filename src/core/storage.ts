@@ -21,38 +21,64 @@ import { wasmRuntime } from './kernels/wasm/module.js';
 const ORDINARY = -1;
 const RELEASED = -2;
 
-/** The numbers of one or more tensors (a reshape shares them). */
-export class Storage {
-  /** Byte address in WASM memory, or ORDINARY (a typed array), or RELEASED. */
+/**
+ * What the kernels read and write: a tensor's numbers, either an ordinary typed array (`array`) or a block
+ * (`block`), which views such as reshape share. Ordinary numbers need no wrapper: a tensor holds its array
+ * itself, so tensors of problems too small for residency cost what they always did.
+ */
+export interface Numbers {
+  readonly dtype: DType;
+  readonly size: number;
+  readonly array: Data | null;
+  readonly block: Storage | null;
+}
+
+/** The numbers as a typed array (a view of WASM memory for a resident block, valid until its scope ends). */
+export function numbersOf(o: Numbers): Data {
+  return o.array ?? (o.block as Storage).data;
+}
+
+/** Whether the numbers are resident in WASM memory (the SIMD kernels can write them in place). */
+export function isResident(o: Numbers): boolean {
+  return o.block !== null && o.block.ptr >= 0;
+}
+
+/** A block of numbers in WASM memory, shared by the tensors that view it; ordinary once it outlives every scope. */
+export class Storage implements Numbers {
+  /** Byte address in WASM memory, or ORDINARY (moved to `copy`), or RELEASED. */
   ptr: number;
   owner: Scope | null;
-  private array: Data | null;
+  /** The ordinary array the numbers moved to when they left every scope. */
+  private copy: Data | null = null;
   private view: Data | null = null;
+  readonly array = null;
 
   constructor(
     readonly dtype: DType,
     readonly length: number,
-    array: Data | null,
     ptr: number,
     owner: Scope | null,
   ) {
-    this.array = array;
     this.ptr = ptr;
     this.owner = owner;
   }
 
-  /** Ordinary storage around an existing typed array (no copy). */
-  static of(array: Data): Storage {
-    return new Storage(array instanceof Float64Array ? 'float64' : 'float32', array.length, array, ORDINARY, null);
+  get size(): number {
+    return this.length;
+  }
+
+  /** A storage is its own block (so kernels take a bare Storage, e.g. scratch, as Numbers). */
+  get block(): Storage {
+    return this;
   }
 
   get resident(): boolean {
     return this.ptr >= 0;
   }
 
-  /** The numbers as a typed array: the array itself, or a view of WASM memory (valid until the scope ends). */
+  /** The numbers as a typed array: a view of WASM memory (valid until the scope ends), or the ordinary copy. */
   get data(): Data {
-    if (this.ptr === ORDINARY) return this.array as Data;
+    if (this.ptr === ORDINARY) return this.copy as Data;
     if (this.ptr === RELEASED) throw released();
     let v = this.view;
     // A view detaches when an unshared memory grows (its length reads 0): make it again.
@@ -78,7 +104,7 @@ export class Storage {
     const copy = allocate(this.dtype, this.length);
     copy.set(this.data);
     this.release();
-    this.array = copy;
+    this.copy = copy;
     this.ptr = ORDINARY;
   }
 
@@ -86,9 +112,9 @@ export class Storage {
   release(): void {
     if (this.ptr >= 0) (wasmHeap() as NonNullable<ReturnType<typeof wasmHeap>>).release(this.ptr, this.bytes);
     this.ptr = RELEASED;
-    this.array = null;
+    this.copy = null;
     this.view = null;
-    this.owner?.owned.delete(this);
+    this.owner?.owned?.delete(this);
     this.owner = null;
   }
 }
@@ -101,24 +127,32 @@ function released(): SaddleError {
 }
 
 export class Scope {
-  readonly owned = new Set<Storage>();
-  /** Resident copies of ordinary inputs, made once per scope. */
-  readonly staged = new Map<Storage, Storage>();
+  /** What this scope will release (created when the first block is). */
+  owned: Set<Storage> | null = null;
+  /** Resident copies of ordinary inputs (by their array), made once per scope (created when first needed). */
+  staged: Map<Data, Storage> | null = null;
   constructor(
     readonly internal: boolean,
-    /** Position in the context stack: a scope at a higher level ends before one at a lower level. */
+    /** Nesting depth: a scope at a higher level ends before one at a lower level. */
     readonly level: number,
   ) {}
+
+  adopt(st: Storage): void {
+    st.owner = this;
+    (this.owned ??= new Set()).add(st);
+  }
 }
 
 /**
- * The allocation context: scopes; USER marks where user code runs (inside the library's bookkeeping), which
- * allocates in the nearest user scope; DETACHED marks user code run from inside a library loop (a callback),
- * which sees no scope at all, as if called from the top level.
+ * The allocation context, as two variables that each context saves and restores (cheaper than a stack, on
+ * every traced operation): `target` is the scope that owns what is allocated now, or USER where user code
+ * runs, which allocates in `userScope`, the nearest user scope (null: ordinary memory; a callback run from
+ * inside a library loop is detached from every scope: both are USER and null there).
  */
 const USER = null;
-const DETACHED = 'detached';
-const targets: (Scope | typeof USER | typeof DETACHED)[] = [];
+let target: Scope | typeof USER = USER;
+let userScope: Scope | null = null;
+let depth = 0;
 let residentEnabled = true;
 
 /** Turns WASM residency off (false) or on, e.g. to compare with ordinary arrays; scopes still run. */
@@ -126,23 +160,9 @@ export function setResidentStorage(on: boolean): void {
   residentEnabled = on;
 }
 
-/** The nearest user scope at or below stack position i, or null. */
-function userScopeFrom(i: number): Scope | null {
-  for (let k = i; k >= 0; k--) {
-    const t = targets[k];
-    if (t === DETACHED) return null;
-    if (t !== USER && !t.internal) return t;
-  }
-  return null;
-}
-
 /** The scope that owns what is allocated now (null: ordinary memory). */
 function allocationScope(): Scope | null {
-  const top = targets.length - 1;
-  if (top < 0) return null;
-  const t = targets[top];
-  if (t === DETACHED) return null;
-  return t !== USER ? t : userScopeFrom(top - 1);
+  return target !== USER ? target : userScope;
 }
 
 /** @internal The scope of the current allocation context, for a trace to own its tape (null: ordinary memory). */
@@ -151,50 +171,55 @@ export function currentScope(): Scope | null {
 }
 
 /**
- * New storage for n numbers: resident when a scope will release it and WASM memory can hold it,
- * else an ordinary array. Zero-filled unless `zero` is false (for kernels that write every element).
+ * Below this many numbers a tensor stays an ordinary array even in a scope: a JavaScript loop over it costs
+ * less than the call into WASM (and the bookkeeping of a block), so per-call work on small problems (the
+ * chapter's two-variable objectives) runs as fast as it did before residency.
  */
-export function newStorage(dtype: DType, n: number, zero = true): Storage {
-  const owner = residentEnabled && n > 0 ? allocationScope() : null;
-  if (owner !== null) {
-    const heap = wasmHeap();
-    const bytes = n * (dtype === 'float64' ? 8 : 4);
-    const ptr = heap === null ? -1 : heap.alloc(bytes);
-    if (ptr >= 0) {
-      const st = new Storage(dtype, n, null, ptr, owner);
-      owner.owned.add(st);
-      if (zero) st.data.fill(0);
-      return st;
-    }
-  }
-  return new Storage(dtype, n, allocate(dtype, n), ORDINARY, null);
-}
+let small = 256;
 
-/** Storage that shares nothing with the caller's array: resident in a scope, else a copy. */
-export function storageFrom(array: Data): Storage {
-  const st = newStorage(array instanceof Float64Array ? 'float64' : 'float32', array.length, false);
-  st.data.set(array);
-  return st;
+/** The smallest tensor (in numbers) made resident in a scope: 256 by default; tests set 1 to reach every kernel. */
+export function setResidentThreshold(n: number): void {
+  small = Math.max(1, Math.floor(n));
 }
 
 /**
- * A resident copy of ordinary storage for a kernel to read, or the storage itself when resident. In an
- * internal scope the copy is kept for the scope's life (a batch of data read by the forward and the
- * backward pass is copied once); elsewhere it is released by releaseStaged() after the kernel.
+ * A resident block for n numbers when a scope will release it and WASM memory can hold it (and n is not
+ * small); null otherwise (the caller makes an ordinary array). Zero-filled unless `zero` is false (for
+ * kernels that write every element).
  */
-export function staged(st: Storage, temporaries: Storage[], cache = true): Storage | null {
-  if (st.ptr >= 0) return st;
+export function newBlock(dtype: DType, n: number, zero = true): Storage | null {
+  const owner = residentEnabled && n >= small ? allocationScope() : null;
+  if (owner === null) return null;
   const heap = wasmHeap();
-  if (heap === null) return null;
-  const t = targets.length > 0 ? targets[targets.length - 1] : USER;
-  const owner = cache && t !== USER && t !== DETACHED && t.internal ? t : null;
-  const cached = owner?.staged.get(st);
-  if (cached !== undefined) return cached;
-  const ptr = heap.alloc(st.bytes);
+  const ptr = heap === null ? -1 : heap.alloc(n * (dtype === 'float64' ? 8 : 4));
   if (ptr < 0) return null;
-  const copy = new Storage(st.dtype, st.length, null, ptr, null);
-  copy.data.set(st.data);
-  if (owner !== null) owner.staged.set(st, copy);
+  const st = new Storage(dtype, n, ptr, owner);
+  owner.adopt(st);
+  if (zero) st.data.fill(0);
+  return st;
+}
+
+/** A resident block of n numbers owned by no scope (scratch), released by the caller; null when there is no room. */
+export function scratchBlock(dtype: DType, n: number): Storage | null {
+  const ptr = wasmHeap()?.alloc(n * (dtype === 'float64' ? 8 : 4)) ?? -1;
+  return ptr < 0 ? null : new Storage(dtype, n, ptr, null);
+}
+
+/**
+ * Resident numbers for a kernel to read: the block itself when resident, else a copy. In an internal scope
+ * the copy is kept for the scope's life (a batch of data read by the forward and the backward pass is copied
+ * once); elsewhere it goes to `temporaries`, released by releaseStaged() after the kernel.
+ */
+export function staged(o: Numbers, temporaries: Storage[], cache = true): Storage | null {
+  if (o.block !== null && o.block.ptr >= 0) return o.block;
+  const data = numbersOf(o);
+  const owner = cache && target !== USER && target.internal ? target : null;
+  const cached = owner?.staged?.get(data);
+  if (cached !== undefined) return cached;
+  const copy = scratchBlock(o.dtype, data.length);
+  if (copy === null) return null;
+  copy.data.set(data);
+  if (owner !== null) (owner.staged ??= new Map()).set(data, copy);
   else temporaries.push(copy);
   return copy;
 }
@@ -205,7 +230,7 @@ export function releaseStaged(temporaries: Storage[]): void {
 }
 
 interface HasStorage {
-  readonly storage: Storage | null;
+  readonly block: Storage | null;
   readonly primal: HasStorage | null;
   readonly tangent: HasStorage | null;
 }
@@ -216,7 +241,7 @@ function reachable(value: unknown, out: Set<Storage>, seen: Set<object>, isTenso
   seen.add(value);
   if (isTensor(value)) {
     const t = value as HasStorage;
-    if (t.storage !== null) out.add(t.storage);
+    if (t.block !== null) out.add(t.block);
     if (t.primal !== null) reachable(t.primal, out, seen, isTensor);
     if (t.tangent !== null) reachable(t.tangent, out, seen, isTensor);
     return;
@@ -237,41 +262,47 @@ export function registerTensorClass(test: (v: unknown) => boolean): void {
   isTensorValue = test;
 }
 
-/** Releases what a scope owns, moving what its result reaches to the context it was entered from. */
-function exitScope(scope: Scope, result: unknown): void {
-  const keep = new Set<Storage>();
-  if (scope.owned.size > 0) reachable(result, keep, new Set(), isTensorValue);
-  const top = targets.length - 1;
-  const below = top >= 0 ? targets[top] : USER;
-  const parent = below === DETACHED ? null : below !== USER ? below : userScopeFrom(top);
-  for (const st of scope.owned) {
-    if (!keep.has(st)) st.release();
-    else if (parent !== null) {
-      st.owner = parent;
-      parent.owned.add(st);
-    } else {
-      st.owner = null;
-      st.toOrdinary();
+/** Releases what a scope owns, moving what its result reaches to `parent` (null: ordinary memory). */
+function exitScope(scope: Scope, result: unknown, parent: Scope | null): void {
+  const owned = scope.owned;
+  if (owned !== null) {
+    const keep = new Set<Storage>();
+    reachable(result, keep, new Set(), isTensorValue);
+    for (const st of owned) {
+      if (!keep.has(st)) st.release();
+      else if (parent !== null) parent.adopt(st);
+      else {
+        st.owner = null;
+        st.toOrdinary();
+      }
     }
+    scope.owned = null;
   }
-  scope.owned.clear();
-  for (const copy of scope.staged.values()) copy.release();
-  scope.staged.clear();
+  if (scope.staged !== null) for (const copy of scope.staged.values()) copy.release();
+  scope.staged = null;
 }
 
 function runScope<T>(internal: boolean, fn: (scope: Scope) => T): T {
-  const scope = new Scope(internal, targets.length);
-  targets.push(scope);
+  const savedTarget = target;
+  const savedUser = userScope;
+  const scope = new Scope(internal, ++depth);
+  target = scope;
+  if (!internal) userScope = scope;
+  const parent = savedTarget !== USER ? savedTarget : savedUser;
   let result: T;
   try {
     result = fn(scope);
   } catch (err) {
-    targets.pop();
-    exitScope(scope, undefined);
+    target = savedTarget;
+    userScope = savedUser;
+    depth--;
+    exitScope(scope, undefined, parent);
     throw err;
   }
-  targets.pop();
-  exitScope(scope, result);
+  target = savedTarget;
+  userScope = savedUser;
+  depth--;
+  exitScope(scope, result, parent);
   return result;
 }
 
@@ -295,11 +326,15 @@ export function internalScope<T>(fn: (scope: Scope) => T): T {
  * computes lives in ordinary memory (unless it opens scopes of its own), so whatever it keeps stays valid.
  */
 export function detached<T>(fn: () => T): T {
-  targets.push(DETACHED);
+  const savedTarget = target;
+  const savedUser = userScope;
+  target = USER;
+  userScope = null;
   try {
     return fn();
   } finally {
-    targets.pop();
+    target = savedTarget;
+    userScope = savedUser;
   }
 }
 
@@ -323,24 +358,28 @@ export function retire(old: unknown, kept: unknown, owner: Scope | null, shown: 
 
 /** @internal Runs user code (the function being transformed) from inside the library's bookkeeping. */
 export function asUser<T>(fn: () => T): T {
-  targets.push(USER);
+  const saved = target;
+  target = USER;
   try {
     return fn();
   } finally {
-    targets.pop();
+    target = saved;
   }
 }
 
 /**
  * @internal A trace processing an operation: what it computes (primals, tangents, tape values) belongs to
- * the trace's own scope, which lives as long as the transformation that made the trace.
+ * the trace's own scope, which lives as long as the transformation that made the trace. Returns the context
+ * to restore with exitLibrary.
  */
-export function enterLibrary(owner: Scope | null): void {
-  targets.push(owner);
+export function enterLibrary(owner: Scope | null): Scope | null {
+  const saved = target;
+  target = owner ?? USER;
+  return saved;
 }
 
-export function exitLibrary(): void {
-  targets.pop();
+export function exitLibrary(saved: Scope | null): void {
+  target = saved;
 }
 
 /**
@@ -351,14 +390,11 @@ export function exitLibrary(): void {
 export function retain(st: Storage, into: Scope | null): void {
   const owner = st.owner;
   if (owner === null || (into !== null && owner.level <= into.level)) return;
-  owner.owned.delete(st);
+  owner.owned?.delete(st);
   if (into === null) {
     st.owner = null;
     st.toOrdinary();
-  } else {
-    st.owner = into;
-    into.owned.add(st);
-  }
+  } else into.adopt(st);
 }
 
 /** Releases the resident storage of tensors now (ordinary arrays are left to the garbage collector). */

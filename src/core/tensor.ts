@@ -2,7 +2,7 @@ import { allocate, isDType, type Data, type DType } from './dtype.js';
 import { SaddleError, formatShape } from './errors.js';
 import { checkShape, shapeSize, type Shape } from './shape.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
-import { newStorage, registerTensorClass, Storage, type Scope } from './storage.js';
+import { newBlock, registerTensorClass, type Numbers, type Scope, type Storage } from './storage.js';
 import * as ops from './ops.js';
 
 /**
@@ -39,12 +39,14 @@ type Nested = number | Nested[];
  * (a tangent, or a tape node) beside its primal value. User code sees the same class either
  * way, so a function written once can be evaluated, differentiated, and differentiated again.
  */
-export class Tensor {
+export class Tensor implements Numbers {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly size: number;
-  /** @internal Where the numbers live (storage.ts); null for a tracer. */
-  readonly storage: Storage | null;
+  /** @internal Ordinary numbers (a typed array the garbage collector owns); null when resident or a tracer. */
+  readonly array: Data | null;
+  /** @internal Resident numbers (storage.ts), shared with views such as reshape; null otherwise. */
+  readonly block: Storage | null;
   /** @internal The transformation that owns this tracer; null when concrete. */
   readonly trace: Trace | null;
   /** @internal The value one level down (a tracer's primal). */
@@ -58,7 +60,8 @@ export class Tensor {
   constructor(
     dtype: DType,
     shape: readonly number[],
-    storage: Storage | null,
+    array: Data | null,
+    block: Storage | null = null,
     trace: Trace | null = null,
     primal: Tensor | null = null,
     tangent: Tensor | null = null,
@@ -66,17 +69,35 @@ export class Tensor {
   ) {
     this.dtype = dtype;
     this.shape = shape;
-    this.size = storage !== null ? storage.length : shapeSize(shape);
-    this.storage = storage;
+    this.size = array !== null ? array.length : block !== null ? block.length : shapeSize(shape);
+    this.array = array;
+    this.block = block;
     this.trace = trace;
     this.primal = primal;
     this.tangent = tangent;
     this.node = node;
   }
 
+  /** @internal New numbers for a tensor: resident when a scope owns them (storage.ts), else an ordinary array. */
+  static allocate(dtype: DType, shape: readonly number[], zero = true): Tensor {
+    const n = shapeSize(shape);
+    const block = newBlock(dtype, n, zero);
+    return new Tensor(dtype, shape, block === null ? allocate(dtype, n) : null, block);
+  }
+
+  /** @internal The same numbers under another shape (reshape, stopGradient). */
+  static view(t: Tensor, shape: readonly number[]): Tensor {
+    return new Tensor(t.dtype, shape, t.array, t.block);
+  }
+
+  /** @internal Whether this is a concrete tensor (it holds numbers, not a trace). */
+  get concreteValue(): boolean {
+    return this.array !== null || this.block !== null;
+  }
+
   /** @internal The numbers of a concrete tensor (null for a tracer). */
   get buffer(): Data | null {
-    return this.storage === null ? null : this.storage.data;
+    return this.array ?? (this.block === null ? null : this.block.data);
   }
 
   get rank(): number {
@@ -94,16 +115,17 @@ export class Tensor {
    * and it is a copy (the primal's memory belongs to the transformation and is released with it).
    */
   get data(): Data {
-    if (this.storage !== null) return this.storage.data;
-    const st = this.concrete().storage as Storage;
-    return st.resident ? st.data.slice() : st.data;
+    if (this.array !== null) return this.array;
+    if (this.block !== null) return this.block.data;
+    const c = this.concrete();
+    return c.array ?? (c.block as Storage).data.slice();
   }
 
   /** @internal The concrete value at the bottom of a tracer's primals. */
   concrete(): Tensor {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     let t: Tensor = this;
-    while (t.storage === null) t = t.primal as Tensor;
+    while (t.array === null && t.block === null) t = t.primal as Tensor;
     return t;
   }
 
@@ -114,7 +136,8 @@ export class Tensor {
         `item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1; index or reduce it first`,
       );
     }
-    return (this.concrete().storage as Storage).data[0];
+    const c = this.concrete();
+    return c.array !== null ? c.array[0] : (c.block as Storage).data[0];
   }
 
   /** Nested arrays of numbers (a number for a scalar). */
@@ -246,10 +269,10 @@ export function tensor(values: Nested | ArrayLike<number>, options: TensorOption
     }
     shape = [...options.shape];
   }
-  const st = newStorage(dtype, flat.length, false);
-  const data = st.data;
+  const t = Tensor.allocate(dtype, shape, false);
+  const data = t.data;
   for (let i = 0; i < flat.length; i++) data[i] = flat[i];
-  return new Tensor(dtype, shape, st);
+  return t;
 }
 
 /** Wraps existing storage without copying. */
@@ -258,21 +281,21 @@ export function fromData(data: Data, shape: Shape): Tensor {
   if (shapeSize(shape) !== data.length) {
     throw new SaddleError(`fromData: ${data.length} values do not fill shape ${formatShape(shape)}`);
   }
-  return new Tensor(data instanceof Float64Array ? 'float64' : 'float32', [...shape], Storage.of(data));
+  return new Tensor(data instanceof Float64Array ? 'float64' : 'float32', [...shape], data);
 }
 
 export function scalar(value: number, dtype: DType = 'float64'): Tensor {
-  const st = newStorage(dtype, 1, false);
-  st.data[0] = value;
-  return new Tensor(dtype, [], st);
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  return new Tensor(dtype, [], data);
 }
 
 export function full(shape: Shape, value: number, options: { dtype?: DType } = {}): Tensor {
   checkShape('full', shape);
   const dtype = checkDType('full', options.dtype);
-  const st = newStorage(dtype, shapeSize(shape), value === 0);
-  if (value !== 0) st.data.fill(value);
-  return new Tensor(dtype, [...shape], st);
+  const t = Tensor.allocate(dtype, [...shape], value === 0);
+  if (value !== 0) t.data.fill(value);
+  return t;
 }
 
 /**
@@ -281,8 +304,7 @@ export function full(shape: Shape, value: number, options: { dtype?: DType } = {
  */
 export function empty(shape: Shape, options: { dtype?: DType } = {}): Tensor {
   checkShape('empty', shape);
-  const dtype = checkDType('empty', options.dtype);
-  return new Tensor(dtype, [...shape], newStorage(dtype, shapeSize(shape), false));
+  return Tensor.allocate(checkDType('empty', options.dtype), [...shape], false);
 }
 
 export function zeros(shape: Shape, options: { dtype?: DType } = {}): Tensor {
@@ -347,8 +369,8 @@ export function oneHot(labels: Tensor | ArrayLike<number>, depth: number, option
   const values = labels instanceof Tensor ? labels.data : labels;
   const shape = labels instanceof Tensor ? labels.shape : [values.length];
   const dtype = options.dtype ?? (labels instanceof Tensor ? labels.dtype : 'float64');
-  const st = newStorage(dtype, values.length * depth);
-  const out = st.data;
+  const t = Tensor.allocate(dtype, [...shape, depth]);
+  const out = t.data;
   for (let i = 0; i < values.length; i++) {
     const c = values[i];
     if (!Number.isInteger(c) || c < 0 || c >= depth) {
@@ -356,7 +378,7 @@ export function oneHot(labels: Tensor | ArrayLike<number>, depth: number, option
     }
     out[i * depth + c] = 1;
   }
-  return new Tensor(dtype, [...shape, depth], st);
+  return t;
 }
 
 registerTensorClass((v) => v instanceof Tensor);

@@ -18,21 +18,21 @@ export function bind<P extends Primitive>(p: P, inputs: Tensor[], params: Primit
     if (t !== null && (top === null || t.level > top.level)) top = t;
   }
   if (top === null) return evaluate(p, inputs, params);
-  if (!top.active) {
-    throw new SaddleError(
-      `${p}: a traced value escaped its transformation (it was kept from inside a grad/jvp call and used after ` +
-        `it ended); ` +
-        'return it from the function instead of storing it',
-    );
-  }
+  if (!top.active) throw escaped(p);
   // What a transformation computes for an operation (its primal, tangent or tape) is the library's own:
-  // an internal scope owns and releases it (storage.ts).
-  enterLibrary(top.scope);
-  try {
-    return top.process(p, inputs, params);
-  } finally {
-    exitLibrary();
-  }
+  // the transformation's scope owns and releases it (storage.ts). No finally: if process throws, the
+  // transformation's scope, or asUser around the user's function, restores the context.
+  const saved = enterLibrary(top.scope);
+  const out = top.process(p, inputs, params);
+  exitLibrary(saved);
+  return out;
+}
+
+function escaped(p: Primitive): SaddleError {
+  return new SaddleError(
+    `${p}: a traced value escaped its transformation (it was kept from inside a grad/jvp call and used after ` +
+      'it ended); return it from the function instead of storing it',
+  );
 }
 
 export function pushTrace<T extends Trace>(make: (level: number) => T): T {

@@ -28,7 +28,7 @@ import {
   UNARY_DERIVATIVES,
 } from './derivatives.js';
 import type { Primitive, PrimitiveParams, UnaryPrimitive } from './primitives.js';
-import { retain, type Scope, type Storage } from './storage.js';
+import { retain, type Scope } from './storage.js';
 import { Tensor, type TapeNode, type Trace } from './tensor.js';
 import { bind } from './trace.js';
 
@@ -173,7 +173,8 @@ export class GradTrace implements Trace {
         parents[i] = null;
       }
       // The tape keeps this input until the backward pass: it must not be released sooner.
-      if (primals[i].storage !== null) retain(primals[i].storage as Storage, this.scope);
+      const st = primals[i].block;
+      if (st !== null && st.owner !== null) retain(st, this.scope);
     }
     const out = bind(p, primals, params);
     if (!traced || p === 'stopGradient' || p === 'compare') return out;
@@ -181,7 +182,7 @@ export class GradTrace implements Trace {
     for (let i = 0; i < parents.length; i++) needs[i] = parents[i] !== null;
     const node: TapeNode = { index: this.tape.length, primitive: p, inputs: primals, parents, needs, params, out };
     this.tape.push(node);
-    return new Tensor(out.dtype, out.shape, null, this, out, null, node);
+    return new Tensor(out.dtype, out.shape, null, null, this, out, null, node);
   }
 
   /** A new input of this trace: a tracer with a leaf node. */
@@ -196,7 +197,7 @@ export class GradTrace implements Trace {
       out: primal,
     };
     this.tape.push(node);
-    return new Tensor(primal.dtype, primal.shape, null, this, primal, null, node);
+    return new Tensor(primal.dtype, primal.shape, null, null, this, primal, null, node);
   }
 
   /**

@@ -1,10 +1,22 @@
 // The lab's worker: it answers each message with its kind's handler (handlers.ts), reporting progress
 // on the way and turning errors into messages the page can show.
-import { ParseError, SaddleError } from '../../src/index.js';
+import { enableThreads, ParseError, SaddleError } from '../../src/index.js';
 import { HANDLERS } from './handlers.js';
 import type { FromWorker, Handler, Kind, RequestOf, ToWorker, WorkerError } from './protocol.js';
 
 const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
+
+// Both cores: where the page is cross-origin isolated (shared memory), a kernel thread joins this worker's
+// WASM memory; elsewhere (a page opened from a file) everything runs on this thread, with the same results.
+if ((self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) {
+  enableThreads({
+    spawn: (init) => {
+      const kernel = new Worker(new URL('./kernel-worker.js', import.meta.url), { type: 'module' });
+      kernel.postMessage(init);
+      return kernel;
+    },
+  });
+}
 
 function toError(err: unknown): WorkerError {
   if (err instanceof ParseError) return { message: err.message, pointer: err.pointer(), column: err.column };

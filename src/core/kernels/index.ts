@@ -5,7 +5,7 @@
 import type { Data } from '../dtype.js';
 import type { BinaryPrimitive, CompareOp, UnaryPrimitive } from '../primitives.js';
 import { shapeSize, stridesOf, type Shape } from '../shape.js';
-import { newStorage, type Storage } from '../storage.js';
+import { isResident, numbersOf, scratchBlock, type Numbers, type Storage } from '../storage.js';
 import * as R from './elementwise.js';
 import * as L from './layout.js';
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
@@ -16,7 +16,14 @@ import { wasmTridiagonalize } from './wasm/symmetric.js';
 
 export { UNARY_FUNCTIONS, BINARY_FUNCTIONS, COMPARE_FUNCTIONS, forEachBroadcast } from './elementwise.js';
 export { stridedCopy, pairwiseSum } from './layout.js';
-export { enableThreads, serveGemm, threadsEnabled, type GemmWorkerInit, type ThreadOptions } from './wasm/threads.js';
+export {
+  enableThreads,
+  serveGemm,
+  threadsEnabled,
+  threadsReady,
+  type GemmWorkerInit,
+  type ThreadOptions,
+} from './wasm/threads.js';
 export { gemmReference, type GemmArgs };
 
 /** Below this many multiply-adds the reference loop beats copying ordinary arrays into WASM memory. */
@@ -56,72 +63,78 @@ export function kernelInfo(): KernelInfo {
 }
 
 /** Whether to run the WASM kernel for this output. */
-const wasmFor = (out: Storage): boolean => useWasm && out.resident;
+const wasmFor = (out: Numbers): boolean => useWasm && isResident(out);
 
 const WASM_UNARY: Partial<Record<UnaryPrimitive, W.WasmUnary>> = { neg: 'neg', sqrt: 'sqrt', relu: 'relu' };
 
-export function unary(op: UnaryPrimitive, x: Storage, out: Storage): void {
+const isMath32 = (op: UnaryPrimitive): op is W.Math32 => (W.MATH32 as readonly string[]).includes(op);
+
+export function unary(op: UnaryPrimitive, x: Numbers, out: Numbers): void {
+  // float32 transcendentals: WASM (correctly rounded) for resident and ordinary storage alike, so a result never
+  // depends on the path; the reference (Math in float64, rounded once) differs from it in 99 of 2^32 inputs.
+  if (useWasm && out.dtype === 'float32' && isMath32(op) && W.wasmMath32(op, x, out)) return;
   const w = WASM_UNARY[op];
   if (w !== undefined && wasmFor(out) && W.wasmUnary(w, x, out)) return;
-  R.unary(op, x.data, out.data);
+  R.unary(op, numbersOf(x), numbersOf(out));
 }
 
 export function binary(
   op: BinaryPrimitive,
-  a: Storage,
+  a: Numbers,
   aShape: Shape,
-  b: Storage,
+  b: Numbers,
   bShape: Shape,
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): void {
   if (wasmFor(out) && W.wasmBinary(op, a, aShape, b, bShape, outShape, out)) return;
-  R.binary(op, a.data, aShape, b.data, bShape, outShape, out.data);
+  R.binary(op, numbersOf(a), aShape, numbersOf(b), bShape, outShape, numbersOf(out));
 }
 
 export function compare(
   op: CompareOp,
-  a: Storage,
+  a: Numbers,
   aShape: Shape,
-  b: Storage,
+  b: Numbers,
   bShape: Shape,
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): void {
   if (wasmFor(out) && W.wasmCompare(op, a, aShape, b, bShape, outShape, out)) return;
-  R.compare(op, a.data, aShape, b.data, bShape, outShape, out.data);
+  R.compare(op, numbersOf(a), aShape, numbersOf(b), bShape, outShape, numbersOf(out));
 }
 
 export function select(
-  c: Storage,
+  c: Numbers,
   cShape: Shape,
-  a: Storage,
+  a: Numbers,
   aShape: Shape,
-  b: Storage,
+  b: Numbers,
   bShape: Shape,
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): void {
   if (wasmFor(out) && W.wasmSelect(c, cShape, a, aShape, b, bShape, outShape, out)) return;
-  R.select(c.data, cShape, a.data, aShape, b.data, bShape, outShape, out.data);
+  R.select(numbersOf(c), cShape, numbersOf(a), aShape, numbersOf(b), bShape, outShape, numbersOf(out));
 }
 
-export function cast(x: Storage, out: Storage): void {
+export function cast(x: Numbers, out: Numbers): void {
   if (wasmFor(out) && W.wasmCast(x, out)) return;
-  R.cast(x.data, out.data);
+  R.cast(numbersOf(x), numbersOf(out));
 }
 
 /** Moves the reduced axes last (into resident scratch) when they are not one contiguous run. */
 function reductionRun(
-  x: Storage,
+  x: Numbers,
   shape: Shape,
   axes: readonly number[],
-): { input: Storage; run: [number, number, number]; scratch: Storage | null } {
+): { input: Numbers; run: [number, number, number]; scratch: Storage | null } | null {
   const run = L.contiguousRun(shape, axes);
   if (run !== null) return { input: x, run, scratch: null };
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
-  const scratch = newStorage(x.dtype, x.length, false);
+  const scratch = scratchBlock(x.dtype, x.size);
+  if (scratch === null) return null;
   transpose(x, shape, perm, scratch);
   const moved = perm.map((p) => shape[p]);
   const movedRun = L.contiguousRun(
@@ -131,48 +144,55 @@ function reductionRun(
   return { input: scratch, run: movedRun, scratch };
 }
 
-function reduce(kind: 'sum' | 'max', x: Storage, shape: Shape, axes: readonly number[], out: Storage): void {
-  if (wasmFor(out)) {
-    const { input, run, scratch } = reductionRun(x, shape, axes);
-    const ok = W.wasmReduce(kind, input, out, run[0], run[1], run[2]);
-    if (scratch !== null && scratch.resident) scratch.release();
-    if (ok) return;
+function reduce(kind: 'sum' | 'max', x: Numbers, shape: Shape, axes: readonly number[], out: Numbers): void {
+  // A large resident input reduces in WASM even into a small ordinary output (a bias gradient, a loss).
+  const viaScratch = !isResident(out) && isResident(x) && x.size >= 4 * out.size;
+  if (useWasm && (isResident(out) || viaScratch)) {
+    const target = viaScratch ? scratchBlock(out.dtype, out.size) : out;
+    const view = target === null ? null : reductionRun(x, shape, axes);
+    if (target !== null && view !== null) {
+      const ok = W.wasmReduce(kind, view.input, target, view.run[0], view.run[1], view.run[2]);
+      view.scratch?.release();
+      if (target !== out) numbersOf(out).set(numbersOf(target));
+      if (target !== out) (target as Storage).release();
+      if (ok) return;
+    } else if (target !== null && target !== out) (target as Storage).release();
   }
-  (kind === 'sum' ? L.sum : L.reduceMax)(x.data, shape, axes, out.data);
+  (kind === 'sum' ? L.sum : L.reduceMax)(numbersOf(x), shape, axes, numbersOf(out));
 }
 
-export function sum(x: Storage, shape: Shape, axes: readonly number[], out: Storage): void {
+export function sum(x: Numbers, shape: Shape, axes: readonly number[], out: Numbers): void {
   reduce('sum', x, shape, axes, out);
 }
 
-export function reduceMax(x: Storage, shape: Shape, axes: readonly number[], out: Storage): void {
+export function reduceMax(x: Numbers, shape: Shape, axes: readonly number[], out: Numbers): void {
   reduce('max', x, shape, axes, out);
 }
 
 /** A strided block copy (see layout.ts's stridedCopy). */
 function copy(
-  x: Storage,
+  x: Numbers,
   srcOffset: number,
   srcStrides: readonly number[],
-  out: Storage,
+  out: Numbers,
   dstOffset: number,
   dstStrides: readonly number[],
   shape: Shape,
 ): void {
   if (wasmFor(out) && W.wasmCopy(x, srcOffset, srcStrides, out, dstOffset, dstStrides, shape)) return;
-  L.stridedCopy(x.data, srcOffset, srcStrides, out.data, dstOffset, dstStrides, shape);
+  L.stridedCopy(numbersOf(x), srcOffset, srcStrides, numbersOf(out), dstOffset, dstStrides, shape);
 }
 
-export function broadcastTo(x: Storage, shape: Shape, target: Shape, out: Storage): void {
+export function broadcastTo(x: Numbers, shape: Shape, target: Shape, out: Numbers): void {
   if (wasmFor(out)) {
     const strides = L.broadcastStridesOf(shape, target);
     copy(x, 0, strides, out, 0, stridesOf(target), target);
     return;
   }
-  R.broadcastTo(x.data, shape, target, out.data);
+  R.broadcastTo(numbersOf(x), shape, target, numbersOf(out));
 }
 
-export function transpose(x: Storage, shape: Shape, perm: readonly number[], out: Storage): void {
+export function transpose(x: Numbers, shape: Shape, perm: readonly number[], out: Numbers): void {
   if (wasmFor(out)) {
     const r = shape.length;
     const lastTwo =
@@ -192,15 +212,15 @@ export function transpose(x: Storage, shape: Shape, perm: readonly number[], out
     );
     return;
   }
-  L.transpose(x.data, shape, perm, out.data);
+  L.transpose(numbersOf(x), shape, perm, numbersOf(out));
 }
 
 export function slice(
-  x: Storage,
+  x: Numbers,
   shape: Shape,
   starts: readonly number[],
   ends: readonly number[],
-  out: Storage,
+  out: Numbers,
 ): void {
   const strides = stridesOf(shape);
   const outShape = starts.map((s, i) => ends[i] - s);
@@ -210,7 +230,7 @@ export function slice(
 }
 
 /** Writes x into out (already zero) at the given offsets: the transpose of slice, and concat's step. */
-export function place(x: Storage, shape: Shape, outShape: Shape, starts: readonly number[], out: Storage): void {
+export function place(x: Numbers, shape: Shape, outShape: Shape, starts: readonly number[], out: Numbers): void {
   const outStrides = stridesOf(outShape);
   let offset = 0;
   for (let i = 0; i < outShape.length; i++) offset += starts[i] * outStrides[i];
@@ -218,22 +238,22 @@ export function place(x: Storage, shape: Shape, outShape: Shape, starts: readonl
 }
 
 /** softmax along an axis (on the storage's own memory, resident or not: no copies). */
-export function softmax(x: Storage, shape: Shape, axis: number, out: Storage): void {
-  L.softmax(x.data, shape, axis, out.data);
+export function softmax(x: Numbers, shape: Shape, axis: number, out: Numbers): void {
+  L.softmax(numbersOf(x), shape, axis, numbersOf(out));
 }
 
 /** Per-example softmax cross-entropy along an axis. */
-export function crossEntropy(z: Storage, y: Storage, shape: Shape, axis: number, out: Storage): void {
-  L.crossEntropy(z.data, y.data, shape, axis, out.data);
+export function crossEntropy(z: Numbers, y: Numbers, shape: Shape, axis: number, out: Numbers): void {
+  L.crossEntropy(numbersOf(z), numbersOf(y), shape, axis, numbersOf(out));
 }
 
 /** C = op(A)·op(B) on storage, each operand at an element offset. */
 export function gemmStorage(
-  a: Storage,
+  a: Numbers,
   aOffset: number,
-  b: Storage,
+  b: Numbers,
   bOffset: number,
-  c: Storage,
+  c: Numbers,
   cOffset: number,
   m: number,
   k: number,
@@ -246,11 +266,11 @@ export function gemmStorage(
   if (
     large &&
     useWasm &&
-    c.resident &&
+    isResident(c) &&
     wasmGemmResident({ a, aOffset, b, bOffset, c, cOffset, m, k, n, transA, transB })
   )
     return;
-  gemm({ a: a.data, aOffset, b: b.data, bOffset, c: c.data, cOffset, m, k, n, transA, transB });
+  gemm({ a: numbersOf(a), aOffset, b: numbersOf(b), bOffset, c: numbersOf(c), cOffset, m, k, n, transA, transB });
 }
 
 /** C = op(A)·op(B) on ordinary arrays (the WASM kernel for large products, copying through its memory). */

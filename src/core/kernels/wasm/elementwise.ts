@@ -4,10 +4,10 @@
 // cannot run here (no WASM, or no memory to stage into), so the caller runs the reference kernel.
 import type { BinaryPrimitive, CompareOp } from '../../primitives.js';
 import { broadcastStrides, stridesOf, type Shape } from '../../shape.js';
-import { releaseStaged, staged, type Storage } from '../../storage.js';
+import { numbersOf, releaseStaged, staged, type Numbers, type Storage } from '../../storage.js';
 import { wasmRuntime, type SaddleWasm } from './module.js';
 import { wasmHeap } from './heap.js';
-import { awaitPosted, post, threadsEnabled, type ThreadKernel } from './threads.js';
+import { awaitPosted, post, threadsReady, type ThreadKernel } from './threads.js';
 
 /** Elements from which an elementwise op or a reduction is split between two threads (when enabled). */
 export const PARALLEL_ELEMENTS = 1 << 16;
@@ -79,10 +79,13 @@ function runtime(): SaddleWasm | null {
   return wasmRuntime()?.exports ?? null;
 }
 
-const es = (st: Storage) => (st.dtype === 'float64' ? 8 : 4);
+const es = (st: Numbers) => (st.dtype === 'float64' ? 8 : 4);
+
+/** The byte address of resident numbers (the caller has checked they are). */
+const ptrOf = (o: Numbers): number => (o.block as Storage).ptr;
 
 /** Stages every input (or none): resident pointers for the kernel, or null to fall back. */
-function pointers(inputs: readonly Storage[], temps: Storage[]): number[] | null {
+function pointers(inputs: readonly Numbers[], temps: Storage[]): number[] | null {
   const ptrs: number[] = [];
   for (const st of inputs) {
     const s = staged(st, temps);
@@ -119,7 +122,7 @@ function runBlock(
   const n = dims[axis];
   const split = axis === 2 ? Math.floor(n / 2 / 16) * 16 : Math.floor(n / 2);
   const fn = ex[kernel] as (...a: number[]) => void;
-  if (!threadsEnabled() || total < PARALLEL_ELEMENTS || split === 0) {
+  if (!threadsReady() || total < PARALLEL_ELEMENTS || split === 0) {
     fn(...call(kernel, ptrs, out, dims));
     return;
   }
@@ -144,10 +147,10 @@ function runBlock(
 function elementwise(
   kernel: ThreadKernel,
   head: number[],
-  inputs: readonly Storage[],
+  inputs: readonly Numbers[],
   shapes: readonly Shape[],
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): boolean {
   const ex = runtime();
   if (ex === null) return false;
@@ -164,7 +167,7 @@ function elementwise(
       kernel,
       head,
       ptrs.map((p, k) => p + offsets[k] * size),
-      out.ptr + outOffset * size,
+      ptrOf(out) + outOffset * size,
       [n0, n1, n2],
       s,
       size,
@@ -177,12 +180,12 @@ function elementwise(
 
 export function wasmBinary(
   op: BinaryPrimitive,
-  a: Storage,
+  a: Numbers,
   aShape: Shape,
-  b: Storage,
+  b: Numbers,
   bShape: Shape,
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): boolean {
   if (op === 'pow') return false;
   const kernel = out.dtype === 'float64' ? 'binary64' : 'binary32';
@@ -191,32 +194,32 @@ export function wasmBinary(
 
 export function wasmCompare(
   op: CompareOp,
-  a: Storage,
+  a: Numbers,
   aShape: Shape,
-  b: Storage,
+  b: Numbers,
   bShape: Shape,
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): boolean {
   const kernel = out.dtype === 'float64' ? 'compare64' : 'compare32';
   return elementwise(kernel, [COMPARE_CODES[op]], [a, b], [aShape, bShape], outShape, out);
 }
 
 export function wasmSelect(
-  c: Storage,
+  c: Numbers,
   cShape: Shape,
-  a: Storage,
+  a: Numbers,
   aShape: Shape,
-  b: Storage,
+  b: Numbers,
   bShape: Shape,
   outShape: Shape,
-  out: Storage,
+  out: Numbers,
 ): boolean {
   const kernel = out.dtype === 'float64' ? 'select64' : 'select32';
   return elementwise(kernel, [], [c, a, b], [cShape, aShape, bShape], outShape, out);
 }
 
-export function wasmUnary(op: WasmUnary, x: Storage, out: Storage): boolean {
+export function wasmUnary(op: WasmUnary, x: Numbers, out: Numbers): boolean {
   const ex = runtime();
   if (ex === null) return false;
   const temps: Storage[] = [];
@@ -224,25 +227,83 @@ export function wasmUnary(op: WasmUnary, x: Storage, out: Storage): boolean {
   if (ptrs === null) return false;
   const kernel = out.dtype === 'float64' ? 'unary64' : 'unary32';
   const size = es(out);
-  const n = out.length;
-  if (!threadsEnabled() || n < PARALLEL_ELEMENTS) ex[kernel](UNARY_CODES[op], ptrs[0], out.ptr, n);
+  const n = out.size;
+  if (!threadsReady() || n < PARALLEL_ELEMENTS) ex[kernel](UNARY_CODES[op], ptrs[0], ptrOf(out), n);
   else {
     const split = Math.floor(n / 2 / 16) * 16;
-    post(kernel, [UNARY_CODES[op], ptrs[0] + split * size, out.ptr + split * size, n - split]);
-    ex[kernel](UNARY_CODES[op], ptrs[0], out.ptr, split);
+    post(kernel, [UNARY_CODES[op], ptrs[0] + split * size, ptrOf(out) + split * size, n - split]);
+    ex[kernel](UNARY_CODES[op], ptrs[0], ptrOf(out), split);
     awaitPosted();
   }
   releaseStaged(temps);
   return true;
 }
 
-export function wasmCast(x: Storage, out: Storage): boolean {
+/** The float32 transcendental kernels of asm/math.ts (correctly rounded). */
+export const MATH32 = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos'] as const;
+export type Math32 = (typeof MATH32)[number];
+
+/** Scratch for small ordinary inputs and outputs of the math kernels: 2 × 1024 floats, kept. */
+let mathScratch = -1;
+const MATH_SCRATCH = 1024;
+
+/**
+ * A float32 transcendental op. It runs in WASM whatever the storage (ordinary operands are copied through its
+ * memory), so a result never depends on whether a scope made it resident; large ones on two threads.
+ */
+export function wasmMath32(op: Math32, x: Numbers, out: Numbers): boolean {
+  const ex = runtime();
+  if (ex === null) return false;
+  const n = out.size;
+  const kernel: ThreadKernel = `${op}32`;
+  const run = (xp: number, op2: number, count: number) => {
+    if (!threadsReady() || count < PARALLEL_ELEMENTS) return ex[kernel](xp, op2, count);
+    const split = Math.floor(count / 2 / 16) * 16;
+    post(kernel, [xp + 4 * split, op2 + 4 * split, count - split]);
+    ex[kernel](xp, op2, split);
+    awaitPosted();
+  };
+  if (out.block !== null && out.block.ptr >= 0) {
+    const temps: Storage[] = [];
+    const ptrs = pointers([x], temps);
+    if (ptrs === null) return false;
+    run(ptrs[0], ptrOf(out), n);
+    releaseStaged(temps);
+    return true;
+  }
+  if (n <= MATH_SCRATCH) {
+    if (mathScratch < 0) mathScratch = wasmHeap()?.alloc(8 * MATH_SCRATCH) ?? -1;
+    if (mathScratch < 0) return false;
+    const memory = (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer;
+    new Float32Array(memory, mathScratch, n).set(numbersOf(x));
+    run(mathScratch, mathScratch + 4 * MATH_SCRATCH, n);
+    numbersOf(out).set(new Float32Array(memory, mathScratch + 4 * MATH_SCRATCH, n));
+    return true;
+  }
+  const heap = wasmHeap();
+  const ptr = heap?.alloc(8 * n) ?? -1;
+  if (heap === null || ptr < 0) return false;
+  const memory = (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer;
+  new Float32Array(memory, ptr, n).set(numbersOf(x));
+  run(ptr, ptr + 4 * n, n);
+  numbersOf(out).set(
+    new Float32Array(
+      (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer,
+      ptr + 4 * n,
+      n,
+    ),
+  );
+  heap.release(ptr, 8 * n);
+  return true;
+}
+
+export function wasmCast(x: Numbers, out: Numbers): boolean {
   const ex = runtime();
   if (ex === null) return false;
   const temps: Storage[] = [];
   const ptrs = pointers([x], temps);
   if (ptrs === null) return false;
-  (out.dtype === 'float32' ? ex.castTo32 : ex.castTo64)(ptrs[0], out.ptr, out.length);
+  (out.dtype === 'float32' ? ex.castTo32 : ex.castTo64)(ptrs[0], ptrOf(out), out.size);
   releaseStaged(temps);
   return true;
 }
@@ -262,8 +323,8 @@ function lanes(): number {
  */
 export function wasmReduce(
   kind: 'sum' | 'max',
-  x: Storage,
-  out: Storage,
+  x: Numbers,
+  out: Numbers,
   outer: number,
   reduced: number,
   inner: number,
@@ -275,21 +336,21 @@ export function wasmReduce(
   if (ptrs === null) return false;
   const f64 = out.dtype === 'float64';
   const size = es(out);
-  const parallel = threadsEnabled() && outer * reduced * inner >= PARALLEL_ELEMENTS;
-  if (kind === 'max') (f64 ? ex.max64 : ex.max32)(ptrs[0], out.ptr, outer, reduced, inner);
+  const parallel = threadsReady() && outer * reduced * inner >= PARALLEL_ELEMENTS;
+  if (kind === 'max') (f64 ? ex.max64 : ex.max32)(ptrs[0], ptrOf(out), outer, reduced, inner);
   else if (parallel && outer >= 2) {
     const split = Math.floor(outer / 2);
     const kernel = f64 ? 'sum64' : 'sum32';
     const rowBytes = reduced * inner * size;
     post(kernel, [
       ptrs[0] + split * rowBytes,
-      out.ptr + split * inner * size,
+      ptrOf(out) + split * inner * size,
       outer - split,
       reduced,
       inner,
       lanes() + 64,
     ]);
-    ex[kernel](ptrs[0], out.ptr, split, reduced, inner, lanes());
+    ex[kernel](ptrs[0], ptrOf(out), split, reduced, inner, lanes());
     awaitPosted();
   } else if (parallel && inner === 1 && reduced > 128) {
     // pairwise(n) = pairwise(half) + pairwise(n − half) at the top of the tree, as asm/reduce.ts splits it.
@@ -297,8 +358,8 @@ export function wasmReduce(
     post(f64 ? 'pairwise64' : 'pairwise32', [ptrs[0] + half * size, reduced - half, lanes() + 64]);
     const left = (f64 ? ex.pairwise64 : ex.pairwise32)(ptrs[0], half, lanes());
     const total = left + awaitPosted();
-    out.data[0] = f64 ? total : Math.fround(total);
-  } else (f64 ? ex.sum64 : ex.sum32)(ptrs[0], out.ptr, outer, reduced, inner, lanes());
+    numbersOf(out)[0] = f64 ? total : Math.fround(total);
+  } else (f64 ? ex.sum64 : ex.sum32)(ptrs[0], ptrOf(out), outer, reduced, inner, lanes());
   releaseStaged(temps);
   return true;
 }
@@ -309,10 +370,10 @@ export function wasmReduce(
  * innermost stride must be 1, the source's may be anything, 0 included).
  */
 export function wasmCopy(
-  x: Storage,
+  x: Numbers,
   srcOffset: number,
   srcStrides: readonly number[],
-  out: Storage,
+  out: Numbers,
   dstOffset: number,
   dstStrides: readonly number[],
   shape: Shape,
@@ -351,7 +412,7 @@ export function wasmCopy(
     ex.copy3(
       size,
       ptrs[0] + (srcOffset + offsets[0]) * size,
-      out.ptr + (dstOffset + offsets[1]) * size,
+      ptrOf(out) + (dstOffset + offsets[1]) * size,
       n0,
       n1,
       n2,
@@ -367,7 +428,7 @@ export function wasmCopy(
 }
 
 /** out = xᵀ for each of `batch` row-major rows × cols matrices. */
-export function wasmTranspose2(x: Storage, out: Storage, batch: number, rows: number, cols: number): boolean {
+export function wasmTranspose2(x: Numbers, out: Numbers, batch: number, rows: number, cols: number): boolean {
   const ex = runtime();
   if (ex === null) return false;
   const temps: Storage[] = [];
@@ -375,7 +436,7 @@ export function wasmTranspose2(x: Storage, out: Storage, batch: number, rows: nu
   if (ptrs === null) return false;
   const size = es(out);
   for (let b = 0; b < batch; b++) {
-    ex.transpose2(size, ptrs[0] + b * rows * cols * size, out.ptr + b * rows * cols * size, rows, cols);
+    ex.transpose2(size, ptrs[0] + b * rows * cols * size, ptrOf(out) + b * rows * cols * size, rows, cols);
   }
   releaseStaged(temps);
   return true;

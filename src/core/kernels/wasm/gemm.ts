@@ -2,7 +2,7 @@
 // copied in first. With a worker thread enabled (threads.ts), a large product is split by rows of C
 // between the two threads, each with its own packing buffers.
 import type { GemmArgs } from '../matmul-reference.js';
-import { releaseStaged, staged, Storage } from '../../storage.js';
+import { releaseStaged, scratchBlock, staged, type Numbers, type Storage } from '../../storage.js';
 import { wasmHeap } from './heap.js';
 import { wasmRuntime } from './module.js';
 import { awaitPosted, post, threadRuntime } from './threads.js';
@@ -33,12 +33,12 @@ function packBuffers(packABytes: number, packBBytes: number, es: number): number
 }
 
 export interface GemmOperands {
-  a: Storage;
+  a: Numbers;
   aOffset: number;
-  b: Storage;
+  b: Numbers;
   bOffset: number;
   /** Resident. */
-  c: Storage;
+  c: Numbers;
   cOffset: number;
   m: number;
   k: number;
@@ -52,7 +52,8 @@ export interface GemmOperands {
 /** C = op(A)·op(B) into resident C; false (nothing done) when WASM or memory is unavailable. */
 export function wasmGemmResident(args: GemmOperands): boolean {
   const rt = wasmRuntime();
-  if (rt === null || !args.c.resident) return false;
+  const cBlock = args.c.block;
+  if (rt === null || cBlock === null || cBlock.ptr < 0) return false;
   const threaded = threadRuntime();
   const ex = rt.exports;
   const { aOffset, bOffset, c, cOffset, m, k, n, transA, transB } = args;
@@ -73,7 +74,7 @@ export function wasmGemmResident(args: GemmOperands): boolean {
   }
   const [pa, pb, ps, pa2, pb2, ps2] = buffers;
   const kernel = single ? ex.gemm32 : ex.gemm64;
-  const common = [a.ptr + aOffset * es, b.ptr + bOffset * es, c.ptr + cOffset * es, m, k, n, +transA, +transB];
+  const common = [a.ptr + aOffset * es, b.ptr + bOffset * es, cBlock.ptr + cOffset * es, m, k, n, +transA, +transB];
   if (threaded !== null && m * n * k >= PARALLEL_THRESHOLD && m >= 16) {
     const split = Math.round(m / 2 / 5) * 5; // a multiple of the micro-kernel's 5 rows
     post(single ? 'gemm32' : 'gemm64', [...common, pa2, pb2, ps2, split, m]);
@@ -88,19 +89,16 @@ export function wasmGemmResident(args: GemmOperands): boolean {
 
 /** The WASM GEMM on ordinary arrays (copied in and out); returns false when WASM is unavailable. */
 export function wasmGemm(args: GemmArgs): boolean {
-  const heap = wasmHeap();
-  if (heap === null) return false;
   const { a, aOffset, b, bOffset, c, cOffset, m, k, n } = args;
   const dtype = c instanceof Float32Array ? 'float32' : 'float64';
-  const es = dtype === 'float32' ? 4 : 8;
-  const ptr = heap.alloc(m * n * es);
-  if (ptr < 0) return false;
-  const out = new Storage(dtype, m * n, null, ptr, null);
+  const out = scratchBlock(dtype, m * n);
+  if (out === null) return false;
+  const ordinary = (array: Float32Array | Float64Array): Numbers => ({ dtype, size: array.length, array, block: null });
   const ok = wasmGemmResident({
     ...args,
-    a: Storage.of(a.subarray(aOffset, aOffset + m * k)),
+    a: ordinary(a.subarray(aOffset, aOffset + m * k)),
     aOffset: 0,
-    b: Storage.of(b.subarray(bOffset, bOffset + k * n)),
+    b: ordinary(b.subarray(bOffset, bOffset + k * n)),
     bOffset: 0,
     c: out,
     cOffset: 0,

@@ -39,6 +39,14 @@ const KERNELS = [
   'adam64',
   'sgd32',
   'sgd64',
+  'exp32',
+  'log32',
+  'log1p32',
+  'tanh32',
+  'sigmoid32',
+  'softplus32',
+  'sin32',
+  'cos32',
 ] as const satisfies readonly (keyof SaddleWasm)[];
 export type ThreadKernel = (typeof KERNELS)[number];
 
@@ -51,6 +59,11 @@ const DONE = 2;
 const FAILED = 3;
 const KERNEL = 1;
 const COUNT = 2;
+/**
+ * Set by the worker once it serves: until then (a browser worker starts only when its creator yields)
+ * kernels run on one thread.
+ */
+const READY = 3;
 const MAX_ARGS = 24;
 const ARGS_BYTE = 16;
 const RESULT = MAX_ARGS;
@@ -76,6 +89,11 @@ export function enableThreads(options: ThreadOptions): boolean {
 
 export function threadsEnabled(): boolean {
   return control !== null;
+}
+
+/** Whether the worker is serving: kernels split work only then. */
+export function threadsReady(): boolean {
+  return control !== null && Atomics.load(control, READY) === 1;
 }
 
 /** Posts a kernel call to the worker. */
@@ -112,7 +130,7 @@ export function awaitPosted(): number {
 }
 
 export function threadRuntime(): Runtime | null {
-  return control === null ? null : active;
+  return threadsReady() ? active : null;
 }
 
 /**
@@ -127,7 +145,7 @@ export function parallelRange(
   part: (lo: number, hi: number) => [ThreadKernel, number[]],
   run: (kernel: ThreadKernel, args: number[]) => void,
 ): void {
-  if (control === null || n < threshold) {
+  if (!threadsReady() || n < threshold) {
     const [k, a] = part(0, n);
     run(k, a);
     return;
@@ -145,6 +163,7 @@ export function serveGemm(init: GemmWorkerInit): void {
   const ex = instantiate(init.module, init.memory);
   const ctl = new Int32Array(init.control, 0, 4);
   const a = new Float64Array(init.control, ARGS_BYTE, MAX_ARGS + 1);
+  Atomics.store(ctl, READY, 1);
   let idle = 0;
   for (;;) {
     const state = Atomics.load(ctl, STATE);
