@@ -39,6 +39,24 @@ const MC: i32 = MR * 24;
 
 function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
+    if (transA && ir + MR <= mc) {
+      // Aᵀ: the panel's MR values of each step are contiguous; copy them as vectors (the stores overlap).
+      let src = elem<T>(a, p0 * m + i0 + ir);
+      const step = <usize>m * sizeof<T>();
+      for (let p = 0; p < kc; p++) {
+        if (sizeof<T>() == 4) {
+          v128.store(dst, v128.load(src));
+          store<T>(dst + 16, load<T>(src + 16));
+        } else {
+          v128.store(dst, v128.load(src));
+          v128.store(dst + 16, v128.load(src + 16));
+          store<T>(dst + 32, load<T>(src + 32));
+        }
+        dst += <usize>MR * sizeof<T>();
+        src += step;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       for (let r = 0; r < MR; r++) {
         const i = i0 + ir + r;
@@ -54,6 +72,18 @@ function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, p0: i32, mc: 
 function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, dst: usize): void {
   const nr = 2 * lanes<T>();
   for (let jr = 0; jr < n; jr += nr) {
+    if (!transB && jr + nr <= n) {
+      // A whole strip of op(B) = B: each k-row's nr values are contiguous, two vectors.
+      let src = elem<T>(b, p0 * n + jr);
+      const step = <usize>n * sizeof<T>();
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+        src += step;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       for (let c = 0; c < nr; c++) {
         const j = jr + c;
@@ -66,30 +96,39 @@ function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, dst:
   }
 }
 
-function kernel<T>(ap: usize, bp: usize, kc: i32, c: usize, ldc: i32, rows: i32, cols: i32, scratch: usize): void {
+/**
+ * One MR×NR tile of C += A·B over kc steps. Row r of the A panel is read at ap + r·aRow, advancing aStep
+ * per step: a packed panel interleaves the rows (aRow = one element, aStep = MR elements); rows of a
+ * row-major A are read in place (aRow = its row length, aStep = one element), which needs no packing.
+ */
+function kernel<T>(ap: usize, aRow: usize, aStep: usize, bp: usize, kc: i32, c: usize, ldc: i32, rows: i32,
+  cols: i32, scratch: usize): void {
   const zero = i64x2.splat(0);
   let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
   let c30 = zero, c31 = zero, c40 = zero, c41 = zero;
   const es = sizeof<T>();
+  const a2 = aRow * 2;
+  const a3 = aRow * 3;
+  const a4 = aRow * 4;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = splat<T>(ap);
     c00 = madd<T>(c00, a, b0);
     c01 = madd<T>(c01, a, b1);
-    a = splat<T>(ap + es);
+    a = splat<T>(ap + aRow);
     c10 = madd<T>(c10, a, b0);
     c11 = madd<T>(c11, a, b1);
-    a = splat<T>(ap + 2 * es);
+    a = splat<T>(ap + a2);
     c20 = madd<T>(c20, a, b0);
     c21 = madd<T>(c21, a, b1);
-    a = splat<T>(ap + 3 * es);
+    a = splat<T>(ap + a3);
     c30 = madd<T>(c30, a, b0);
     c31 = madd<T>(c31, a, b1);
-    a = splat<T>(ap + 4 * es);
+    a = splat<T>(ap + a4);
     c40 = madd<T>(c40, a, b0);
     c41 = madd<T>(c41, a, b1);
-    ap += <usize>MR * es;
+    ap += aStep;
     bp += 32;
   }
   const ld: usize = <usize>ldc * es;
@@ -131,14 +170,23 @@ function gemm<T>(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: b
     packB<T>(b, k, n, transB, p0, kc, packBPtr);
     for (let i0 = rowStart; i0 < rowEnd; i0 += MC) {
       const mc = min(MC, rowEnd - i0);
-      packA<T>(a, m, k, transA, i0, p0, mc, kc, packAPtr);
+      // op(A) = A is read in place, whole micro-panels of rows at a time; only a last partial panel, and
+      // Aᵀ (whose rows are strided), are packed.
+      const direct = transA ? 0 : (mc / MR) * MR;
+      if (direct < mc) packA<T>(a, m, k, transA, i0 + direct, p0, mc - direct, kc, packAPtr);
       for (let jr = 0; jr < n; jr += nr) {
         const bp = packBPtr + <usize>(jr * kc) * es;
         const cols = min(nr, n - jr);
         for (let ir = 0; ir < mc; ir += MR) {
-          const ap = packAPtr + <usize>(ir * kc) * es;
           const rows = min(MR, mc - ir);
-          kernel<T>(ap, bp, kc, elem<T>(c, (i0 + ir) * n + jr), n, rows, cols, scratch);
+          const cp = elem<T>(c, (i0 + ir) * n + jr);
+          if (ir < direct) {
+            const ap = elem<T>(a, (i0 + ir) * k + p0);
+            kernel<T>(ap, <usize>k * es, es, bp, kc, cp, n, rows, cols, scratch);
+          } else {
+            const ap = packAPtr + <usize>((ir - direct) * kc) * es;
+            kernel<T>(ap, es, <usize>MR * es, bp, kc, cp, n, rows, cols, scratch);
+          }
         }
       }
     }
