@@ -4,6 +4,8 @@ export { tridiagonalize } from './symmetric';
 export {
   binary32, binary64, compare32, compare64, select32, select64, unary32, unary64, castTo32, castTo64,
 } from './elementwise';
-export { sum32, sum64, pairwise32, pairwise64, max32, max64, copy3, transpose2 } from './reduce';
+export {
+  sum32, sum64, pairwise32, pairwise64, squares32, squares64, finite32, finite64, max32, max64, copy3, transpose2,
+} from './reduce';
 export { adam32, adam64, sgd32, sgd64 } from './optim';
 export { exp32, log32, log1p32, tanh32, sigmoid32, softplus32, sin32, cos32 } from './math';

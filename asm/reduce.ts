@@ -18,16 +18,26 @@
 
 const LEAF: i32 = 128;
 
+/** x, or x·x (rounded) when squaring: the terms of a sum of squares, added in the same order as a sum. */
+@inline function term<T>(v: v128, square: bool): v128 {
+  if (!square) return v;
+  return isF64<T>() ? f64x2.mul(v, v) : f32x4.mul(v, v);
+}
+
+@inline function sterm<T>(v: T, square: bool): T {
+  return square ? <T>(v * v) : v;
+}
+
 /** The eight partial sums of a block spilled to scratch (8 lanes), with the block's tail added. */
-function blockSum<T>(x: usize, n: i32, lane: usize): T {
+@inline function blockSum<T>(x: usize, n: i32, lane: usize, square: bool): T {
   let i = 0;
   if (isF64<T>()) {
     let v0 = f64x2.splat(0), v1 = f64x2.splat(0), v2 = f64x2.splat(0), v3 = f64x2.splat(0);
     for (; i + 8 <= n; i += 8) {
-      v0 = f64x2.add(v0, v128.load(at<T>(x, i)));
-      v1 = f64x2.add(v1, v128.load(at<T>(x, i + 2)));
-      v2 = f64x2.add(v2, v128.load(at<T>(x, i + 4)));
-      v3 = f64x2.add(v3, v128.load(at<T>(x, i + 6)));
+      v0 = f64x2.add(v0, term<T>(v128.load(at<T>(x, i)), square));
+      v1 = f64x2.add(v1, term<T>(v128.load(at<T>(x, i + 2)), square));
+      v2 = f64x2.add(v2, term<T>(v128.load(at<T>(x, i + 4)), square));
+      v3 = f64x2.add(v3, term<T>(v128.load(at<T>(x, i + 6)), square));
     }
     v128.store(lane, v0);
     v128.store(lane, v1, 16);
@@ -36,13 +46,15 @@ function blockSum<T>(x: usize, n: i32, lane: usize): T {
   } else {
     let v0 = f32x4.splat(0), v1 = f32x4.splat(0);
     for (; i + 8 <= n; i += 8) {
-      v0 = f32x4.add(v0, v128.load(at<T>(x, i)));
-      v1 = f32x4.add(v1, v128.load(at<T>(x, i + 4)));
+      v0 = f32x4.add(v0, term<T>(v128.load(at<T>(x, i)), square));
+      v1 = f32x4.add(v1, term<T>(v128.load(at<T>(x, i + 4)), square));
     }
     v128.store(lane, v0);
     v128.store(lane, v1, 16);
   }
-  for (let j = 0; i < n; i++, j++) store<T>(at<T>(lane, j), load<T>(at<T>(lane, j)) + load<T>(at<T>(x, i)));
+  for (let j = 0; i < n; i++, j++) {
+    store<T>(at<T>(lane, j), load<T>(at<T>(lane, j)) + sterm<T>(load<T>(at<T>(x, i)), square));
+  }
   const t0 = load<T>(at<T>(lane, 0)) + load<T>(at<T>(lane, 4));
   const t1 = load<T>(at<T>(lane, 1)) + load<T>(at<T>(lane, 5));
   const t2 = load<T>(at<T>(lane, 2)) + load<T>(at<T>(lane, 6));
@@ -51,9 +63,16 @@ function blockSum<T>(x: usize, n: i32, lane: usize): T {
 }
 
 function pairwise<T>(x: usize, n: i32, lane: usize): T {
-  if (n <= LEAF) return blockSum<T>(x, n, lane);
+  if (n <= LEAF) return blockSum<T>(x, n, lane, false);
   const half = (n >> 1) & ~7;
   return <T>(pairwise<T>(x, half, lane) + pairwise<T>(at<T>(x, half), n - half, lane));
+}
+
+/** Σ x², exactly as the pairwise sum of the rounded squares (sum(mul(x, x))) in one pass. */
+function pairwiseSquares<T>(x: usize, n: i32, lane: usize): T {
+  if (n <= LEAF) return blockSum<T>(x, n, lane, true);
+  const half = (n >> 1) & ~7;
+  return <T>(pairwiseSquares<T>(x, half, lane) + pairwiseSquares<T>(at<T>(x, half), n - half, lane));
 }
 
 function sum<T>(x: usize, out: usize, outer: i32, reduced: i32, inner: i32, lane: usize): void {
@@ -98,6 +117,46 @@ export function pairwise32(x: usize, n: i32, lane: usize): f32 {
 
 export function pairwise64(x: usize, n: i32, lane: usize): f64 {
   return pairwise<f64>(x, n, lane);
+}
+
+export function squares32(x: usize, n: i32, lane: usize): f32 {
+  return pairwiseSquares<f32>(x, n, lane);
+}
+
+export function squares64(x: usize, n: i32, lane: usize): f64 {
+  return pairwiseSquares<f64>(x, n, lane);
+}
+
+/** 1 when every one of n values is finite, else 0 (x − x is 0 for finite x, NaN for ±∞ and NaN). */
+export function finite32(x: usize, n: i32): i32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at<f32>(x, i));
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2);
+  s += f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const v = load<f32>(at<f32>(x, i));
+    s += v - v;
+  }
+  return s == 0 ? 1 : 0;
+}
+
+export function finite64(x: usize, n: i32): i32 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const v = v128.load(at<f64>(x, i));
+    acc = f64x2.add(acc, f64x2.sub(v, v));
+  }
+  let s: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) {
+    const v = load<f64>(at<f64>(x, i));
+    s += v - v;
+  }
+  return s == 0 ? 1 : 0;
 }
 
 // ---- maximum: the reference keeps the first of equal values (v > m) and sticks at the first NaN ----

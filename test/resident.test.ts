@@ -137,6 +137,35 @@ describe.each(DTYPES)('resident kernels equal the reference (%s)', (dtype) => {
     agree(() => s.max(s.mul(finite(), 0))); // all zeros of both signs: the first zero's sign, as the reference
   });
 
+  test.each([0, 1, 7, 9, 129, 1000, 12345])('sumOfSquares of %i values is sum(mul(x, x)) bit for bit', (n) => {
+    const x = () => s.mul(s.sin(s.arange(0, n, 1, { dtype })), 1e3);
+    const want = n === 0 ? 0 : s.sum(s.mul(x(), x())).item();
+    expect(Object.is(s.sumOfSquares(x()), want)).toBe(true);
+    expect(
+      Object.is(
+        s.scope(() => s.sumOfSquares(x())),
+        want,
+      ),
+    ).toBe(true);
+  });
+
+  test('allFinite finds a NaN or an infinity anywhere, resident or not', () => {
+    for (const n of [1, 5, 1000]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        for (const at of [0, n - 1]) {
+          const make = () => {
+            const t = s.mul(s.ones([n], { dtype }), 2);
+            t.data[at] = bad;
+            return t;
+          };
+          expect(s.allFinite(make())).toBe(false);
+          expect(s.scope(() => s.allFinite(make()))).toBe(false);
+        }
+      }
+      expect(s.scope(() => s.allFinite(s.ones([n], { dtype })))).toBe(true);
+    }
+  });
+
   test('transpose, slice, pad, concat, broadcastTo', () => {
     const x = () => make([3, 4, 5], 11, dtype);
     for (const perm of [

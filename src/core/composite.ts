@@ -26,6 +26,7 @@ import {
 import { normalizeAxes } from './shape.js';
 import { Tensor, fromData } from './tensor.js';
 import { allocate } from './dtype.js';
+import { allFiniteNumbers, sumOfSquares as sumOfSquaresNumbers } from './kernels/index.js';
 
 export function square(x: Tensor): Tensor {
   return mul(x, x);
@@ -138,11 +139,15 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   return sum(mul(a, b));
 }
 
-/** True when every element is finite (a concrete check, for guards and tests). */
+/** True when every element is finite (a concrete check, for guards and tests: one pass, no temporary). */
 export function allFinite(x: Tensor): boolean {
-  // Resident: two SIMD passes (±∞·0 and NaN·0 are NaN, so Σ x·0 is finite exactly when every x is).
-  if (x.block?.resident) return Number.isFinite(sum(mul(x, 0)).item());
-  const d = x.data;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
-  return true;
+  return allFiniteNumbers(x.concrete());
+}
+
+/**
+ * Σ x², a number: the same bits as sum(mul(x, x)).item() in one pass and no temporary (a concrete check, for
+ * gradient norms and clipping; a tracer's primal value is used).
+ */
+export function sumOfSquares(x: Tensor): number {
+  return sumOfSquaresNumbers(x.concrete());
 }

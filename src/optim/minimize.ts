@@ -9,8 +9,7 @@ import {
   ravel,
   retire,
   scope,
-  sum,
-  mul,
+  sumOfSquares,
   treeLeaves,
   valueAndGrad,
   type Tensor,
@@ -51,7 +50,7 @@ export interface MinimizeOptions {
 
 function gradientNorm(g: Tree): number {
   let s = 0;
-  for (const leaf of treeLeaves(g)) s += sum(mul(leaf, leaf)).item();
+  for (const leaf of treeLeaves(g)) s += sumOfSquares(leaf);
   return Math.sqrt(s);
 }
 

@@ -13,7 +13,7 @@ import {
   mul,
   sqrt,
   sub,
-  sum,
+  sumOfSquares,
   treeFlatten,
   treeLeaves,
   treeMap,
@@ -280,7 +280,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> 
     init: () => null,
     update: (g, st) => {
       let total = 0;
-      for (const leaf of treeLeaves(g)) total += sum(mul(leaf, leaf)).item();
+      for (const leaf of treeLeaves(g)) total += sumOfSquares(leaf);
       const coef = maxNorm / (Math.sqrt(total) + 1e-6);
       return [coef < 1 ? treeMap((gi) => mul(gi, coef), g) : g, st];
     },

@@ -247,6 +247,27 @@ export function crossEntropy(z: Numbers, y: Numbers, shape: Shape, axis: number,
   L.crossEntropy(numbersOf(z), numbersOf(y), shape, axis, numbersOf(out));
 }
 
+/** Σ x², bit-identical to sum(mul(x, x)) (the same pairwise additions), in one pass and no temporary. */
+export function sumOfSquares(x: Numbers): number {
+  const rt = wasmRuntime();
+  if (useWasm && rt !== null && isResident(x)) {
+    const ptr = (x.block as Storage).ptr;
+    const lane = W.laneScratch();
+    if (lane >= 0) return (x.dtype === 'float64' ? rt.exports.squares64 : rt.exports.squares32)(ptr, x.size, lane);
+  }
+  return x.size === 0 ? 0 : L.pairwiseSquares(numbersOf(x), 0, x.size, x.dtype === 'float32');
+}
+
+/** Whether every number is finite (one pass; no temporary). */
+export function allFiniteNumbers(x: Numbers): boolean {
+  const rt = wasmRuntime();
+  if (useWasm && rt !== null && isResident(x))
+    return (x.dtype === 'float64' ? rt.exports.finite64 : rt.exports.finite32)((x.block as Storage).ptr, x.size) === 1;
+  const d = numbersOf(x);
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  return true;
+}
+
 /** C = op(A)·op(B) on storage, each operand at an element offset. */
 export function gemmStorage(
   a: Numbers,

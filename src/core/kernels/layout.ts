@@ -110,6 +110,21 @@ export function pairwiseSum(x: Data, start: number, n: number, single: boolean):
   return single ? Math.fround(s) : s;
 }
 
+/** Σ x² in exactly the additions of pairwiseSum over the rounded squares (sum(mul(x, x)), in one pass). */
+export function pairwiseSquares(x: Data, start: number, n: number, single: boolean): number {
+  if (n <= 128) {
+    const a = [0, 0, 0, 0, 0, 0, 0, 0];
+    const f = Math.fround;
+    if (single) for (let i = 0; i < n; i++) a[i & 7] = f(a[i & 7] + f(x[start + i] * x[start + i]));
+    else for (let i = 0; i < n; i++) a[i & 7] += x[start + i] * x[start + i];
+    if (!single) return a[0] + a[4] + (a[2] + a[6]) + (a[1] + a[5] + (a[3] + a[7]));
+    return f(f(f(a[0] + a[4]) + f(a[2] + a[6])) + f(f(a[1] + a[5]) + f(a[3] + a[7])));
+  }
+  const half = (n >> 1) & ~7;
+  const s = pairwiseSquares(x, start, half, single) + pairwiseSquares(x, start + half, n - half, single);
+  return single ? Math.fround(s) : s;
+}
+
 /**
  * Splits the axes of `shape` into a contiguous [outer, reduced, inner] view when the reduced
  * axes are one contiguous run; returns null otherwise.

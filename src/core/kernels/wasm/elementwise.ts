@@ -309,11 +309,16 @@ export function wasmCast(x: Numbers, out: Numbers): boolean {
 }
 
 /** Scratch for the pairwise sum's eight lanes: 64 bytes for this thread, 64 for the worker. */
-let laneScratch = -1;
+let laneBlock = -1;
 
 function lanes(): number {
-  if (laneScratch < 0) laneScratch = wasmHeap()?.alloc(128) ?? -1;
-  return laneScratch;
+  if (laneBlock < 0) laneBlock = wasmHeap()?.alloc(128) ?? -1;
+  return laneBlock;
+}
+
+/** This thread's 64 bytes of lane scratch (−1 when there is no heap). */
+export function laneScratch(): number {
+  return lanes();
 }
 
 /**

@@ -41,6 +41,10 @@ export interface SaddleWasm {
   sum64: Kernel;
   pairwise32: (x: number, n: number, lane: number) => number;
   pairwise64: (x: number, n: number, lane: number) => number;
+  squares32: (x: number, n: number, lane: number) => number;
+  squares64: (x: number, n: number, lane: number) => number;
+  finite32: (x: number, n: number) => number;
+  finite64: (x: number, n: number) => number;
   max32: Kernel;
   max64: Kernel;
   copy3: Kernel;
