@@ -131,6 +131,9 @@ export class Scope {
   owned: Set<Storage> | null = null;
   /** Resident copies of ordinary inputs (by their array), made once per scope (created when first needed). */
   staged: Map<Data, Storage> | null = null;
+  /** The context the scope was opened in, restored when it closes. */
+  savedTarget: Scope | null = null;
+  savedUser: Scope | null = null;
   constructor(
     readonly internal: boolean,
     /** Nesting depth: a scope at a higher level ends before one at a lower level. */
@@ -282,27 +285,37 @@ function exitScope(scope: Scope, result: unknown, parent: Scope | null): void {
   scope.staged = null;
 }
 
-function runScope<T>(internal: boolean, fn: (scope: Scope) => T): T {
-  const savedTarget = target;
-  const savedUser = userScope;
+/** @internal Opens a scope (the context it replaces is kept in it); close it with closeScope. */
+export function openScope(internal: boolean): Scope {
   const scope = new Scope(internal, ++depth);
+  scope.savedTarget = target;
+  scope.savedUser = userScope;
   target = scope;
   if (!internal) userScope = scope;
-  const parent = savedTarget !== USER ? savedTarget : savedUser;
+  return scope;
+}
+
+/**
+ * @internal Closes the innermost scope: restores the context it was opened in, releases what it owns and moves
+ * what `result` reaches there (on an error, pass undefined: everything is released).
+ */
+export function closeScope(scope: Scope, result: unknown): void {
+  target = scope.savedTarget;
+  userScope = scope.savedUser;
+  depth--;
+  exitScope(scope, result, target !== USER ? target : userScope);
+}
+
+function runScope<T>(internal: boolean, fn: (scope: Scope) => T): T {
+  const scope = openScope(internal);
   let result: T;
   try {
     result = fn(scope);
   } catch (err) {
-    target = savedTarget;
-    userScope = savedUser;
-    depth--;
-    exitScope(scope, undefined, parent);
+    closeScope(scope, undefined);
     throw err;
   }
-  target = savedTarget;
-  userScope = savedUser;
-  depth--;
-  exitScope(scope, result, parent);
+  closeScope(scope, result);
   return result;
 }
 
@@ -354,6 +367,17 @@ export function retire(old: unknown, kept: unknown, owner: Scope | null, shown: 
     if (shown) st.toOrdinary();
     else st.release();
   }
+}
+
+/** @internal Enters user code (the function being transformed); returns the context to restore with exitUser. */
+export function enterUser(): Scope | null {
+  const saved = target;
+  target = USER;
+  return saved;
+}
+
+export function exitUser(saved: Scope | null): void {
+  target = saved;
 }
 
 /** @internal Runs user code (the function being transformed) from inside the library's bookkeeping. */

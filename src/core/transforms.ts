@@ -3,7 +3,7 @@
 // derivative rules use public ops, any transformation can be applied to another's result.
 import { SaddleError, ShapeError, formatShape } from './errors.js';
 import { reshape, stack } from './ops.js';
-import { asUser, currentScope, internalScope } from './storage.js';
+import { asUser, closeScope, currentScope, enterUser, exitUser, internalScope, openScope } from './storage.js';
 import { Tensor, ones, zeros } from './tensor.js';
 import { JvpTrace } from './jvp.js';
 import { popTrace, pushTrace } from './trace.js';
@@ -38,24 +38,31 @@ function valueAndGradImpl<A extends Tree, R extends unknown[]>(
   rest: R,
 ): [Tensor, A] {
   // The tape, cotangents and intermediate values live in this call's scope; only the result leaves it.
-  return internalScope((sc) => {
+  // (Opened and closed by hand, without closures: this runs once per gradient, often on tiny problems.)
+  const sc = openScope(true);
+  let result: [Tensor, A];
+  try {
     const { leaves, unflatten } = treeFlatten(x, `${name} argument`);
     const trace = pushTrace((level) => new GradTrace(level, sc));
     let out: Tensor;
     const inputs = leaves.map((leaf) => trace.input(leaf));
+    const saved = enterUser();
     try {
-      out = checkScalarOutput(
-        name,
-        asUser(() => f(unflatten(inputs) as A, ...rest)),
-      );
+      out = checkScalarOutput(name, f(unflatten(inputs) as A, ...rest));
     } finally {
+      exitUser(saved);
       popTrace(trace);
     }
     const seed = ones(out.shape, { dtype: out.dtype });
     const cts = trace.backward([out], [seed], inputs);
     const grads = cts.map((c, i) => (c === null ? zerosFor(leaves[i]) : c));
-    return [lowerFrom(trace, out), unflatten(grads) as A] as [Tensor, A];
-  });
+    result = [lowerFrom(trace, out), unflatten(grads) as A];
+  } catch (err) {
+    closeScope(sc, undefined);
+    throw err;
+  }
+  closeScope(sc, result);
+  return result;
 }
 
 /**
