@@ -84,38 +84,52 @@ export const RELU: i32 = 2;
   return v128.bitselect(vnan<T>(), r, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
 }
 
+/** Arithmetic (BINARY) or comparison (COMPARE) op codes share one run and one plan. */
+const BINARY: i32 = 0;
+const COMPARE: i32 = 1;
+
+@inline function vapply<T>(family: i32, op: i32, a: v128, b: v128): v128 {
+  return family == BINARY ? vbin<T>(op, a, b) : vcmp<T>(op, a, b);
+}
+
+@inline function sapply<T>(family: i32, op: i32, a: T, b: T): T {
+  return family == BINARY ? sbin<T>(op, a, b) : scmp<T>(op, a, b);
+}
+
 /** One contiguous output run of n elements; sa, sb are the operands' strides along it (0 or 1). */
-@inline function binaryRun<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+@inline function run<T>(family: i32, op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   const L = lanes<T>();
   let i = 0;
   if (sa == 1 && sb == 1) {
-    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vbin<T>(op, v128.load(at<T>(a, i)), v128.load(at<T>(b, i))));
-    for (; i < n; i++) store<T>(at<T>(out, i), sbin<T>(op, load<T>(at<T>(a, i)), load<T>(at<T>(b, i))));
+    for (; i + L <= n; i += L) {
+      v128.store(at<T>(out, i), vapply<T>(family, op, v128.load(at<T>(a, i)), v128.load(at<T>(b, i))));
+    }
+    for (; i < n; i++) store<T>(at<T>(out, i), sapply<T>(family, op, load<T>(at<T>(a, i)), load<T>(at<T>(b, i))));
   } else if (sa == 1) {
     const s = load<T>(b);
     const vs = vsplat<T>(s);
-    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vbin<T>(op, v128.load(at<T>(a, i)), vs));
-    for (; i < n; i++) store<T>(at<T>(out, i), sbin<T>(op, load<T>(at<T>(a, i)), s));
+    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vapply<T>(family, op, v128.load(at<T>(a, i)), vs));
+    for (; i < n; i++) store<T>(at<T>(out, i), sapply<T>(family, op, load<T>(at<T>(a, i)), s));
   } else if (sb == 1) {
     const s = load<T>(a);
     const vs = vsplat<T>(s);
-    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vbin<T>(op, vs, v128.load(at<T>(b, i))));
-    for (; i < n; i++) store<T>(at<T>(out, i), sbin<T>(op, s, load<T>(at<T>(b, i))));
+    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vapply<T>(family, op, vs, v128.load(at<T>(b, i))));
+    for (; i < n; i++) store<T>(at<T>(out, i), sapply<T>(family, op, s, load<T>(at<T>(b, i))));
   } else {
-    const v = sbin<T>(op, load<T>(a), load<T>(b));
+    const v = sapply<T>(family, op, load<T>(a), load<T>(b));
     for (; i < n; i++) store<T>(at<T>(out, i), v);
   }
 }
 
-@inline function binaryPlan<T>(
-  op: i32, a: usize, b: usize, out: usize, n0: i32, n1: i32, n2: i32,
+@inline function plan<T>(
+  family: i32, op: i32, a: usize, b: usize, out: usize, n0: i32, n1: i32, n2: i32,
   a0: i32, a1: i32, a2: i32, b0: i32, b1: i32, b2: i32,
 ): void {
   for (let i0 = 0; i0 < n0; i0++) {
     for (let i1 = 0; i1 < n1; i1++) {
       const pa = at<T>(a, i0 * a0 + i1 * a1);
       const pb = at<T>(b, i0 * b0 + i1 * b1);
-      binaryRun<T>(op, pa, a2, pb, b2, at<T>(out, (i0 * n1 + i1) * n2), n2);
+      run<T>(family, op, pa, a2, pb, b2, at<T>(out, (i0 * n1 + i1) * n2), n2);
     }
   }
 }
@@ -124,11 +138,11 @@ function binary<T>(
   op: i32, a: usize, b: usize, out: usize, n0: i32, n1: i32, n2: i32,
   a0: i32, a1: i32, a2: i32, b0: i32, b1: i32, b2: i32,
 ): void {
-  if (op == ADD) binaryPlan<T>(ADD, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == SUB) binaryPlan<T>(SUB, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == MUL) binaryPlan<T>(MUL, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == DIV) binaryPlan<T>(DIV, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else binaryPlan<T>(MAX, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  if (op == ADD) plan<T>(BINARY, ADD, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == SUB) plan<T>(BINARY, SUB, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == MUL) plan<T>(BINARY, MUL, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == DIV) plan<T>(BINARY, DIV, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else plan<T>(BINARY, MAX, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
 }
 
 export function binary32(
@@ -180,51 +194,16 @@ export function binary64(
   return v128.bitselect(vnan<T>(), r, v128.or(vIsNan<T>(a), vIsNan<T>(b)));
 }
 
-@inline function compareRun<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
-  const L = lanes<T>();
-  let i = 0;
-  if (sa == 1 && sb == 1) {
-    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vcmp<T>(op, v128.load(at<T>(a, i)), v128.load(at<T>(b, i))));
-    for (; i < n; i++) store<T>(at<T>(out, i), scmp<T>(op, load<T>(at<T>(a, i)), load<T>(at<T>(b, i))));
-  } else if (sa == 1) {
-    const s = load<T>(b);
-    const vs = vsplat<T>(s);
-    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vcmp<T>(op, v128.load(at<T>(a, i)), vs));
-    for (; i < n; i++) store<T>(at<T>(out, i), scmp<T>(op, load<T>(at<T>(a, i)), s));
-  } else if (sb == 1) {
-    const s = load<T>(a);
-    const vs = vsplat<T>(s);
-    for (; i + L <= n; i += L) v128.store(at<T>(out, i), vcmp<T>(op, vs, v128.load(at<T>(b, i))));
-    for (; i < n; i++) store<T>(at<T>(out, i), scmp<T>(op, s, load<T>(at<T>(b, i))));
-  } else {
-    const v = scmp<T>(op, load<T>(a), load<T>(b));
-    for (; i < n; i++) store<T>(at<T>(out, i), v);
-  }
-}
-
-@inline function comparePlan<T>(
-  op: i32, a: usize, b: usize, out: usize, n0: i32, n1: i32, n2: i32,
-  a0: i32, a1: i32, a2: i32, b0: i32, b1: i32, b2: i32,
-): void {
-  for (let i0 = 0; i0 < n0; i0++) {
-    for (let i1 = 0; i1 < n1; i1++) {
-      const pa = at<T>(a, i0 * a0 + i1 * a1);
-      const pb = at<T>(b, i0 * b0 + i1 * b1);
-      compareRun<T>(op, pa, a2, pb, b2, at<T>(out, (i0 * n1 + i1) * n2), n2);
-    }
-  }
-}
-
 function compare<T>(
   op: i32, a: usize, b: usize, out: usize, n0: i32, n1: i32, n2: i32,
   a0: i32, a1: i32, a2: i32, b0: i32, b1: i32, b2: i32,
 ): void {
-  if (op == LT) comparePlan<T>(LT, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == LE) comparePlan<T>(LE, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == GT) comparePlan<T>(GT, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == GE) comparePlan<T>(GE, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else if (op == EQ) comparePlan<T>(EQ, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
-  else comparePlan<T>(NE, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  if (op == LT) plan<T>(COMPARE, LT, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == LE) plan<T>(COMPARE, LE, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == GT) plan<T>(COMPARE, GT, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == GE) plan<T>(COMPARE, GE, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else if (op == EQ) plan<T>(COMPARE, EQ, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
+  else plan<T>(COMPARE, NE, a, b, out, n0, n1, n2, a0, a1, a2, b0, b1, b2);
 }
 
 export function compare32(

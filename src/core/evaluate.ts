@@ -82,7 +82,7 @@ const binary =
   ([x, y]) => {
     const shape = broadcastShapes(p, x.shape, y.shape);
     const out = output(x.dtype, shape);
-    K.binary(p, st(x), x.shape, st(y), y.shape, shape, st(out));
+    K.binary(p, x, y, out);
     return out;
   };
 
@@ -115,13 +115,13 @@ const IMPLEMENTATIONS: { [P in Primitive]: Implementation<P> } = {
   compare: ([x, y], { op }) => {
     const shape = broadcastShapes('compare', x.shape, y.shape);
     const out = output(x.dtype, shape);
-    K.compare(op, st(x), x.shape, st(y), y.shape, shape, st(out));
+    K.compare(op, x, y, out);
     return out;
   },
   select: ([c, a, b]) => {
     const shape = broadcastShapes('where', c.shape, a.shape, b.shape);
     const out = output(a.dtype, shape);
-    K.select(st(c), c.shape, st(a), a.shape, st(b), b.shape, shape, st(out));
+    K.select(c, a, b, out);
     return out;
   },
   cast: ([x], { dtype }) => {

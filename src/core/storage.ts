@@ -33,6 +33,11 @@ export interface Numbers {
   readonly block: Storage | null;
 }
 
+/** Numbers with the shape they are read as: what an elementwise kernel takes (a Tensor is one). */
+export interface Operand extends Numbers {
+  readonly shape: readonly number[];
+}
+
 /** The numbers as a typed array (a view of WASM memory for a resident block, valid until its scope ends). */
 export function numbersOf(o: Numbers): Data {
   return o.array ?? (o.block as Storage).data;

@@ -5,7 +5,7 @@
 import type { Data } from '../dtype.js';
 import type { BinaryPrimitive, CompareOp, UnaryPrimitive } from '../primitives.js';
 import { shapeSize, stridesOf, type Shape } from '../shape.js';
-import { isResident, numbersOf, scratchBlock, type Numbers, type Storage } from '../storage.js';
+import { isResident, numbersOf, scratchBlock, type Numbers, type Operand, type Storage } from '../storage.js';
 import * as R from './elementwise.js';
 import * as L from './layout.js';
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
@@ -78,44 +78,19 @@ export function unary(op: UnaryPrimitive, x: Numbers, out: Numbers): void {
   R.unary(op, numbersOf(x), numbersOf(out));
 }
 
-export function binary(
-  op: BinaryPrimitive,
-  a: Numbers,
-  aShape: Shape,
-  b: Numbers,
-  bShape: Shape,
-  outShape: Shape,
-  out: Numbers,
-): void {
-  if (wasmFor(out) && W.wasmBinary(op, a, aShape, b, bShape, outShape, out)) return;
-  R.binary(op, numbersOf(a), aShape, numbersOf(b), bShape, outShape, numbersOf(out));
+export function binary(op: BinaryPrimitive, a: Operand, b: Operand, out: Operand): void {
+  if (wasmFor(out) && op !== 'pow' && W.wasmElementwise('binary', W.BINARY_CODES[op], [a, b], out)) return;
+  R.binary(op, numbersOf(a), a.shape, numbersOf(b), b.shape, out.shape, numbersOf(out));
 }
 
-export function compare(
-  op: CompareOp,
-  a: Numbers,
-  aShape: Shape,
-  b: Numbers,
-  bShape: Shape,
-  outShape: Shape,
-  out: Numbers,
-): void {
-  if (wasmFor(out) && W.wasmCompare(op, a, aShape, b, bShape, outShape, out)) return;
-  R.compare(op, numbersOf(a), aShape, numbersOf(b), bShape, outShape, numbersOf(out));
+export function compare(op: CompareOp, a: Operand, b: Operand, out: Operand): void {
+  if (wasmFor(out) && W.wasmElementwise('compare', W.COMPARE_CODES[op], [a, b], out)) return;
+  R.compare(op, numbersOf(a), a.shape, numbersOf(b), b.shape, out.shape, numbersOf(out));
 }
 
-export function select(
-  c: Numbers,
-  cShape: Shape,
-  a: Numbers,
-  aShape: Shape,
-  b: Numbers,
-  bShape: Shape,
-  outShape: Shape,
-  out: Numbers,
-): void {
-  if (wasmFor(out) && W.wasmSelect(c, cShape, a, aShape, b, bShape, outShape, out)) return;
-  R.select(numbersOf(c), cShape, numbersOf(a), aShape, numbersOf(b), bShape, outShape, numbersOf(out));
+export function select(c: Operand, a: Operand, b: Operand, out: Operand): void {
+  if (wasmFor(out) && W.wasmElementwise('select', null, [c, a, b], out)) return;
+  R.select(numbersOf(c), c.shape, numbersOf(a), a.shape, numbersOf(b), b.shape, out.shape, numbersOf(out));
 }
 
 export function cast(x: Numbers, out: Numbers): void {

@@ -4,7 +4,7 @@
 // cannot run here (no WASM, or no memory to stage into), so the caller runs the reference kernel.
 import type { BinaryPrimitive, CompareOp } from '../../primitives.js';
 import { broadcastStrides, stridesOf, type Shape } from '../../shape.js';
-import { numbersOf, releaseStaged, staged, type Numbers, type Storage } from '../../storage.js';
+import { numbersOf, releaseStaged, staged, type Numbers, type Operand, type Storage } from '../../storage.js';
 import { wasmRuntime, type SaddleWasm } from './module.js';
 import { wasmHeap } from './heap.js';
 import { awaitPosted, post, threadsReady, type ThreadKernel } from './threads.js';
@@ -12,8 +12,8 @@ import { awaitPosted, post, threadsReady, type ThreadKernel } from './threads.js
 /** Elements from which an elementwise op or a reduction is split between two threads (when enabled). */
 export const PARALLEL_ELEMENTS = 1 << 16;
 
-const BINARY_CODES: Record<Exclude<BinaryPrimitive, 'pow'>, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4 };
-const COMPARE_CODES: Record<CompareOp, number> = { lt: 0, le: 1, gt: 2, ge: 3, eq: 4, ne: 5 };
+export const BINARY_CODES: Record<Exclude<BinaryPrimitive, 'pow'>, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4 };
+export const COMPARE_CODES: Record<CompareOp, number> = { lt: 0, le: 1, gt: 2, ge: 3, eq: 4, ne: 5 };
 export const UNARY_CODES = { neg: 0, sqrt: 1, relu: 2 } as const;
 export type WasmUnary = keyof typeof UNARY_CODES;
 
@@ -144,20 +144,27 @@ function runBlock(
   awaitPosted();
 }
 
-function elementwise(
-  kernel: ThreadKernel,
-  head: number[],
-  inputs: readonly Numbers[],
-  shapes: readonly Shape[],
-  outShape: Shape,
-  out: Numbers,
+/**
+ * A broadcasting elementwise kernel of asm/elementwise.ts on resident output: `binary` and `compare` take an op
+ * code, `select` none; inputs are staged when ordinary. Large blocks run on two threads.
+ */
+export function wasmElementwise(
+  family: 'binary' | 'compare' | 'select',
+  code: number | null,
+  inputs: readonly Operand[],
+  out: Operand,
 ): boolean {
   const ex = runtime();
   if (ex === null) return false;
   const temps: Storage[] = [];
   const ptrs = pointers(inputs, temps);
   if (ptrs === null) return false;
-  const { dims, strides } = broadcastPlan(outShape, shapes);
+  const kernel: ThreadKernel = `${family}${out.dtype === 'float64' ? 64 : 32}`;
+  const head = code === null ? [] : [code];
+  const { dims, strides } = broadcastPlan(
+    out.shape,
+    inputs.map((t) => t.shape),
+  );
   const size = es(out);
   const outBlock = dims.slice(Math.max(0, dims.length - 3)).reduce((p, d) => p * d, 1);
   let outOffset = 0;
@@ -176,47 +183,6 @@ function elementwise(
   });
   releaseStaged(temps);
   return true;
-}
-
-export function wasmBinary(
-  op: BinaryPrimitive,
-  a: Numbers,
-  aShape: Shape,
-  b: Numbers,
-  bShape: Shape,
-  outShape: Shape,
-  out: Numbers,
-): boolean {
-  if (op === 'pow') return false;
-  const kernel = out.dtype === 'float64' ? 'binary64' : 'binary32';
-  return elementwise(kernel, [BINARY_CODES[op]], [a, b], [aShape, bShape], outShape, out);
-}
-
-export function wasmCompare(
-  op: CompareOp,
-  a: Numbers,
-  aShape: Shape,
-  b: Numbers,
-  bShape: Shape,
-  outShape: Shape,
-  out: Numbers,
-): boolean {
-  const kernel = out.dtype === 'float64' ? 'compare64' : 'compare32';
-  return elementwise(kernel, [COMPARE_CODES[op]], [a, b], [aShape, bShape], outShape, out);
-}
-
-export function wasmSelect(
-  c: Numbers,
-  cShape: Shape,
-  a: Numbers,
-  aShape: Shape,
-  b: Numbers,
-  bShape: Shape,
-  outShape: Shape,
-  out: Numbers,
-): boolean {
-  const kernel = out.dtype === 'float64' ? 'select64' : 'select32';
-  return elementwise(kernel, [], [c, a, b], [cShape, aShape, bShape], outShape, out);
 }
 
 export function wasmUnary(op: WasmUnary, x: Numbers, out: Numbers): boolean {
