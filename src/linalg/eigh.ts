@@ -6,8 +6,12 @@
 import { tridiagonalizeKernel } from '../core/kernels/index.js';
 import { fromData, type Tensor } from '../core/tensor.js';
 import { applyReflectors } from './householder.js';
-import { tridiagonalEigen } from './tridiagonal.js';
+import { applyReflectorsBlocked, tridiagonalizeBlocked } from './householder-wasm.js';
+import { tridiagonalEigenvectors } from './tridiagonal.js';
 import { checkMatrix, copyData } from './matrix.js';
+
+/** From this order on the reduction runs in panels (below, the unblocked kernel is as fast). */
+const BLOCKED = 64;
 
 export interface EighResult {
   /** Eigenvalues in ascending order. */
@@ -91,23 +95,22 @@ export function eigh(a: Tensor): EighResult {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { eigenvalues: fromData(d, [0]), eigenvectors: fromData(new Float64Array(0), [0, 0]) };
+  const tau = new Float64Array(n);
+  if (n >= BLOCKED && tridiagonalizeBlocked(W, n, d, e, tau)) {
+    // A = Q T Qᵀ in panels (dsytrd); T's eigenvectors by divide and conquer; Q applied by GEMM (dormtr).
+    const { values, vectors } = tridiagonalEigenvectors(d, e, n);
+    applyReflectorsBlocked(vectors, W, tau, n);
+    return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
+  }
   // Householder reduction A = Q T Qᵀ: W keeps the reflectors, d their scales h, e T's off-diagonal
   // (e[i] couples i−1 and i); T's diagonal is left on W's diagonal.
   if (!tridiagonalizeKernel(W, n, d, e)) tridiagonalize(W, n, d, e);
   const diag = new Float64Array(n);
   for (let i = 0; i < n; i++) diag[i] = W[i * n + i];
-  const off = new Float64Array(n);
-  for (let i = 1; i < n; i++) off[i - 1] = e[i];
-  const { values: lambda, Z } = tridiagonalEigen(diag, off, n);
-  // Eigenvectors of A are Q zⱼ = P_{n−2}⋯P₀ zⱼ. Sort first, put the zⱼ in columns (X = Zᵀ), and
-  // apply the reflectors from the left, blocked, by GEMM: X becomes the eigenvector matrix itself.
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => lambda[x] - lambda[y]);
-  const values = new Float64Array(n);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, j) => {
-    values[j] = lambda[src];
-    for (let k = 0; k < n; k++) vectors[k * n + j] = Z[src * n + k];
-  });
+  const off = e.subarray(1);
+  // Eigenvectors of A are Q zⱼ = P_{n−2}⋯P₀ zⱼ: with the zⱼ in columns, the reflectors are applied from the
+  // left, blocked, by GEMM, and the columns become the eigenvectors themselves.
+  const { values, vectors } = tridiagonalEigenvectors(diag, off, n);
   applyReflectors(vectors, W, d, n);
   return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
 }

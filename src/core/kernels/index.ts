@@ -3,8 +3,9 @@
 // them for large problems, and tests compare the two.
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
 import { wasmGemm } from './wasm/gemm.js';
-import { wasmRuntime } from './wasm/module.js';
+import { BASE, wasmRuntime } from './wasm/module.js';
 import { wasmTridiagonalize } from './wasm/symmetric.js';
+import { threadRuntime } from './wasm/threads.js';
 
 export * from './elementwise.js';
 export * from './layout.js';
@@ -50,4 +51,21 @@ export function gemm(args: GemmArgs): void {
  */
 export function tridiagonalizeKernel(W: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
   return useWasm && n >= 8 && wasmTridiagonalize(W, n, d, e);
+}
+
+/**
+ * The running WASM module (the shared build when threads are on, as gemm uses) with its linear memory,
+ * for the blocked eigensolver (src/linalg/householder-wasm.ts): its kernels call the GEMM on operands
+ * resident in linear memory instead of copying them in and out per call. Memory from `base` up is the
+ * caller's until it returns. Null when only the reference kernels can run.
+ */
+export function linearMemoryModule(): {
+  exports: Record<string, unknown>;
+  memory: WebAssembly.Memory;
+  base: number;
+} | null {
+  const rt = useWasm ? (threadRuntime() ?? wasmRuntime()) : null;
+  return rt === null
+    ? null
+    : { exports: rt.exports as unknown as Record<string, unknown>, memory: rt.memory, base: BASE };
 }

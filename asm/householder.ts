@@ -1,0 +1,316 @@
+// WASM SIMD kernels of the blocked symmetric eigensolver: the Householder reduction to tridiagonal form in
+// panels (LAPACK dsytrd/dlatrd, uplo 'L'; Dongarra, Hammarling & Sorensen 1989) and the back-transformation
+// by the reflectors in compact WY form (LAPACK dormtr through dlarft/dlarfb; Schreiber & Van Loan 1989).
+// A is held column-major with leading dimension n (the row-major array of Aᵀ = A), so a column below the
+// diagonal is contiguous. Half of the reduction's flops, the panel's symmetric matrix-vector products, stay
+// memory-bound; the other half, the trailing rank-2nb update, and the whole back-transformation run in the
+// GEMM of gemm.ts, on operands in place in linear memory. src/linalg/householder-wasm.ts lays memory out.
+import { gemm64, BLOCK_KC, BLOCK_MC } from './gemm';
+
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 3);
+}
+
+@inline function up(bytes: usize): usize {
+  return (bytes + 63) & ~(<usize>63);
+}
+
+/** Columns of the trailing update per GEMM: the part above the diagonal it computes in vain is ≤ CB/2 rows. */
+const CB: i32 = BLOCK_MC;
+/** Rows of Q·X per GEMM in the back-transformation, so the product is subtracted while still in cache. */
+const RB: i32 = 2 * BLOCK_MC;
+/** Below this order the trailing matrix is reduced unblocked (LAPACK's crossover nx for dsytrd). */
+const NX: i32 = 64;
+
+// Workspace, carved from one block by layout(): W (n×nb), the packed [V W] and [W V] (n×2nb each), the
+// GEMM's product and packing buffers, and small nb×nb and nb-vectors.
+let pW: usize = 0;
+let pP: usize = 0;
+let pR: usize = 0;
+let pC: usize = 0;
+let pY: usize = 0;
+let pT: usize = 0;
+let pG: usize = 0;
+let pt: usize = 0;
+let pPackA: usize = 0;
+let pPackB: usize = 0;
+let pScratch: usize = 0;
+
+function layout(work: usize, n: i32, nb: i32): usize {
+  const N = <usize>n;
+  const B = <usize>nb;
+  pW = work;
+  pP = up(pW + N * B * 8);
+  pR = up(pP + N * 2 * B * 8);
+  pC = up(pR + N * 2 * B * 8);
+  pY = up(pC + <usize>max(CB, RB) * N * 8);
+  pT = up(pY + 2 * B * N * 8);
+  pG = up(pT + B * B * 8);
+  pt = up(pG + B * B * 8);
+  pPackA = up(pt + B * 8);
+  pPackB = up(pPackA + <usize>(BLOCK_MC + 8) * <usize>BLOCK_KC * 8);
+  pScratch = up(pPackB + <usize>BLOCK_KC * (N + 8) * 8);
+  return up(pScratch + 64 * 8) - work;
+}
+
+/** Bytes of workspace tridiagonalizeBlocked and applyReflectorsBlocked need for order n and panel width nb. */
+export function householderWorkspace(n: i32, nb: i32): i32 {
+  return <i32>layout(0, n, nb);
+}
+
+@inline function gemm(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool): void {
+  gemm64(a, b, c, m, k, n, transA, transB, pPackA, pPackB, pScratch, 0, m);
+}
+
+// The vector loops are functions of their own (not inlined) so V8 optimises them early: see symmetric.ts.
+
+function dot(x: usize, y: usize, len: i32): f64 {
+  let s = f64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < len; i += 2) s = f64x2.add(s, f64x2.mul(v128.load(at(x, i)), v128.load(at(y, i))));
+  let r = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < len; i++) r += load<f64>(at(x, i)) * load<f64>(at(y, i));
+  return r;
+}
+
+/** y += alpha·x */
+function axpy(alpha: f64, x: usize, y: usize, len: i32): void {
+  const a = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 1 < len; i += 2) v128.store(at(y, i), f64x2.add(v128.load(at(y, i)), f64x2.mul(a, v128.load(at(x, i)))));
+  for (; i < len; i++) store<f64>(at(y, i), load<f64>(at(y, i)) + alpha * load<f64>(at(x, i)));
+}
+
+/** y −= x */
+function subtract(y: usize, x: usize, len: i32): void {
+  let i = 0;
+  for (; i + 1 < len; i += 2) v128.store(at(y, i), f64x2.sub(v128.load(at(y, i)), v128.load(at(x, i))));
+  for (; i < len; i++) store<f64>(at(y, i), load<f64>(at(y, i)) - load<f64>(at(x, i)));
+}
+
+/**
+ * Two columns of a symmetric matrix-vector product from the lower triangle, rows lo..hi: y_r += a0_r v0 +
+ * a1_r v1 and returns nothing but adds Σ a0_r v_r and Σ a1_r v_r into y[c], y[c+1]. Two columns per pass halve
+ * the traffic on y; the matrix is read once, which is what bounds this loop.
+ */
+function symv2(a0: usize, a1: usize, v: usize, y: usize, c: i32, lo: i32, hi: i32): void {
+  const v0 = f64x2.splat(load<f64>(at(v, c)));
+  const v1 = f64x2.splat(load<f64>(at(v, c + 1)));
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let r = lo;
+  for (; r + 1 < hi; r += 2) {
+    const x0 = v128.load(at(a0, r));
+    const x1 = v128.load(at(a1, r));
+    const vr = v128.load(at(v, r));
+    s0 = f64x2.add(s0, f64x2.mul(x0, vr));
+    s1 = f64x2.add(s1, f64x2.mul(x1, vr));
+    v128.store(at(y, r), f64x2.add(v128.load(at(y, r)), f64x2.add(f64x2.mul(x0, v0), f64x2.mul(x1, v1))));
+  }
+  let t0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  let t1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+  for (; r < hi; r++) {
+    const x0 = load<f64>(at(a0, r));
+    const x1 = load<f64>(at(a1, r));
+    const vr = load<f64>(at(v, r));
+    t0 += x0 * vr;
+    t1 += x1 * vr;
+    store<f64>(at(y, r), load<f64>(at(y, r)) + x0 * load<f64>(at(v, c)) + x1 * load<f64>(at(v, c + 1)));
+  }
+  store<f64>(at(y, c), load<f64>(at(y, c)) + t0);
+  store<f64>(at(y, c + 1), load<f64>(at(y, c + 1)) + t1);
+}
+
+/** y = A v for the m×m symmetric A whose lower triangle is column-major at a (leading dimension lda). */
+function symvLower(a: usize, lda: i32, m: i32, v: usize, y: usize): void {
+  memory.fill(y, 0, <usize>m << 3);
+  let c = 0;
+  for (; c + 1 < m; c += 2) {
+    const a0 = at(a, c * lda);
+    const a1 = at(a, (c + 1) * lda);
+    const d0 = load<f64>(at(a0, c));
+    const d10 = load<f64>(at(a0, c + 1));
+    const d1 = load<f64>(at(a1, c + 1));
+    const v0 = load<f64>(at(v, c));
+    const v1 = load<f64>(at(v, c + 1));
+    store<f64>(at(y, c), load<f64>(at(y, c)) + d0 * v0 + d10 * v1);
+    store<f64>(at(y, c + 1), load<f64>(at(y, c + 1)) + d10 * v0 + d1 * v1);
+    symv2(a0, a1, v, y, c, c + 2, m);
+  }
+  if (c < m) store<f64>(at(y, c), load<f64>(at(y, c)) + load<f64>(at(at(a, c * lda), c)) * load<f64>(at(v, c)));
+}
+
+/**
+ * The elementary reflector H = I − τ v vᵀ with H (α, x) = (β, 0), v = (1, x/(α − β)), β = −sign(α)‖(α, x)‖
+ * (LAPACK dlarfg): x (len entries after alpha) is overwritten by v's tail and α by β; returns τ (0 when x = 0,
+ * H = I). The norm is taken with the largest entry factored out, so no square overflows or underflows.
+ */
+function reflector(alpha: usize, x: usize, len: i32): f64 {
+  let big: f64 = 0;
+  for (let i = 0; i < len; i++) big = max(big, abs(load<f64>(at(x, i))));
+  if (big == 0) return 0;
+  let ss: f64 = 0;
+  for (let i = 0; i < len; i++) {
+    const t = load<f64>(at(x, i)) / big;
+    ss += t * t;
+  }
+  const a = load<f64>(alpha);
+  const xnorm = big * Math.sqrt(ss);
+  const beta = -copysign<f64>(Math.hypot(a, xnorm), a);
+  const tau = (beta - a) / beta;
+  const scale = a - beta; // |a − β| ≥ ‖x‖ ≥ |x_i|: dividing never overflows
+  for (let i = 0; i < len; i++) store<f64>(at(x, i), load<f64>(at(x, i)) / scale);
+  store<f64>(alpha, beta);
+  return tau;
+}
+
+/**
+ * Reduces the panel of columns i0..i0+nb−1 (LAPACK dlatrd, lower): column j is first brought up to date with
+ * the panel's earlier reflectors through W, then its reflector is formed and W's column j is
+ * w = τ (A v − V Wᵀ v − W Vᵀ v) − ½ τ² (vᵀ A v) v, so that the trailing matrix becomes A − V Wᵀ − W Vᵀ.
+ */
+function panel(A: usize, n: i32, i0: i32, nb: i32, e: usize, tau: usize): void {
+  for (let p = 0; p < nb; p++) {
+    const j = i0 + p;
+    const col = at(A, j * n);
+    for (let q = 0; q < p; q++) {
+      const vq = at(A, (i0 + q) * n);
+      const wq = at(pW, q * n);
+      axpy(-load<f64>(at(wq, j)), at(vq, j), at(col, j), n - j);
+      axpy(-load<f64>(at(vq, j)), at(wq, j), at(col, j), n - j);
+    }
+    if (j == n - 1) continue;
+    const len = n - j - 1;
+    const v = at(col, j + 1);
+    const t = reflector(v, at(col, j + 2), len - 1);
+    store<f64>(at(e, j), load<f64>(v));
+    store<f64>(at(tau, j), t);
+    store<f64>(v, 1);
+    const w = at(pW, p * n + j + 1);
+    symvLower(at(A, (j + 1) * n + j + 1), n, len, v, w);
+    for (let q = 0; q < p; q++) store<f64>(at(pt, q), dot(at(pW, q * n + j + 1), v, len));
+    for (let q = 0; q < p; q++) axpy(-load<f64>(at(pt, q)), at(A, (i0 + q) * n + j + 1), w, len);
+    for (let q = 0; q < p; q++) store<f64>(at(pt, q), dot(at(A, (i0 + q) * n + j + 1), v, len));
+    for (let q = 0; q < p; q++) axpy(-load<f64>(at(pt, q)), at(pW, q * n + j + 1), w, len);
+    for (let r = 0; r < len; r++) store<f64>(at(w, r), load<f64>(at(w, r)) * t);
+    axpy(-0.5 * t * dot(w, v, len), v, w, len);
+  }
+}
+
+/**
+ * A22 −= V Wᵀ + W Vᵀ on the lower triangle of the trailing m×m matrix (LAPACK's dsyr2k), as
+ * [W V]·[V W]ᵀ: one GEMM with inner dimension 2nb per block of CB columns, from the diagonal down.
+ */
+function trailingUpdate(A: usize, n: i32, i0: i32, nb: i32): void {
+  const i1 = i0 + nb;
+  const m = n - i1;
+  const k2 = 2 * nb;
+  for (let q = 0; q < nb; q++) {
+    const vq = at(A, (i0 + q) * n + i1);
+    const wq = at(pW, q * n + i1);
+    for (let r = 0; r < m; r++) {
+      const v = load<f64>(at(vq, r));
+      const w = load<f64>(at(wq, r));
+      store<f64>(at(pP, r * k2 + q), v);
+      store<f64>(at(pP, r * k2 + nb + q), w);
+      store<f64>(at(pR, r * k2 + q), w);
+      store<f64>(at(pR, r * k2 + nb + q), v);
+    }
+  }
+  for (let c0 = 0; c0 < m; c0 += CB) {
+    const rows = min(CB, m - c0);
+    const cols = m - c0;
+    gemm(at(pR, c0 * k2), at(pP, c0 * k2), pC, rows, k2, cols, false, true);
+    for (let c = 0; c < rows; c++) subtract(at(A, (i1 + c0 + c) * n + i1 + c0 + c), at(pC, c * cols + c), cols - c);
+  }
+}
+
+/** The unblocked reduction of the trailing matrix from column i0 (LAPACK dsytd2, lower). */
+function unblocked(A: usize, n: i32, i0: i32, e: usize, tau: usize): void {
+  const x = pW;
+  for (let j = i0; j < n - 1; j++) {
+    const col = at(A, j * n);
+    const len = n - j - 1;
+    const v = at(col, j + 1);
+    const t = reflector(v, at(col, j + 2), len - 1);
+    const beta = load<f64>(v);
+    store<f64>(at(e, j), beta);
+    store<f64>(at(tau, j), t);
+    if (t == 0) continue;
+    store<f64>(v, 1);
+    // x = τ A v − ½ τ² (vᵀ A v) v, then the rank-2 update A −= v xᵀ + x vᵀ (dsymv, dsyr2).
+    symvLower(at(A, (j + 1) * n + j + 1), n, len, v, x);
+    for (let r = 0; r < len; r++) store<f64>(at(x, r), load<f64>(at(x, r)) * t);
+    axpy(-0.5 * t * dot(x, v, len), v, x, len);
+    for (let c = 0; c < len; c++) {
+      const dst = at(A, (j + 1 + c) * n + j + 1 + c);
+      axpy(-load<f64>(at(x, c)), at(v, c), dst, len - c);
+      axpy(-load<f64>(at(v, c)), at(x, c), dst, len - c);
+    }
+    store<f64>(v, beta);
+  }
+}
+
+/**
+ * Reduces symmetric A (n×n, lower triangle column-major, overwritten) to tridiagonal T = Qᵀ A Q: d gets T's
+ * diagonal, e its off-diagonal (e[j] couples j and j+1), and reflector j (Q = H₀H₁⋯H_{n−2},
+ * H_j = I − τ_j v_j v_jᵀ, v_j = e_{j+1} + A(j+2:n, j)) stays below the subdiagonal of column j, τ_j in tau.
+ */
+export function tridiagonalizeBlocked(A: usize, n: i32, nb: i32, d: usize, e: usize, tau: usize, work: usize): void {
+  layout(work, n, nb);
+  let i0 = 0;
+  for (; n - i0 > NX + nb; i0 += nb) {
+    panel(A, n, i0, nb, e, tau);
+    trailingUpdate(A, n, i0, nb);
+    for (let j = i0; j < i0 + nb; j++) store<f64>(at(A, j * n + j + 1), load<f64>(at(e, j)));
+  }
+  unblocked(A, n, i0, e, tau);
+  for (let j = 0; j < n; j++) store<f64>(at(d, j), load<f64>(at(A, j * n + j)));
+  store<f64>(at(tau, n - 1), 0);
+}
+
+/**
+ * X ← Q X for X (n×ncol, row-major) and Q from tridiagonalizeBlocked, nb reflectors at a time, last block
+ * first: H_{j0}⋯H_{j0+kb−1} = I − V T Vᵀ with T upper triangular (dlarft, forward), so the rows below j0
+ * become X − V (T (Vᵀ X)), three GEMMs. Vᵀ V, which T is built from, is a GEMM too.
+ */
+export function applyReflectorsBlocked(A: usize, n: i32, tau: usize, X: usize, ncol: i32, nb: i32, work: usize): void {
+  layout(work, max(n, ncol), nb);
+  const V = pP;
+  const T = pT;
+  const G = pG;
+  const Y1 = pY;
+  const Y2 = at(pY, nb * ncol);
+  const reflectors = n - 1;
+  if (reflectors <= 0) return;
+  for (let j0 = ((reflectors - 1) / nb) * nb; j0 >= 0; j0 -= nb) {
+    const kb = min(nb, reflectors - j0);
+    const m = n - j0 - 1;
+    memory.fill(V, 0, <usize>(m * kb) << 3);
+    for (let q = 0; q < kb; q++) {
+      store<f64>(at(V, q * kb + q), 1);
+      const src = at(A, (j0 + q) * n + j0 + 1);
+      for (let r = q + 1; r < m; r++) store<f64>(at(V, r * kb + q), load<f64>(at(src, r)));
+    }
+    gemm(V, V, G, kb, m, kb, true, false);
+    // T[0:q, q] = −τ_q T[0:q, 0:q] (Vᵀ v_q), column by column.
+    memory.fill(T, 0, <usize>(kb * kb) << 3);
+    for (let q = 0; q < kb; q++) {
+      const tq = load<f64>(at(tau, j0 + q));
+      store<f64>(at(T, q * kb + q), tq);
+      for (let i = 0; i < q; i++) {
+        let s: f64 = 0;
+        for (let l = i; l < q; l++) s += load<f64>(at(T, i * kb + l)) * load<f64>(at(G, l * kb + q));
+        store<f64>(at(T, i * kb + q), -tq * s);
+      }
+    }
+    const Xs = at(X, (j0 + 1) * ncol);
+    gemm(V, Xs, Y1, kb, m, ncol, true, false);
+    gemm(T, Y1, Y2, kb, kb, ncol, false, false);
+    for (let r0 = 0; r0 < m; r0 += RB) {
+      const rows = min(RB, m - r0);
+      gemm(at(V, r0 * kb), Y2, pC, rows, kb, ncol, false, false);
+      subtract(at(Xs, r0 * ncol), pC, rows * ncol);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// The rank-one update D + ρ z zᵀ of a diagonal matrix (Golub 1973; Bunch, Nielsen & Sorensen 1978): with
+// d strictly ascending, ρ > 0 and ‖z‖ ≤ 1, its eigenvalues are the roots of the secular equation
+//   f(λ) = 1/ρ + Σⱼ zⱼ² / (dⱼ − λ) = 0,
+// one in each (dᵢ, dᵢ₊₁) and the last in (d_{k−1}, d_{k−1} + ρ]. As LAPACK's dlaed4 (Li 1993, "Solving
+// secular equations stably and efficiently"), each root is sought as an offset τ from the nearer pole of its
+// interval, so that every dⱼ − λ = (dⱼ − d_origin) − τ is known to full relative accuracy: the eigenvectors
+// are built from exactly these differences (loewnerVectors).
+const U = 2 ** -53; // unit roundoff
+
+/**
+ * The root in (lo, hi) of qa·x² − qb·x + qc = 0, or NaN when neither root is there. The two roots are taken
+ * as q/(2qa) and 2qc/q with q = qb ± √(qb² − 4qa·qc) signed as qb, so neither suffers cancellation; a
+ * slightly negative discriminant is rounding and taken by its magnitude, as dlaed4 does.
+ */
+function rootInside(qa: number, qb: number, qc: number, lo: number, hi: number): number {
+  const disc = Math.sqrt(Math.abs(qb * qb - 4 * qa * qc));
+  const q = qb >= 0 ? qb + disc : qb - disc;
+  const x1 = q !== 0 ? (2 * qc) / q : NaN;
+  const x2 = qa !== 0 ? q / (2 * qa) : NaN;
+  const in1 = x1 > lo && x1 < hi;
+  const in2 = x2 > lo && x2 < hi;
+  if (in1 && in2) return Math.abs(x1) <= Math.abs(x2) ? x1 : x2;
+  return in1 ? x1 : in2 ? x2 : NaN;
+}
+
+/**
+ * The i-th root (0-based, ascending) of the secular equation of (d, z, ρ) of order k; writes
+ * delta[at + j] = dⱼ − λᵢ, computed as (dⱼ − d_origin) − τ.
+ *
+ * a < b are the poles next to the root (the last root lies right of both). The start is the root of the
+ * two-pole model c + z_a²/(d_a − λ) + z_b²/(d_b − λ) whose constant c matches f at the interval's middle;
+ * the sign of f there also says which pole is nearer (f increases between poles) and gives the bracket.
+ * Each step is Li's "middle way": the poles left of the root (ψ) and right of it (φ) are each replaced by
+ * the rational c + s/(d − λ) with pole d_a resp. d_b that matches their value and slope at the current λ;
+ * that model's root is the next iterate. It converges quadratically from either side; a step that heads
+ * the wrong way or leaves the bracket is replaced by Newton's or by bisection, so it always ends.
+ */
+export function secularRoot(
+  d: Float64Array,
+  z: Float64Array,
+  rho: number,
+  k: number,
+  i: number,
+  delta: Float64Array,
+  at: number,
+): number {
+  if (k === 1) {
+    delta[at] = -rho * z[0] * z[0];
+    return d[0] + rho * z[0] * z[0];
+  }
+  const last = i === k - 1;
+  const a = last ? k - 2 : i;
+  const b = a + 1;
+  const width = last ? rho : d[b] - d[a];
+  const base = last ? d[b] : d[a];
+  const half = width / 2;
+  // f at the middle, and c there without the two nearest poles.
+  let f = 1 / rho;
+  for (let j = 0; j < k; j++) f += (z[j] * z[j]) / (d[j] - base - half);
+  const c = f - (z[a] * z[a]) / (d[a] - base - half) - (z[b] * z[b]) / (d[b] - base - half);
+  let origin: number;
+  let lo: number;
+  let hi: number;
+  if (last) {
+    origin = b;
+    [lo, hi] = f > 0 ? [0, half] : [half, width];
+  } else if (f > 0) {
+    origin = a;
+    [lo, hi] = [0, half];
+  } else {
+    origin = b;
+    [lo, hi] = [-half, 0];
+  }
+  const d0 = d[origin];
+  // The model's root: c τ² − (c(pa + pb) + za² + zb²) τ + (c·pa·pb + za²·pb + zb²·pa) = 0, pa or pb being 0.
+  const pa = d[a] - d0;
+  const pb = d[b] - d0;
+  const za2 = z[a] * z[a];
+  const zb2 = z[b] * z[b];
+  let tau = rootInside(c, c * (pa + pb) + za2 + zb2, c * pa * pb + za2 * pb + zb2 * pa, lo, hi);
+  if (Number.isNaN(tau)) tau = (lo + hi) / 2;
+  for (let iteration = 0; ; iteration++) {
+    // ψ, φ and their slopes; the origin's term apart, for the rounding-error bound of f (as dlaed4's erretm).
+    let psi = 0;
+    let dpsi = 0;
+    let phi = 0;
+    let dphi = 0;
+    let others = 0; // Σ |zⱼ²/(dⱼ − λ)| and Σ |partial sums| over j ≠ origin (the origin's term comes last)
+    let partial = 0;
+    for (let j = 0; j <= a; j++) {
+      const dj = d[j] - d0 - tau;
+      delta[at + j] = dj;
+      const t = z[j] / dj;
+      psi += z[j] * t;
+      dpsi += t * t;
+      if (j !== origin) {
+        others -= z[j] * t;
+        partial -= psi;
+      }
+    }
+    for (let j = k - 1; j >= b; j--) {
+      const dj = d[j] - d0 - tau;
+      delta[at + j] = dj;
+      const t = z[j] / dj;
+      phi += z[j] * t;
+      dphi += t * t;
+      if (j !== origin) {
+        others += Math.abs(z[j] * t);
+        partial += Math.abs(phi);
+      }
+    }
+    f = 1 / rho + psi + phi;
+    const own = Math.abs((z[origin] * z[origin]) / delta[at + origin]);
+    const bound = 8 * others + partial + 2 / rho + 3 * own + Math.abs(tau) * (dpsi + dphi);
+    if (Math.abs(f) <= U * bound || iteration === 100 || hi - lo <= 4 * U * Math.abs(tau)) break;
+    if (f < 0) lo = Math.max(lo, tau);
+    else hi = Math.min(hi, tau);
+    const da = delta[at + a];
+    const db = delta[at + b];
+    let eta = rootInside(
+      f - da * dpsi - db * dphi,
+      (da + db) * f - da * db * (dpsi + dphi),
+      da * db * f,
+      lo - tau,
+      hi - tau,
+    );
+    if (Number.isNaN(eta) || eta * f >= 0) eta = -f / (dpsi + dphi);
+    if (!(tau + eta > lo && tau + eta < hi)) eta = ((f < 0 ? hi : lo) - tau) / 2;
+    tau += eta;
+  }
+  return d0 + tau;
+}
+
+/**
+ * Eigenvectors of D + ρ z zᵀ from its roots, by Löwner's formula (Gu & Eisenstat 1995; LAPACK dlaed3):
+ * the ẑ for which the computed roots are the exact eigenvalues, ẑᵢ² = −Πⱼ (dᵢ − λⱼ) / Π_{j≠i} (dᵢ − dⱼ) (up to
+ * the factor ρ, which normalisation removes), then uⱼ ∝ (dᵢ − λⱼ)⁻¹ ẑᵢ. The vectors are orthogonal to working
+ * accuracy however close the roots, which z itself would not give. deltas[j·k + i] = dᵢ − λⱼ; component i of
+ * vector j goes to out[row[i]·k + j], so the caller chooses the order of the rows.
+ */
+export function loewnerVectors(
+  d: Float64Array,
+  z: Float64Array,
+  k: number,
+  deltas: Float64Array,
+  out: Float64Array,
+  row: Int32Array,
+): void {
+  const w = new Float64Array(k);
+  for (let i = 0; i < k; i++) w[i] = deltas[i * k + i];
+  for (let j = 0; j < k; j++) {
+    const at = j * k;
+    const dj = d[j];
+    for (let i = 0; i < j; i++) w[i] *= deltas[at + i] / (d[i] - dj);
+    for (let i = j + 1; i < k; i++) w[i] *= deltas[at + i] / (d[i] - dj);
+  }
+  for (let i = 0; i < k; i++) w[i] = Math.sign(z[i]) * Math.sqrt(Math.max(-w[i], 0));
+  const u = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const at = j * k;
+    let ss = 0;
+    for (let i = 0; i < k; i++) {
+      u[i] = w[i] / deltas[at + i];
+      ss += u[i] * u[i];
+    }
+    const scale = 1 / Math.sqrt(ss);
+    for (let i = 0; i < k; i++) out[row[i] * k + j] = u[i] * scale;
+  }
+}
