@@ -37,8 +37,9 @@ export function ascending(values: Float64Array, offset: number, m: number): Int3
 }
 
 /**
- * Eigenpairs of the block [s, s + m) of t: eigenvalues ascending into t.d, eigenvectors into the columns of
- * Q's diagonal block (the rest of Q is untouched). Cuppen's tear (dlaed0): with β = e[s + m₁ − 1],
+ * Eigenpairs of the block [s, s + m) of t: eigenvalues into t.d, eigenvectors into the columns of Q's
+ * diagonal block in the same order (not sorted: each merge sorts its poles itself, as LAPACK keeps indxq);
+ * the rest of Q is untouched. Cuppen's tear (dlaed0): with β = e[s + m₁ − 1],
  * T = diag(T₁ − |β| e eᵀ, T₂ − |β| e₁ e₁ᵀ) + |β| v vᵀ, v = e_{m₁} + sign(β) e_{m₁+1}.
  */
 export function divideAndConquer(t: Tridiagonal, s: number, m: number): void {
@@ -62,10 +63,8 @@ function leaf({ d, e, Q, n }: Tridiagonal, s: number, m: number): void {
   const R = new Float64Array(m * m);
   for (let i = 0; i < m; i++) R[i * m + i] = 1;
   tridiagonalQL(bd, be, R, m);
-  ascending(bd, 0, m).forEach((src, j) => {
-    d[s + j] = bd[src];
-    for (let r = 0; r < m; r++) Q[(s + r) * n + s + j] = R[src * m + r];
-  });
+  d.set(bd, s);
+  for (let r = 0; r < m; r++) for (let j = 0; j < m; j++) Q[(s + r) * n + s + j] = R[j * m + r];
 }
 
 /** Columns p and q of Q's block [s, s + m) ← (c·p + s·q, c·q − s·p) (BLAS drot). */
@@ -88,8 +87,7 @@ function rotateColumns(Q: Float64Array, n: number, s: number, m: number, p: numb
  */
 function deflate(t: Tridiagonal, s: number, m1: number, m: number, dd: Float64Array, z: Float64Array, rho: number) {
   const kind = new Uint8Array(m).fill(TOP, 0, m1).fill(BOTTOM, m1);
-  const order = new Int32Array(m);
-  for (let i = 0, j = m1, r = 0; r < m; r++) order[r] = j >= m || (i < m1 && dd[i] <= dd[j]) ? i++ : j++;
+  const order = ascending(dd, 0, m);
   let zmax = 0;
   let dmax = 0;
   for (let j = 0; j < m; j++) {
@@ -97,13 +95,15 @@ function deflate(t: Tridiagonal, s: number, m1: number, m: number, dd: Float64Ar
     dmax = Math.max(dmax, Math.abs(dd[j]));
   }
   const tol = 8 * U * Math.max(dmax, zmax);
-  const kept: number[] = [];
-  const deflated: number[] = [];
-  if (rho * zmax <= tol) return { kept, deflated: Array.from(order), kind };
+  const kept = new Int32Array(m);
+  const deflated = new Int32Array(m);
+  let k = 0;
+  let nd = 0;
+  if (rho * zmax <= tol) return { kept: kept.subarray(0, 0), deflated: order, kind };
   let prev = -1;
   for (const j of order) {
     if (rho * Math.abs(z[j]) <= tol) {
-      deflated.push(j);
+      deflated[nd++] = j;
       continue;
     }
     if (prev >= 0) {
@@ -119,15 +119,15 @@ function deflate(t: Tridiagonal, s: number, m1: number, m: number, dd: Float64Ar
         const dq = dd[j];
         dd[prev] = dp * c * c + dq * sn * sn;
         dd[j] = dp * sn * sn + dq * c * c;
-        deflated.push(prev);
+        deflated[nd++] = prev;
       } else {
-        kept.push(prev);
+        kept[k++] = prev;
       }
     }
     prev = j;
   }
-  if (prev >= 0) kept.push(prev);
-  return { kept, deflated, kind };
+  if (prev >= 0) kept[k++] = prev;
+  return { kept: kept.subarray(0, k), deflated: deflated.subarray(0, nd), kind };
 }
 
 /** Scratch buffer `which` of t's pool with at least `size` entries. */
@@ -154,13 +154,22 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
   const nd = deflated.length;
   // The kept columns grouped as nonzero in the top rows only, in both, in the bottom rows only (dlaed3), so
   // that the top rows of the product need the first n12 rows of U and the bottom rows its last n23.
-  const grouped = [TOP, MIXED, BOTTOM].flatMap((g) => kept.filter((j) => kind[j] === g));
-  const nTop = kept.filter((j) => kind[j] === TOP).length;
-  const n12 = grouped.length - kept.filter((j) => kind[j] === BOTTOM).length;
-  const n23 = k - nTop;
+  const grouped = new Int32Array(k);
   const rowOf = new Int32Array(k);
-  const place = new Map(grouped.map((j, g) => [j, g]));
-  kept.forEach((j, a) => (rowOf[a] = place.get(j)!));
+  const count = [0, 0, 0];
+  for (let a = 0; a < k; a++) count[kind[kept[a]]]++;
+  const nTop = count[TOP];
+  const n12 = nTop + count[MIXED];
+  const n23 = k - nTop;
+  const next = [];
+  next[TOP] = 0;
+  next[MIXED] = nTop;
+  next[BOTTOM] = n12;
+  for (let a = 0; a < k; a++) {
+    const g = next[kind[kept[a]]]++;
+    rowOf[a] = g;
+    grouped[g] = kept[a];
+  }
   // The update's eigenpairs: roots of the secular equation, vectors by Löwner's formula into U (k×k).
   const poles = Float64Array.from(kept, (j) => dd[j]);
   const weights = Float64Array.from(kept, (j) => z[j]);
@@ -181,7 +190,8 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
     for (let g = 0; g < n23; g++) A[a2 + r * n23 + g] = Q[row + grouped[nTop + g]];
   }
   const C = deltas; // free again once U is built
-  C.fill(0, 0, m * k);
+  if (n12 === 0) C.fill(0, 0, m1 * k);
+  if (n23 === 0) C.fill(0, m1 * k, m * k);
   if (n12 > 0)
     gemm({ a: A, aOffset: 0, b: U, bOffset: 0, c: C, cOffset: 0, m: m1, k: n12, n: k, transA: false, transB: false });
   if (n23 > 0)
@@ -198,20 +208,15 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
       transA: false,
       transB: false,
     });
-  // The merged block, columns in ascending order of eigenvalue: the update's k among the deflated poles.
-  const values = new Float64Array(m);
-  values.set(lambda);
-  deflated.forEach((j, i) => (values[k + i] = dd[j]));
-  const order = ascending(values, 0, m);
-  for (let c = 0; c < m; c++) d[s + c] = values[order[c]];
+  // The merged block: the update's k columns, then the deflated ones (the parent sorts them as it needs).
   const old = new Float64Array(nd);
   for (let r = 0; r < m; r++) {
     const row = (s + r) * n + s;
     for (let i = 0; i < nd; i++) old[i] = Q[row + deflated[i]];
-    const at = r * k;
-    for (let c = 0; c < m; c++) {
-      const src = order[c];
-      Q[row + c] = src < k ? C[at + src] : old[src - k];
-    }
+    Q.set(C.subarray(r * k, (r + 1) * k), row);
+    Q.set(old, row + k);
   }
+  for (let i = 0; i < nd; i++) old[i] = dd[deflated[i]];
+  d.set(lambda, s);
+  d.set(old, s + k);
 }

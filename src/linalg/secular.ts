@@ -23,6 +23,53 @@ function rootInside(qa: number, qb: number, qc: number, lo: number, hi: number):
   return in1 ? x1 : in2 ? x2 : NaN;
 }
 
+/** ψ, ψ′, φ, φ′ and Σ|partial sums| of the last evaluate() call (one buffer, no allocation per call). */
+const sums = new Float64Array(5);
+
+/**
+ * The terms zⱼ²/δⱼ of f at λ = d₀ + τ with δⱼ = (dⱼ − d₀) − τ written to delta[at + j]: those with j < left
+ * into ψ, those with j ≥ right into φ (the origin's term, between them, is the caller's), with their slopes
+ * and Σ|partial sums|, which bounds the rounding error of the sums (dlaed4's erretm).
+ */
+function evaluate(
+  d: Float64Array,
+  z: Float64Array,
+  k: number,
+  d0: number,
+  tau: number,
+  left: number,
+  right: number,
+  delta: Float64Array,
+  at: number,
+): void {
+  let psi = 0;
+  let dpsi = 0;
+  let phi = 0;
+  let dphi = 0;
+  let partial = 0;
+  for (let j = 0; j < left; j++) {
+    const dj = d[j] - d0 - tau;
+    delta[at + j] = dj;
+    const t = z[j] / dj;
+    psi += z[j] * t;
+    dpsi += t * t;
+    partial -= psi;
+  }
+  for (let j = k - 1; j >= right; j--) {
+    const dj = d[j] - d0 - tau;
+    delta[at + j] = dj;
+    const t = z[j] / dj;
+    phi += z[j] * t;
+    dphi += t * t;
+    partial += phi;
+  }
+  sums[0] = psi;
+  sums[1] = dpsi;
+  sums[2] = phi;
+  sums[3] = dphi;
+  sums[4] = partial;
+}
+
 /**
  * The i-th root (0-based, ascending) of the secular equation of (d, z, ρ) of order k; writes
  * delta[at + j] = dⱼ − λᵢ, computed as (dⱼ − d_origin) − τ.
@@ -52,25 +99,17 @@ export function secularRoot(
   const a = last ? k - 2 : i;
   const b = a + 1;
   const width = last ? rho : d[b] - d[a];
-  const base = last ? d[b] : d[a];
   const half = width / 2;
-  // f at the middle, and c there without the two nearest poles.
-  let f = 1 / rho;
-  for (let j = 0; j < k; j++) f += (z[j] * z[j]) / (d[j] - base - half);
-  const c = f - (z[a] * z[a]) / (d[a] - base - half) - (z[b] * z[b]) / (d[b] - base - half);
-  let origin: number;
-  let lo: number;
-  let hi: number;
-  if (last) {
-    origin = b;
-    [lo, hi] = f > 0 ? [0, half] : [half, width];
-  } else if (f > 0) {
-    origin = a;
-    [lo, hi] = [0, half];
-  } else {
-    origin = b;
-    [lo, hi] = [-half, 0];
-  }
+  // f at the middle, and c there without the two nearest poles; the bracket [lo, hi] is relative to origin.
+  const base = last ? b : a;
+  evaluate(d, z, k, d[base], half, a, b + 1, delta, at);
+  const da = d[a] - d[base] - half;
+  const db = d[b] - d[base] - half;
+  const c = 1 / rho + sums[0] + sums[2];
+  const f = c + (z[a] * z[a]) / da + (z[b] * z[b]) / db;
+  const origin = last || f <= 0 ? b : a;
+  let lo = last ? (f > 0 ? 0 : half) : f > 0 ? 0 : -half;
+  let hi = last ? (f > 0 ? half : width) : f > 0 ? half : 0;
   const d0 = d[origin];
   // The model's root: c τ² − (c(pa + pb) + za² + zb²) τ + (c·pa·pb + za²·pb + zb²·pa) = 0, pa or pb being 0.
   const pa = d[a] - d0;
@@ -79,39 +118,21 @@ export function secularRoot(
   const zb2 = z[b] * z[b];
   let tau = rootInside(c, c * (pa + pb) + za2 + zb2, c * pa * pb + za2 * pb + zb2 * pa, lo, hi);
   if (Number.isNaN(tau)) tau = (lo + hi) / 2;
+  // The terms of f left of the root but the origin's are j < left, right of it j ≥ right; the origin's apart.
+  const left = origin === a ? a : b;
+  const right = origin === b ? b + 1 : b;
+  const zo = z[origin];
   for (let iteration = 0; ; iteration++) {
-    // ψ, φ and their slopes; the origin's term apart, for the rounding-error bound of f (as dlaed4's erretm).
-    let psi = 0;
-    let dpsi = 0;
-    let phi = 0;
-    let dphi = 0;
-    let others = 0; // Σ |zⱼ²/(dⱼ − λ)| and Σ |partial sums| over j ≠ origin (the origin's term comes last)
-    let partial = 0;
-    for (let j = 0; j <= a; j++) {
-      const dj = d[j] - d0 - tau;
-      delta[at + j] = dj;
-      const t = z[j] / dj;
-      psi += z[j] * t;
-      dpsi += t * t;
-      if (j !== origin) {
-        others -= z[j] * t;
-        partial -= psi;
-      }
-    }
-    for (let j = k - 1; j >= b; j--) {
-      const dj = d[j] - d0 - tau;
-      delta[at + j] = dj;
-      const t = z[j] / dj;
-      phi += z[j] * t;
-      dphi += t * t;
-      if (j !== origin) {
-        others += Math.abs(z[j] * t);
-        partial += Math.abs(phi);
-      }
-    }
-    f = 1 / rho + psi + phi;
-    const own = Math.abs((z[origin] * z[origin]) / delta[at + origin]);
-    const bound = 8 * others + partial + 2 / rho + 3 * own + Math.abs(tau) * (dpsi + dphi);
+    evaluate(d, z, k, d0, tau, left, right, delta, at);
+    let dpsi = sums[1];
+    let dphi = sums[3];
+    delta[at + origin] = -tau;
+    const to = zo / -tau;
+    const own = zo * to;
+    if (origin === a) dpsi += to * to;
+    else dphi += to * to;
+    const f = 1 / rho + sums[0] + sums[2] + own;
+    const bound = 8 * (sums[2] - sums[0]) + sums[4] + 2 / rho + 3 * Math.abs(own) + Math.abs(tau) * (dpsi + dphi);
     if (Math.abs(f) <= U * bound || iteration === 100 || hi - lo <= 4 * U * Math.abs(tau)) break;
     if (f < 0) lo = Math.max(lo, tau);
     else hi = Math.min(hi, tau);
@@ -135,8 +156,8 @@ export function secularRoot(
  * Eigenvectors of D + ρ z zᵀ from its roots, by Löwner's formula (Gu & Eisenstat 1995; LAPACK dlaed3):
  * the ẑ for which the computed roots are the exact eigenvalues, ẑᵢ² = −Πⱼ (dᵢ − λⱼ) / Π_{j≠i} (dᵢ − dⱼ) (up to
  * the factor ρ, which normalisation removes), then uⱼ ∝ (dᵢ − λⱼ)⁻¹ ẑᵢ. The vectors are orthogonal to working
- * accuracy however close the roots, which z itself would not give. deltas[j·k + i] = dᵢ − λⱼ; component i of
- * vector j goes to out[row[i]·k + j], so the caller chooses the order of the rows.
+ * accuracy however close the roots, which z itself would not give. deltas[j·k + i] = dᵢ − λⱼ (overwritten);
+ * component i of vector j goes to out[row[i]·k + j], so the caller chooses the order of the rows.
  */
 export function loewnerVectors(
   d: Float64Array,
@@ -155,15 +176,27 @@ export function loewnerVectors(
     for (let i = j + 1; i < k; i++) w[i] *= deltas[at + i] / (d[i] - dj);
   }
   for (let i = 0; i < k; i++) w[i] = Math.sign(z[i]) * Math.sqrt(Math.max(-w[i], 0));
-  const u = new Float64Array(k);
+  // uⱼ in place of deltas' row j, then the transposed scatter in tiles that stay in cache.
+  const scale = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     const at = j * k;
     let ss = 0;
     for (let i = 0; i < k; i++) {
-      u[i] = w[i] / deltas[at + i];
-      ss += u[i] * u[i];
+      const u = w[i] / deltas[at + i];
+      deltas[at + i] = u;
+      ss += u * u;
     }
-    const scale = 1 / Math.sqrt(ss);
-    for (let i = 0; i < k; i++) out[row[i] * k + j] = u[i] * scale;
+    scale[j] = 1 / Math.sqrt(ss);
+  }
+  const T = 64;
+  for (let j0 = 0; j0 < k; j0 += T) {
+    const j1 = Math.min(j0 + T, k);
+    for (let i0 = 0; i0 < k; i0 += T) {
+      const i1 = Math.min(i0 + T, k);
+      for (let i = i0; i < i1; i++) {
+        const at = row[i] * k;
+        for (let j = j0; j < j1; j++) out[at + j] = deltas[j * k + i] * scale[j];
+      }
+    }
   }
 }

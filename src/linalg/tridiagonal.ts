@@ -28,8 +28,7 @@ export function tridiagonalEigenvectors(
   let norm = 0;
   for (let i = 0; i < n; i++)
     norm = Math.max(norm, Math.abs(values[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0) + Math.abs(off[i]));
-  let blocks = 0;
-  for (let start = 0; start < n; blocks++) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && Math.abs(off[end - 1]) > EPS * norm) end++;
     const m = end - start;
@@ -50,15 +49,17 @@ export function tridiagonalEigenvectors(
     }
     start = end;
   }
-  if (blocks === 1) return { values, vectors: Q };
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = values[i - 1] <= values[i];
+  if (sorted) return { values, vectors: Q };
   const order = ascending(values, 0, n);
-  const sorted = Float64Array.from(order, (i) => values[i]);
+  const ascendingValues = Float64Array.from(order, (i) => values[i]);
   const vectors = new Float64Array(n * n);
   for (let r = 0; r < n; r++) {
     const row = r * n;
     for (let j = 0; j < n; j++) vectors[row + j] = Q[row + order[j]];
   }
-  return { values: sorted, vectors };
+  return { values: ascendingValues, vectors };
 }
 
 /**
