@@ -4,7 +4,7 @@
 // A is held column-major with leading dimension n (the row-major array of Aᵀ = A), so a column below the
 // diagonal is contiguous. Half of the reduction's flops, the panel's symmetric matrix-vector products, stay
 // memory-bound; the other half, the trailing rank-2nb update, and the whole back-transformation run in the
-// GEMM of gemm.ts, on operands in place in linear memory. src/linalg/householder-wasm.ts lays memory out.
+// GEMM of gemm.ts, on operands in place in linear memory. src/linalg/wasm-kernels.ts lays memory out.
 import { gemm64, BLOCK_KC, BLOCK_MC } from './gemm';
 
 @inline function at(p: usize, i: i32): usize {
@@ -88,56 +88,91 @@ function subtract(y: usize, x: usize, len: i32): void {
   for (; i < len; i++) store<f64>(at(y, i), load<f64>(at(y, i)) - load<f64>(at(x, i)));
 }
 
+/** c + a·b, fused in the relaxed-SIMD build (as gemm.ts's madd). */
+@inline function madd(c: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /**
- * Two columns of a symmetric matrix-vector product from the lower triangle, rows lo..hi: y_r += a0_r v0 +
- * a1_r v1 and returns nothing but adds Σ a0_r v_r and Σ a1_r v_r into y[c], y[c+1]. Two columns per pass halve
- * the traffic on y; the matrix is read once, which is what bounds this loop.
+ * Columns c..c+3 of the symmetric product y = A v from the lower triangle, rows lo..hi below their diagonal
+ * block: y_r += Σₖ a_{r,c+k} v_{c+k} and y_{c+k} += Σ_r a_{r,c+k} v_r. Each matrix entry is loaded once and
+ * used twice, four columns share each load and store of y: the matrix stream is what bounds this loop.
  */
-function symv2(a0: usize, a1: usize, v: usize, y: usize, c: i32, lo: i32, hi: i32): void {
-  const v0 = f64x2.splat(load<f64>(at(v, c)));
-  const v1 = f64x2.splat(load<f64>(at(v, c + 1)));
+function symv4(a: usize, lda: i32, v: usize, y: usize, c: i32, lo: i32, hi: i32): void {
+  const a0 = at(a, c * lda);
+  const a1 = at(a0, lda);
+  const a2 = at(a1, lda);
+  const a3 = at(a2, lda);
+  const v0 = v128.load64_splat(at(v, c));
+  const v1 = v128.load64_splat(at(v, c + 1));
+  const v2 = v128.load64_splat(at(v, c + 2));
+  const v3 = v128.load64_splat(at(v, c + 3));
   let s0 = f64x2.splat(0);
   let s1 = f64x2.splat(0);
+  let s2 = f64x2.splat(0);
+  let s3 = f64x2.splat(0);
   let r = lo;
   for (; r + 1 < hi; r += 2) {
-    const x0 = v128.load(at(a0, r));
-    const x1 = v128.load(at(a1, r));
     const vr = v128.load(at(v, r));
-    s0 = f64x2.add(s0, f64x2.mul(x0, vr));
-    s1 = f64x2.add(s1, f64x2.mul(x1, vr));
-    v128.store(at(y, r), f64x2.add(v128.load(at(y, r)), f64x2.add(f64x2.mul(x0, v0), f64x2.mul(x1, v1))));
+    let yr = v128.load(at(y, r));
+    let x = v128.load(at(a0, r));
+    s0 = madd(s0, x, vr);
+    yr = madd(yr, x, v0);
+    x = v128.load(at(a1, r));
+    s1 = madd(s1, x, vr);
+    yr = madd(yr, x, v1);
+    x = v128.load(at(a2, r));
+    s2 = madd(s2, x, vr);
+    yr = madd(yr, x, v2);
+    x = v128.load(at(a3, r));
+    s3 = madd(s3, x, vr);
+    yr = madd(yr, x, v3);
+    v128.store(at(y, r), yr);
   }
   let t0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   let t1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
-  for (; r < hi; r++) {
+  let t2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+  let t3 = f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1);
+  if (r < hi) {
+    const vr = load<f64>(at(v, r));
     const x0 = load<f64>(at(a0, r));
     const x1 = load<f64>(at(a1, r));
-    const vr = load<f64>(at(v, r));
+    const x2 = load<f64>(at(a2, r));
+    const x3 = load<f64>(at(a3, r));
     t0 += x0 * vr;
     t1 += x1 * vr;
-    store<f64>(at(y, r), load<f64>(at(y, r)) + x0 * load<f64>(at(v, c)) + x1 * load<f64>(at(v, c + 1)));
+    t2 += x2 * vr;
+    t3 += x3 * vr;
+    const w = x0 * f64x2.extract_lane(v0, 0) + x1 * f64x2.extract_lane(v1, 0);
+    store<f64>(at(y, r), load<f64>(at(y, r)) + w + x2 * f64x2.extract_lane(v2, 0) + x3 * f64x2.extract_lane(v3, 0));
   }
   store<f64>(at(y, c), load<f64>(at(y, c)) + t0);
   store<f64>(at(y, c + 1), load<f64>(at(y, c + 1)) + t1);
+  store<f64>(at(y, c + 2), load<f64>(at(y, c + 2)) + t2);
+  store<f64>(at(y, c + 3), load<f64>(at(y, c + 3)) + t3);
 }
 
 /** y = A v for the m×m symmetric A whose lower triangle is column-major at a (leading dimension lda). */
 function symvLower(a: usize, lda: i32, m: i32, v: usize, y: usize): void {
   memory.fill(y, 0, <usize>m << 3);
   let c = 0;
-  for (; c + 1 < m; c += 2) {
-    const a0 = at(a, c * lda);
-    const a1 = at(a, (c + 1) * lda);
-    const d0 = load<f64>(at(a0, c));
-    const d10 = load<f64>(at(a0, c + 1));
-    const d1 = load<f64>(at(a1, c + 1));
-    const v0 = load<f64>(at(v, c));
-    const v1 = load<f64>(at(v, c + 1));
-    store<f64>(at(y, c), load<f64>(at(y, c)) + d0 * v0 + d10 * v1);
-    store<f64>(at(y, c + 1), load<f64>(at(y, c + 1)) + d10 * v0 + d1 * v1);
-    symv2(a0, a1, v, y, c, c + 2, m);
+  for (; c < m; c += 4) {
+    const w = min(4, m - c);
+    // The w×w diagonal block, lower triangle; then the rows below it.
+    for (let q = c; q < c + w; q++) {
+      const col = at(a, q * lda);
+      const vq = load<f64>(at(v, q));
+      let t = load<f64>(at(col, q)) * vq;
+      for (let r = q + 1; r < c + w; r++) {
+        const x = load<f64>(at(col, r));
+        t += x * load<f64>(at(v, r));
+        store<f64>(at(y, r), load<f64>(at(y, r)) + x * vq);
+      }
+      store<f64>(at(y, q), load<f64>(at(y, q)) + t);
+    }
+    if (w == 4) symv4(a, lda, v, y, c, c + 4, m);
   }
-  if (c < m) store<f64>(at(y, c), load<f64>(at(y, c)) + load<f64>(at(at(a, c * lda), c)) * load<f64>(at(v, c)));
 }
 
 /**

@@ -1,4 +1,4 @@
 // The WASM kernels of saddle, compiled into one module by scripts/build-wasm.mjs.
 export { gemm64, gemm32, BLOCK_KC, BLOCK_MC } from './gemm';
-export { tridiagonalize } from './symmetric';
+export { tridiagonalize, secularUpdate } from './symmetric';
 export { householderWorkspace, tridiagonalizeBlocked, applyReflectorsBlocked } from './householder';

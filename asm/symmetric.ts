@@ -98,3 +98,219 @@ export function tridiagonalize(W: usize, n: i32, d: usize, e: usize): void {
     store<f64>(at(d, i), h);
   }
 }
+
+// The rank-one update D + ρ z zᵀ of the divide-and-conquer merges: the roots of its secular equation
+// (Li's middle way, as LAPACK dlaed4) and its eigenvectors by Löwner's formula (Gu & Eisenstat, dlaed3).
+// The TypeScript reference, with the reasons for each step, is src/linalg/secular.ts; this is the same
+// arithmetic in the same order (sums in two interleaved lanes there too), so the two agree bit for bit.
+
+const UNIT: f64 = 1.1102230246251565e-16; // 2⁻⁵³
+
+let sumPsi: f64 = 0;
+let sumDpsi: f64 = 0;
+let sumPhi: f64 = 0;
+let sumDphi: f64 = 0;
+let sumPartial: f64 = 0;
+
+/** ψ (terms j < left, from j = 0), φ (terms j ≥ right, from j = k − 1), their slopes and Σ|partial sums|. */
+function evaluate(d: usize, z: usize, k: i32, d0: f64, tau: f64, left: i32, right: i32): void {
+  const d0v = f64x2.splat(d0);
+  const tv = f64x2.splat(tau);
+  let p = f64x2.splat(0);
+  let q = f64x2.splat(0);
+  let a = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < left; j += 2) {
+    const zj = v128.load(at(z, j));
+    const t = f64x2.div(zj, f64x2.sub(f64x2.sub(v128.load(at(d, j)), d0v), tv));
+    p = f64x2.add(p, f64x2.mul(zj, t));
+    q = f64x2.add(q, f64x2.mul(t, t));
+    a = f64x2.add(a, f64x2.abs(p));
+  }
+  let psi = f64x2.extract_lane(p, 0) + f64x2.extract_lane(p, 1);
+  let dpsi = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1);
+  let partial = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  if (j < left) {
+    const zj = load<f64>(at(z, j));
+    const t = zj / (load<f64>(at(d, j)) - d0 - tau);
+    psi += zj * t;
+    dpsi += t * t;
+    partial += abs(psi);
+  }
+  p = f64x2.splat(0);
+  q = f64x2.splat(0);
+  a = f64x2.splat(0);
+  for (j = k - 2; j >= right; j -= 2) {
+    const zj = v128.load(at(z, j));
+    const t = f64x2.div(zj, f64x2.sub(f64x2.sub(v128.load(at(d, j)), d0v), tv));
+    p = f64x2.add(p, f64x2.mul(zj, t));
+    q = f64x2.add(q, f64x2.mul(t, t));
+    a = f64x2.add(a, f64x2.abs(p));
+  }
+  let phi = f64x2.extract_lane(p, 0) + f64x2.extract_lane(p, 1);
+  let dphi = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1);
+  partial += f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  if (j + 1 == right) {
+    const zj = load<f64>(at(z, right));
+    const t = zj / (load<f64>(at(d, right)) - d0 - tau);
+    phi += zj * t;
+    dphi += t * t;
+    partial += abs(phi);
+  }
+  sumPsi = psi;
+  sumDpsi = dpsi;
+  sumPhi = phi;
+  sumDphi = dphi;
+  sumPartial = partial;
+}
+
+/** The root in (lo, hi) of qa x² − qb x + qc = 0, or NaN. */
+function rootInside(qa: f64, qb: f64, qc: f64, lo: f64, hi: f64): f64 {
+  const disc = Math.sqrt(abs(qb * qb - 4 * qa * qc));
+  const q = qb >= 0 ? qb + disc : qb - disc;
+  const x1 = q != 0 ? (2 * qc) / q : NaN;
+  const x2 = qa != 0 ? q / (2 * qa) : NaN;
+  const in1 = x1 > lo && x1 < hi;
+  const in2 = x2 > lo && x2 < hi;
+  if (in1 && in2) return abs(x1) <= abs(x2) ? x1 : x2;
+  return in1 ? x1 : in2 ? x2 : NaN;
+}
+
+/** The i-th root as d[origin] + τ, stored in origins[i] and taus[i]; returns it. */
+function secularRoot(d: usize, z: usize, rho: f64, k: i32, i: i32, origins: usize, taus: usize): f64 {
+  if (k == 1) {
+    const z0 = load<f64>(z);
+    store<i32>(origins, 0);
+    store<f64>(taus, rho * z0 * z0);
+    return load<f64>(d) + rho * z0 * z0;
+  }
+  const last = i == k - 1;
+  const a = last ? k - 2 : i;
+  const b = a + 1;
+  const da0 = load<f64>(at(d, a));
+  const db0 = load<f64>(at(d, b));
+  const za = load<f64>(at(z, a));
+  const zb = load<f64>(at(z, b));
+  const width = last ? rho : db0 - da0;
+  const half = width / 2;
+  const base = last ? db0 : da0;
+  evaluate(d, z, k, base, half, a, b + 1);
+  const c = 1 / rho + sumPsi + sumPhi;
+  const f0 = c + (za * za) / (da0 - base - half) + (zb * zb) / (db0 - base - half);
+  const origin = last || f0 <= 0 ? b : a;
+  let lo: f64 = last ? (f0 > 0 ? 0 : half) : f0 > 0 ? 0 : -half;
+  let hi: f64 = last ? (f0 > 0 ? half : width) : f0 > 0 ? half : 0;
+  const d0 = load<f64>(at(d, origin));
+  const pa = da0 - d0;
+  const pb = db0 - d0;
+  const za2 = za * za;
+  const zb2 = zb * zb;
+  let tau = rootInside(c, c * (pa + pb) + za2 + zb2, c * pa * pb + za2 * pb + zb2 * pa, lo, hi);
+  if (isNaN(tau)) tau = (lo + hi) / 2;
+  const left = origin == a ? a : b;
+  const right = origin == b ? b + 1 : b;
+  const zo = load<f64>(at(z, origin));
+  for (let iteration = 0; ; iteration++) {
+    evaluate(d, z, k, d0, tau, left, right);
+    let dpsi = sumDpsi;
+    let dphi = sumDphi;
+    const to = zo / -tau;
+    const own = zo * to;
+    if (origin == a) dpsi += to * to;
+    else dphi += to * to;
+    const f = 1 / rho + sumPsi + sumPhi + own;
+    const bound = 8 * (sumPhi - sumPsi) + sumPartial + 2 / rho + 3 * abs(own) + abs(tau) * (dpsi + dphi);
+    if (abs(f) <= UNIT * bound || iteration == 100 || hi - lo <= 4 * UNIT * abs(tau)) break;
+    if (f < 0) lo = max(lo, tau);
+    else hi = min(hi, tau);
+    const da = pa - tau;
+    const db = pb - tau;
+    let eta = rootInside(f - da * dpsi - db * dphi, (da + db) * f - da * db * (dpsi + dphi), da * db * f, lo - tau, hi - tau);
+    if (isNaN(eta) || eta * f >= 0) eta = -f / (dpsi + dphi);
+    if (!(tau + eta > lo && tau + eta < hi)) eta = ((f < 0 ? hi : lo) - tau) / 2;
+    tau += eta;
+  }
+  store<i32>(origins + (<usize>i << 2), origin);
+  store<f64>(at(taus, i), tau);
+  return d0 + tau;
+}
+
+/** ẑ_i ·= Π over roots j ≠ i of (d_i − λ_j)/(d_i − d_j), for i in [lo, hi). */
+function loewnerProduct(d: usize, zhat: usize, lo: i32, hi: i32, oj: f64, tj: f64, dj: f64): void {
+  const ov = f64x2.splat(oj);
+  const tv = f64x2.splat(tj);
+  const dv = f64x2.splat(dj);
+  let i = lo;
+  for (; i + 1 < hi; i += 2) {
+    const di = v128.load(at(d, i));
+    const ratio = f64x2.div(f64x2.sub(f64x2.sub(di, ov), tv), f64x2.sub(di, dv));
+    v128.store(at(zhat, i), f64x2.mul(v128.load(at(zhat, i)), ratio));
+  }
+  for (; i < hi; i++) {
+    const di = load<f64>(at(d, i));
+    store<f64>(at(zhat, i), load<f64>(at(zhat, i)) * ((di - oj - tj) / (di - dj)));
+  }
+}
+
+/** Σᵢ (ẑᵢ/(dᵢ − λ))² in two lanes. */
+function squaredNorm(d: usize, zhat: usize, k: i32, oj: f64, tj: f64): f64 {
+  const ov = f64x2.splat(oj);
+  const tv = f64x2.splat(tj);
+  let s = f64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < k; i += 2) {
+    const u = f64x2.div(v128.load(at(zhat, i)), f64x2.sub(f64x2.sub(v128.load(at(d, i)), ov), tv));
+    s = f64x2.add(s, f64x2.mul(u, u));
+  }
+  let ss = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  if (i < k) {
+    const u = load<f64>(at(zhat, i)) / (load<f64>(at(d, i)) - oj - tj);
+    ss += u * u;
+  }
+  return ss;
+}
+
+/** A row of the eigenvector matrix: out_j = (ẑᵢ/(dᵢ − λⱼ))·scale_j, λⱼ = oj_j + τⱼ. */
+function vectorRow(out: usize, k: i32, di: f64, zi: f64, oj: usize, taus: usize, scale: usize): void {
+  const dv = f64x2.splat(di);
+  const zv = f64x2.splat(zi);
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const delta = f64x2.sub(f64x2.sub(dv, v128.load(at(oj, j))), v128.load(at(taus, j)));
+    v128.store(at(out, j), f64x2.mul(f64x2.div(zv, delta), v128.load(at(scale, j))));
+  }
+  for (; j < k; j++) {
+    const delta = di - load<f64>(at(oj, j)) - load<f64>(at(taus, j));
+    store<f64>(at(out, j), (zi / delta) * load<f64>(at(scale, j)));
+  }
+}
+
+/**
+ * All eigenpairs of D + ρ z zᵀ (d ascending, k poles): the roots into lambda (origins, taus alongside), and
+ * component i of eigenvector j into U[row[i]·k + j]. oj, zhat and scale are k-vectors of scratch.
+ */
+export function secularUpdate(d: usize, z: usize, k: i32, rho: f64, lambda: usize, origins: usize, taus: usize,
+  oj: usize, zhat: usize, scale: usize, row: usize, U: usize): void {
+  for (let i = 0; i < k; i++) store<f64>(at(lambda, i), secularRoot(d, z, rho, k, i, origins, taus));
+  for (let j = 0; j < k; j++) store<f64>(at(oj, j), load<f64>(at(d, load<i32>(origins + (<usize>j << 2)))));
+  for (let i = 0; i < k; i++)
+    store<f64>(at(zhat, i), load<f64>(at(d, i)) - load<f64>(at(oj, i)) - load<f64>(at(taus, i)));
+  for (let j = 0; j < k; j++) {
+    const o = load<f64>(at(oj, j));
+    const t = load<f64>(at(taus, j));
+    const dj = load<f64>(at(d, j));
+    loewnerProduct(d, zhat, 0, j, o, t, dj);
+    loewnerProduct(d, zhat, j + 1, k, o, t, dj);
+  }
+  for (let i = 0; i < k; i++) {
+    const zi = load<f64>(at(z, i));
+    const s: f64 = zi > 0 ? 1 : zi < 0 ? -1 : 0;
+    store<f64>(at(zhat, i), s * Math.sqrt(max(-load<f64>(at(zhat, i)), 0)));
+  }
+  for (let j = 0; j < k; j++)
+    store<f64>(at(scale, j), 1 / Math.sqrt(squaredNorm(d, zhat, k, load<f64>(at(oj, j)), load<f64>(at(taus, j)))));
+  for (let i = 0; i < k; i++) {
+    const r = load<i32>(row + (<usize>i << 2));
+    vectorRow(at(U, r * k), k, load<f64>(at(d, i)), load<f64>(at(zhat, i)), oj, taus, scale);
+  }
+}

@@ -7,7 +7,7 @@
 // GEMM, restricted to the rows where each column is nonzero.
 import { gemm } from '../core/kernels/index.js';
 import { tridiagonalQL } from './ql.js';
-import { loewnerVectors, secularRoot } from './secular.js';
+import { rankOneUpdate } from './secular.js';
 
 /** Blocks of at most this order are solved by implicit QL (LAPACK's SMLSIZ for dstedc). */
 export const LEAF = 25;
@@ -173,11 +173,8 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
   // The update's eigenpairs: roots of the secular equation, vectors by Löwner's formula into U (k×k).
   const poles = Float64Array.from(kept, (j) => dd[j]);
   const weights = Float64Array.from(kept, (j) => z[j]);
-  const deltas = scratch(t, 0, Math.max(k * k, m * k));
-  const lambda = new Float64Array(k);
-  for (let j = 0; j < k; j++) lambda[j] = secularRoot(poles, weights, rho, k, j, deltas, j * k);
   const U = scratch(t, 1, k * k);
-  loewnerVectors(poles, weights, k, deltas, U, rowOf);
+  const lambda = rankOneUpdate(poles, weights, rho, k, rowOf, U);
   // The merged vectors' k columns, C = [Q₁ columns · U top rows; Q₂ columns · U bottom rows] (dlaed3's GEMMs).
   const A = scratch(t, 2, m1 * n12 + m2 * n23);
   for (let r = 0; r < m1; r++) {
@@ -189,7 +186,7 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
     const row = (s + m1 + r) * n + s;
     for (let g = 0; g < n23; g++) A[a2 + r * n23 + g] = Q[row + grouped[nTop + g]];
   }
-  const C = deltas; // free again once U is built
+  const C = scratch(t, 0, m * k);
   if (n12 === 0) C.fill(0, 0, m1 * k);
   if (n23 === 0) C.fill(0, m1 * k, m * k);
   if (n12 > 0)

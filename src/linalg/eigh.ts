@@ -6,7 +6,7 @@
 import { tridiagonalizeKernel } from '../core/kernels/index.js';
 import { fromData, type Tensor } from '../core/tensor.js';
 import { applyReflectors } from './householder.js';
-import { applyReflectorsBlocked, tridiagonalizeBlocked } from './householder-wasm.js';
+import { applyReflectorsBlocked, tridiagonalizeBlocked } from './wasm-kernels.js';
 import { tridiagonalEigenvectors } from './tridiagonal.js';
 import { checkMatrix, copyData } from './matrix.js';
 

@@ -4,7 +4,11 @@
 // one in each (dᵢ, dᵢ₊₁) and the last in (d_{k−1}, d_{k−1} + ρ]. As LAPACK's dlaed4 (Li 1993, "Solving
 // secular equations stably and efficiently"), each root is sought as an offset τ from the nearer pole of its
 // interval, so that every dⱼ − λ = (dⱼ − d_origin) − τ is known to full relative accuracy: the eigenvectors
-// are built from exactly these differences (loewnerVectors).
+// are built from exactly these differences (loewnerVectors), recomputed from (origin, τ) rather than stored.
+// This is the reference of the WASM kernel secularUpdate (asm/symmetric.ts): sums are taken in two
+// interleaved lanes, as its f64x2 loops do, so the two agree bit for bit.
+import { rankOneUpdateWasm } from './wasm-kernels.js';
+
 const U = 2 ** -53; // unit roundoff
 
 /**
@@ -27,41 +31,52 @@ function rootInside(qa: number, qb: number, qc: number, lo: number, hi: number):
 const sums = new Float64Array(5);
 
 /**
- * The terms zⱼ²/δⱼ of f at λ = d₀ + τ with δⱼ = (dⱼ − d₀) − τ written to delta[at + j]: those with j < left
- * into ψ, those with j ≥ right into φ (the origin's term, between them, is the caller's), with their slopes
- * and Σ|partial sums|, which bounds the rounding error of the sums (dlaed4's erretm).
+ * The terms zⱼ²/δⱼ of f at λ = d₀ + τ, δⱼ = (dⱼ − d₀) − τ: those with j < left into ψ (from the far end),
+ * those with j ≥ right into φ (from the far end), with their slopes and Σ|partial sums|, which bounds the
+ * rounding error of the sums (dlaed4's erretm). The origin's term, between them, is the caller's. Terms
+ * alternate between two lanes (j even, j odd from the start of the pair), as in the WASM kernel.
  */
-function evaluate(
-  d: Float64Array,
-  z: Float64Array,
-  k: number,
-  d0: number,
-  tau: number,
-  left: number,
-  right: number,
-  delta: Float64Array,
-  at: number,
-): void {
-  let psi = 0;
-  let dpsi = 0;
-  let phi = 0;
-  let dphi = 0;
-  let partial = 0;
-  for (let j = 0; j < left; j++) {
-    const dj = d[j] - d0 - tau;
-    delta[at + j] = dj;
-    const t = z[j] / dj;
+function evaluate(d: Float64Array, z: Float64Array, k: number, d0: number, tau: number, left: number, right: number) {
+  let p0 = 0, p1 = 0, q0 = 0, q1 = 0, a0 = 0, a1 = 0; // prettier-ignore
+  let j = 0;
+  for (; j + 1 < left; j += 2) {
+    const t0 = z[j] / (d[j] - d0 - tau);
+    const t1 = z[j + 1] / (d[j + 1] - d0 - tau);
+    p0 += z[j] * t0;
+    p1 += z[j + 1] * t1;
+    q0 += t0 * t0;
+    q1 += t1 * t1;
+    a0 += Math.abs(p0);
+    a1 += Math.abs(p1);
+  }
+  let psi = p0 + p1;
+  let dpsi = q0 + q1;
+  let partial = a0 + a1;
+  if (j < left) {
+    const t = z[j] / (d[j] - d0 - tau);
     psi += z[j] * t;
     dpsi += t * t;
-    partial -= psi;
+    partial += Math.abs(psi);
   }
-  for (let j = k - 1; j >= right; j--) {
-    const dj = d[j] - d0 - tau;
-    delta[at + j] = dj;
-    const t = z[j] / dj;
-    phi += z[j] * t;
+  p0 = p1 = q0 = q1 = a0 = a1 = 0;
+  for (j = k - 2; j >= right; j -= 2) {
+    const t0 = z[j] / (d[j] - d0 - tau);
+    const t1 = z[j + 1] / (d[j + 1] - d0 - tau);
+    p0 += z[j] * t0;
+    p1 += z[j + 1] * t1;
+    q0 += t0 * t0;
+    q1 += t1 * t1;
+    a0 += Math.abs(p0);
+    a1 += Math.abs(p1);
+  }
+  let phi = p0 + p1;
+  let dphi = q0 + q1;
+  partial += a0 + a1;
+  if (j + 1 === right) {
+    const t = z[right] / (d[right] - d0 - tau);
+    phi += z[right] * t;
     dphi += t * t;
-    partial += phi;
+    partial += Math.abs(phi);
   }
   sums[0] = psi;
   sums[1] = dpsi;
@@ -71,8 +86,7 @@ function evaluate(
 }
 
 /**
- * The i-th root (0-based, ascending) of the secular equation of (d, z, ρ) of order k; writes
- * delta[at + j] = dⱼ − λᵢ, computed as (dⱼ − d_origin) − τ.
+ * The i-th root (0-based, ascending) of the secular equation of (d, z, ρ) of order k, as d[origins[i]] + taus[i].
  *
  * a < b are the poles next to the root (the last root lies right of both). The start is the root of the
  * two-pole model c + z_a²/(d_a − λ) + z_b²/(d_b − λ) whose constant c matches f at the interval's middle;
@@ -88,12 +102,13 @@ export function secularRoot(
   rho: number,
   k: number,
   i: number,
-  delta: Float64Array,
-  at: number,
+  origins: Int32Array,
+  taus: Float64Array,
 ): number {
   if (k === 1) {
-    delta[at] = -rho * z[0] * z[0];
-    return d[0] + rho * z[0] * z[0];
+    origins[0] = 0;
+    taus[0] = rho * z[0] * z[0];
+    return d[0] + taus[0];
   }
   const last = i === k - 1;
   const a = last ? k - 2 : i;
@@ -101,12 +116,10 @@ export function secularRoot(
   const width = last ? rho : d[b] - d[a];
   const half = width / 2;
   // f at the middle, and c there without the two nearest poles; the bracket [lo, hi] is relative to origin.
-  const base = last ? b : a;
-  evaluate(d, z, k, d[base], half, a, b + 1, delta, at);
-  const da = d[a] - d[base] - half;
-  const db = d[b] - d[base] - half;
+  const base = d[last ? b : a];
+  evaluate(d, z, k, base, half, a, b + 1);
   const c = 1 / rho + sums[0] + sums[2];
-  const f = c + (z[a] * z[a]) / da + (z[b] * z[b]) / db;
+  const f = c + (z[a] * z[a]) / (d[a] - base - half) + (z[b] * z[b]) / (d[b] - base - half);
   const origin = last || f <= 0 ? b : a;
   let lo = last ? (f > 0 ? 0 : half) : f > 0 ? 0 : -half;
   let hi = last ? (f > 0 ? half : width) : f > 0 ? half : 0;
@@ -123,10 +136,9 @@ export function secularRoot(
   const right = origin === b ? b + 1 : b;
   const zo = z[origin];
   for (let iteration = 0; ; iteration++) {
-    evaluate(d, z, k, d0, tau, left, right, delta, at);
+    evaluate(d, z, k, d0, tau, left, right);
     let dpsi = sums[1];
     let dphi = sums[3];
-    delta[at + origin] = -tau;
     const to = zo / -tau;
     const own = zo * to;
     if (origin === a) dpsi += to * to;
@@ -136,8 +148,8 @@ export function secularRoot(
     if (Math.abs(f) <= U * bound || iteration === 100 || hi - lo <= 4 * U * Math.abs(tau)) break;
     if (f < 0) lo = Math.max(lo, tau);
     else hi = Math.min(hi, tau);
-    const da = delta[at + a];
-    const db = delta[at + b];
+    const da = pa - tau;
+    const db = pb - tau;
     let eta = rootInside(
       f - da * dpsi - db * dphi,
       (da + db) * f - da * db * (dpsi + dphi),
@@ -149,54 +161,83 @@ export function secularRoot(
     if (!(tau + eta > lo && tau + eta < hi)) eta = ((f < 0 ? hi : lo) - tau) / 2;
     tau += eta;
   }
+  origins[i] = origin;
+  taus[i] = tau;
   return d0 + tau;
 }
 
 /**
- * Eigenvectors of D + ρ z zᵀ from its roots, by Löwner's formula (Gu & Eisenstat 1995; LAPACK dlaed3):
- * the ẑ for which the computed roots are the exact eigenvalues, ẑᵢ² = −Πⱼ (dᵢ − λⱼ) / Π_{j≠i} (dᵢ − dⱼ) (up to
- * the factor ρ, which normalisation removes), then uⱼ ∝ (dᵢ − λⱼ)⁻¹ ẑᵢ. The vectors are orthogonal to working
- * accuracy however close the roots, which z itself would not give. deltas[j·k + i] = dᵢ − λⱼ (overwritten);
- * component i of vector j goes to out[row[i]·k + j], so the caller chooses the order of the rows.
+ * Eigenvectors of D + ρ z zᵀ from its roots λⱼ = d[origins[j]] + taus[j], by Löwner's formula (Gu & Eisenstat
+ * 1995; LAPACK dlaed3): the ẑ for which the computed roots are the exact eigenvalues,
+ * ẑᵢ² = −Πⱼ (dᵢ − λⱼ) / Π_{j≠i} (dᵢ − dⱼ) (up to the factor ρ, which normalisation removes), then
+ * uⱼ ∝ (dᵢ − λⱼ)⁻¹ ẑᵢ. The vectors are orthogonal to working accuracy however close the roots, which z itself
+ * would not give. Every dᵢ − λⱼ is (dᵢ − d[origins[j]]) − taus[j]. Component i of vector j goes to
+ * out[row[i]·k + j], so the caller chooses the order of the rows.
  */
 export function loewnerVectors(
   d: Float64Array,
   z: Float64Array,
   k: number,
-  deltas: Float64Array,
+  origins: Int32Array,
+  taus: Float64Array,
   out: Float64Array,
   row: Int32Array,
 ): void {
-  const w = new Float64Array(k);
-  for (let i = 0; i < k; i++) w[i] = deltas[i * k + i];
+  const zhat = new Float64Array(k);
+  for (let i = 0; i < k; i++) zhat[i] = d[i] - d[origins[i]] - taus[i];
   for (let j = 0; j < k; j++) {
-    const at = j * k;
+    const oj = d[origins[j]];
+    const tj = taus[j];
     const dj = d[j];
-    for (let i = 0; i < j; i++) w[i] *= deltas[at + i] / (d[i] - dj);
-    for (let i = j + 1; i < k; i++) w[i] *= deltas[at + i] / (d[i] - dj);
+    for (let i = 0; i < k; i++) if (i !== j) zhat[i] *= (d[i] - oj - tj) / (d[i] - dj);
   }
-  for (let i = 0; i < k; i++) w[i] = Math.sign(z[i]) * Math.sqrt(Math.max(-w[i], 0));
-  // uⱼ in place of deltas' row j, then the transposed scatter in tiles that stay in cache.
+  for (let i = 0; i < k; i++) zhat[i] = (z[i] > 0 ? 1 : z[i] < 0 ? -1 : 0) * Math.sqrt(Math.max(-zhat[i], 0));
   const scale = new Float64Array(k);
   for (let j = 0; j < k; j++) {
-    const at = j * k;
-    let ss = 0;
-    for (let i = 0; i < k; i++) {
-      const u = w[i] / deltas[at + i];
-      deltas[at + i] = u;
+    const oj = d[origins[j]];
+    const tj = taus[j];
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (; i + 1 < k; i += 2) {
+      const u0 = zhat[i] / (d[i] - oj - tj);
+      const u1 = zhat[i + 1] / (d[i + 1] - oj - tj);
+      s0 += u0 * u0;
+      s1 += u1 * u1;
+    }
+    let ss = s0 + s1;
+    if (i < k) {
+      const u = zhat[i] / (d[i] - oj - tj);
       ss += u * u;
     }
     scale[j] = 1 / Math.sqrt(ss);
   }
-  const T = 64;
-  for (let j0 = 0; j0 < k; j0 += T) {
-    const j1 = Math.min(j0 + T, k);
-    for (let i0 = 0; i0 < k; i0 += T) {
-      const i1 = Math.min(i0 + T, k);
-      for (let i = i0; i < i1; i++) {
-        const at = row[i] * k;
-        for (let j = j0; j < j1; j++) out[at + j] = deltas[j * k + i] * scale[j];
-      }
-    }
+  const oj = Float64Array.from(origins, (o) => d[o]);
+  for (let i = 0; i < k; i++) {
+    const at = row[i] * k;
+    const di = d[i];
+    const zi = zhat[i];
+    for (let j = 0; j < k; j++) out[at + j] = (zi / (di - oj[j] - taus[j])) * scale[j];
   }
+}
+
+/**
+ * All eigenpairs of D + ρ z zᵀ: returns the roots (ascending) and writes component i of eigenvector j to
+ * U[row[i]·k + j]. The WASM kernel where it runs, else secularRoot and loewnerVectors above.
+ */
+export function rankOneUpdate(
+  d: Float64Array,
+  z: Float64Array,
+  rho: number,
+  k: number,
+  row: Int32Array,
+  U: Float64Array,
+) {
+  const lambda = new Float64Array(k);
+  if (rankOneUpdateWasm(d, z, rho, k, row, lambda, U)) return lambda;
+  const origins = new Int32Array(k);
+  const taus = new Float64Array(k);
+  for (let j = 0; j < k; j++) lambda[j] = secularRoot(d, z, rho, k, j, origins, taus);
+  loewnerVectors(d, z, k, origins, taus, U, row);
+  return lambda;
 }

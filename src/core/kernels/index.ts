@@ -55,7 +55,7 @@ export function tridiagonalizeKernel(W: Float64Array, n: number, d: Float64Array
 
 /**
  * The running WASM module (the shared build when threads are on, as gemm uses) with its linear memory,
- * for the blocked eigensolver (src/linalg/householder-wasm.ts): its kernels call the GEMM on operands
+ * for the blocked eigensolver (src/linalg/wasm-kernels.ts): its kernels call the GEMM on operands
  * resident in linear memory instead of copying them in and out per call. Memory from `base` up is the
  * caller's until it returns. Null when only the reference kernels can run.
  */

@@ -1,6 +1,7 @@
-// Runs the blocked Householder kernels of asm/householder.ts (LAPACK dsytrd and dormtr in panels, their
-// O(n³) work in the WASM GEMM) with their operands resident in the module's linear memory: one copy in and
-// one out per call, where going through the gemm wrapper would copy the trailing matrix at every panel.
+// Runs linalg's own WASM kernels with their operands resident in the module's linear memory: the blocked
+// Householder kernels of asm/householder.ts (LAPACK dsytrd and dormtr in panels, their O(n³) work in the WASM
+// GEMM: one copy in and one out per call, where the gemm wrapper would copy the trailing matrix at every
+// panel) and the secular-equation kernel of asm/symmetric.ts (the merges of divide and conquer).
 import { linearMemoryModule } from '../core/kernels/index.js';
 
 type Kernel = (...args: number[]) => number;
@@ -10,12 +11,12 @@ const NB = 32;
 
 const align = (x: number): number => Math.ceil(x / 64) * 64;
 
-/** The module, its kernels and a view of at least `bytes` bytes of memory from its base; null without WASM. */
+/** The module, its kernels and at least `bytes(workspace)` bytes of memory from its base; null without WASM. */
 function session(bytes: (workspace: number) => number, n: number) {
   const mod = linearMemoryModule();
   if (mod === null) return null;
   const kernel = (name: string) => mod.exports[name] as Kernel;
-  const workspace = kernel('householderWorkspace')(n, NB);
+  const workspace = n > 0 ? kernel('householderWorkspace')(n, NB) : 0;
   const end = mod.base + bytes(workspace);
   const have = mod.memory.buffer.byteLength;
   if (end > have) mod.memory.grow(Math.ceil((end - have) / 65536));
@@ -66,5 +67,34 @@ export function applyReflectorsBlocked(X: Float64Array, W: Float64Array, tau: Fl
   new Float64Array(s.memory.buffer, at(pX), n * n).set(X);
   s.kernel('applyReflectorsBlocked')(at(pA), n, at(pt), at(pX), n, NB, at(pw));
   X.set(new Float64Array(s.memory.buffer, at(pX), n * n));
+  return true;
+}
+
+/**
+ * All eigenpairs of D + ρ z zᵀ by the WASM kernel secularUpdate: the roots into lambda and component i of
+ * eigenvector j into U[row[i]·k + j] (as secularRoot and loewnerVectors in secular.ts, bit for bit).
+ */
+export function rankOneUpdateWasm(
+  d: Float64Array,
+  z: Float64Array,
+  rho: number,
+  k: number,
+  row: Int32Array,
+  lambda: Float64Array,
+  U: Float64Array,
+): boolean {
+  const vector = align(k * 8);
+  const [pd, pz, pl, po, pt, pj, ph, ps, pr] = Array.from({ length: 9 }, (_, i) => i * vector);
+  const pU = 9 * vector;
+  const s = session(() => pU + k * k * 8, 0);
+  if (s === null) return false;
+  const at = (offset: number) => s.base + offset;
+  const buffer = s.memory.buffer;
+  new Float64Array(buffer, at(pd), k).set(d.subarray(0, k));
+  new Float64Array(buffer, at(pz), k).set(z.subarray(0, k));
+  new Int32Array(buffer, at(pr), k).set(row.subarray(0, k));
+  s.kernel('secularUpdate')(at(pd), at(pz), k, rho, at(pl), at(po), at(pt), at(pj), at(ph), at(ps), at(pr), at(pU));
+  lambda.set(new Float64Array(s.memory.buffer, at(pl), k));
+  U.set(new Float64Array(s.memory.buffer, at(pU), k * k));
   return true;
 }
