@@ -18,7 +18,7 @@ import { gemm64, BLOCK_KC, BLOCK_MC } from './gemm';
 /** Columns of the trailing update per GEMM: the part above the diagonal it computes in vain is ≤ CB/2 rows. */
 const CB: i32 = BLOCK_MC;
 /** Rows of Q·X per GEMM in the back-transformation, so the product is subtracted while still in cache. */
-const RB: i32 = 2 * BLOCK_MC;
+const RB: i32 = 240;
 /** Below this order the trailing matrix is reduced unblocked (LAPACK's crossover nx for dsytrd). */
 const NX: i32 = 64;
 
@@ -340,11 +340,12 @@ export function applyReflectorsBlocked(A: usize, n: i32, tau: usize, X: usize, n
       }
     }
     const Xs = at(X, (j0 + 1) * ncol);
-    gemm(V, Xs, Y1, kb, m, ncol, true, false);
-    gemm(T, Y1, Y2, kb, kb, ncol, false, false);
+    // Y₁ᵀ = Xᵀ V and Y₂ᵀ = Y₁ᵀ Tᵀ (ncol×kb): the long dimension of X as GEMM rows packs better than as columns.
+    gemm(Xs, V, Y1, ncol, m, kb, true, false);
+    gemm(Y1, T, Y2, ncol, kb, kb, false, true);
     for (let r0 = 0; r0 < m; r0 += RB) {
       const rows = min(RB, m - r0);
-      gemm(at(V, r0 * kb), Y2, pC, rows, kb, ncol, false, false);
+      gemm(at(V, r0 * kb), Y2, pC, rows, kb, ncol, false, true);
       subtract(at(Xs, r0 * ncol), pC, rows * ncol);
     }
   }
