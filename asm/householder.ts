@@ -18,12 +18,15 @@ import { gemm64, BLOCK_KC, BLOCK_MC } from './gemm';
 /** Columns of the trailing update per GEMM: the part above the diagonal it computes in vain is ≤ CB/2 rows. */
 const CB: i32 = BLOCK_MC;
 /** Rows of Q·X per GEMM in the back-transformation, so the product is subtracted while still in cache. */
-const RB: i32 = 240;
+const RB: i32 = 2 * BLOCK_MC;
+/** Columns of X per slab of the back-transformation: an n×SW slab stays in cache through all the blocks. */
+const SW: i32 = 256;
 /** Below this order the trailing matrix is reduced unblocked (LAPACK's crossover nx for dsytrd). */
 const NX: i32 = 64;
 
 // Workspace, carved from one block by layout(): W (n×nb), the packed [V W] and [W V] (n×2nb each), the
-// GEMM's product and packing buffers, and small nb×nb and nb-vectors.
+// GEMM's product and packing buffers, small nb×nb and nb-vectors; for the back-transformation every block's
+// V and T and a slab of X.
 let pW: usize = 0;
 let pP: usize = 0;
 let pR: usize = 0;
@@ -35,16 +38,24 @@ let pt: usize = 0;
 let pPackA: usize = 0;
 let pPackB: usize = 0;
 let pScratch: usize = 0;
+let pVs: usize = 0;
+let pTs: usize = 0;
+let pS: usize = 0;
 
 function layout(work: usize, n: i32, nb: i32): usize {
-  const N = <usize>n;
+  const N = <usize>max(n, SW);
   const B = <usize>nb;
+  let vs: usize = 0; // Σ over blocks of (rows below the block) × (reflectors in it)
+  for (let j0 = 0; j0 < n - 1; j0 += nb) vs += <usize>(n - j0 - 1) * <usize>min(nb, n - 1 - j0);
   pW = work;
   pP = up(pW + N * B * 8);
   pR = up(pP + N * 2 * B * 8);
   pC = up(pR + N * 2 * B * 8);
   pY = up(pC + <usize>max(CB, RB) * N * 8);
-  pT = up(pY + 2 * B * N * 8);
+  pVs = up(pY + 2 * B * N * 8);
+  pTs = up(pVs + vs * 8);
+  pS = up(pTs + (<usize>(n / nb) + 1) * B * B * 8);
+  pT = up(pS + <usize>n * <usize>SW * 8);
   pG = up(pT + B * B * 8);
   pt = up(pG + B * B * 8);
   pPackA = up(pt + B * 8);
@@ -307,46 +318,63 @@ export function tridiagonalizeBlocked(A: usize, n: i32, nb: i32, d: usize, e: us
 /**
  * X ← Q X for X (n×ncol, row-major) and Q from tridiagonalizeBlocked, nb reflectors at a time, last block
  * first: H_{j0}⋯H_{j0+kb−1} = I − V T Vᵀ with T upper triangular (dlarft, forward), so the rows below j0
- * become X − V (T (Vᵀ X)), three GEMMs. Vᵀ V, which T is built from, is a GEMM too.
+ * become X − V (T (Vᵀ X)), three GEMMs (Vᵀ V, which T is built from, is one too). X is taken in slabs of
+ * SW columns, each copied out, transformed by all the blocks while it stays in cache, and copied back.
  */
 export function applyReflectorsBlocked(A: usize, n: i32, tau: usize, X: usize, ncol: i32, nb: i32, work: usize): void {
-  layout(work, max(n, ncol), nb);
-  const V = pP;
-  const T = pT;
-  const G = pG;
-  const Y1 = pY;
-  const Y2 = at(pY, nb * ncol);
   const reflectors = n - 1;
   if (reflectors <= 0) return;
-  for (let j0 = ((reflectors - 1) / nb) * nb; j0 >= 0; j0 -= nb) {
+  layout(work, max(n, ncol), nb);
+  // Every block's V (rows j0+1.., unit lower trapezoidal) and T, once, at its offset in pVs and pTs.
+  let offset: usize = pVs;
+  for (let j0 = 0, b = 0; j0 < reflectors; j0 += nb, b++) {
     const kb = min(nb, reflectors - j0);
     const m = n - j0 - 1;
+    const V = offset;
     memory.fill(V, 0, <usize>(m * kb) << 3);
     for (let q = 0; q < kb; q++) {
       store<f64>(at(V, q * kb + q), 1);
       const src = at(A, (j0 + q) * n + j0 + 1);
       for (let r = q + 1; r < m; r++) store<f64>(at(V, r * kb + q), load<f64>(at(src, r)));
     }
-    gemm(V, V, G, kb, m, kb, true, false);
+    gemm(V, V, pG, kb, m, kb, true, false);
     // T[0:q, q] = −τ_q T[0:q, 0:q] (Vᵀ v_q), column by column.
+    const T = at(pTs, b * nb * nb);
     memory.fill(T, 0, <usize>(kb * kb) << 3);
     for (let q = 0; q < kb; q++) {
       const tq = load<f64>(at(tau, j0 + q));
       store<f64>(at(T, q * kb + q), tq);
       for (let i = 0; i < q; i++) {
         let s: f64 = 0;
-        for (let l = i; l < q; l++) s += load<f64>(at(T, i * kb + l)) * load<f64>(at(G, l * kb + q));
+        for (let l = i; l < q; l++) s += load<f64>(at(T, i * kb + l)) * load<f64>(at(pG, l * kb + q));
         store<f64>(at(T, i * kb + q), -tq * s);
       }
     }
-    const Xs = at(X, (j0 + 1) * ncol);
-    // Y₁ᵀ = Xᵀ V and Y₂ᵀ = Y₁ᵀ Tᵀ (ncol×kb): the long dimension of X as GEMM rows packs better than as columns.
-    gemm(Xs, V, Y1, ncol, m, kb, true, false);
-    gemm(Y1, T, Y2, ncol, kb, kb, false, true);
-    for (let r0 = 0; r0 < m; r0 += RB) {
-      const rows = min(RB, m - r0);
-      gemm(at(V, r0 * kb), Y2, pC, rows, kb, ncol, false, true);
-      subtract(at(Xs, r0 * ncol), pC, rows * ncol);
+    offset = at(offset, m * kb);
+  }
+  const blocks = (reflectors + nb - 1) / nb;
+  const Y1 = pY;
+  const Y2 = at(pY, nb * SW);
+  for (let c0 = 0; c0 < ncol; c0 += SW) {
+    const w = min(SW, ncol - c0);
+    for (let r = 0; r < n; r++) memory.copy(at(pS, r * w), at(X, r * ncol + c0), <usize>w << 3);
+    let end = offset;
+    for (let b = blocks - 1; b >= 0; b--) {
+      const j0 = b * nb;
+      const kb = min(nb, reflectors - j0);
+      const m = n - j0 - 1;
+      const V = end - ((<usize>(m * kb)) << 3);
+      end = V;
+      const Ss = at(pS, (j0 + 1) * w);
+      // Y₁ᵀ = Sᵀ V and Y₂ᵀ = Y₁ᵀ Tᵀ (w×kb), then S −= V Y₂ in row chunks while the product is in cache.
+      gemm(Ss, V, Y1, w, m, kb, true, false);
+      gemm(Y1, at(pTs, b * nb * nb), Y2, w, kb, kb, false, true);
+      for (let r0 = 0; r0 < m; r0 += RB) {
+        const rows = min(RB, m - r0);
+        gemm(at(V, r0 * kb), Y2, pC, rows, kb, w, false, true);
+        subtract(at(Ss, r0 * w), pC, rows * w);
+      }
     }
+    for (let r = 0; r < n; r++) memory.copy(at(X, r * ncol + c0), at(pS, r * w), <usize>w << 3);
   }
 }
