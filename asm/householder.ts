@@ -58,7 +58,7 @@ function layout(work: usize, n: i32, nb: i32): usize {
   pT = up(pS + <usize>n * <usize>SW * 8);
   pG = up(pT + B * B * 8);
   pt = up(pG + B * B * 8);
-  pPackA = up(pt + B * 8);
+  pPackA = up(pt + 2 * B * 8);
   pPackB = up(pPackA + <usize>(BLOCK_MC + 8) * <usize>BLOCK_KC * 8);
   pScratch = up(pPackB + <usize>BLOCK_KC * (N + 8) * 8);
   return up(pScratch + 64 * 8) - work;
@@ -210,21 +210,92 @@ function reflector(alpha: usize, x: usize, len: i32): f64 {
   return tau;
 }
 
+/** y −= M x for the len×cols matrix M at m (column-major, leading dimension ld), four columns per pass over y. */
+function gemvSub(m: usize, ld: i32, cols: i32, x: usize, y: usize, len: i32): void {
+  let q = 0;
+  for (; q + 3 < cols; q += 4) {
+    const m0 = at(m, q * ld);
+    const m1 = at(m0, ld);
+    const m2 = at(m1, ld);
+    const m3 = at(m2, ld);
+    const x0 = v128.load64_splat(at(x, q));
+    const x1 = v128.load64_splat(at(x, q + 1));
+    const x2 = v128.load64_splat(at(x, q + 2));
+    const x3 = v128.load64_splat(at(x, q + 3));
+    let r = 0;
+    for (; r + 1 < len; r += 2) {
+      let s = f64x2.mul(v128.load(at(m0, r)), x0);
+      s = madd(s, v128.load(at(m1, r)), x1);
+      s = madd(s, v128.load(at(m2, r)), x2);
+      s = madd(s, v128.load(at(m3, r)), x3);
+      v128.store(at(y, r), f64x2.sub(v128.load(at(y, r)), s));
+    }
+    if (r < len) {
+      const s0 = load<f64>(at(m0, r)) * load<f64>(at(x, q)) + load<f64>(at(m1, r)) * load<f64>(at(x, q + 1));
+      const s1 = load<f64>(at(m2, r)) * load<f64>(at(x, q + 2)) + load<f64>(at(m3, r)) * load<f64>(at(x, q + 3));
+      store<f64>(at(y, r), load<f64>(at(y, r)) - (s0 + s1));
+    }
+  }
+  for (; q < cols; q++) axpy(-load<f64>(at(x, q)), at(m, q * ld), y, len);
+}
+
+/** t = Mᵀ v for the len×cols matrix M at m (column-major, leading dimension ld), four columns per pass over v. */
+function gemvT(m: usize, ld: i32, cols: i32, v: usize, t: usize, len: i32): void {
+  let q = 0;
+  for (; q + 3 < cols; q += 4) {
+    const m0 = at(m, q * ld);
+    const m1 = at(m0, ld);
+    const m2 = at(m1, ld);
+    const m3 = at(m2, ld);
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    let r = 0;
+    for (; r + 1 < len; r += 2) {
+      const vr = v128.load(at(v, r));
+      s0 = madd(s0, v128.load(at(m0, r)), vr);
+      s1 = madd(s1, v128.load(at(m1, r)), vr);
+      s2 = madd(s2, v128.load(at(m2, r)), vr);
+      s3 = madd(s3, v128.load(at(m3, r)), vr);
+    }
+    let t0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+    let t1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+    let t2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+    let t3 = f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1);
+    if (r < len) {
+      const vr = load<f64>(at(v, r));
+      t0 += load<f64>(at(m0, r)) * vr;
+      t1 += load<f64>(at(m1, r)) * vr;
+      t2 += load<f64>(at(m2, r)) * vr;
+      t3 += load<f64>(at(m3, r)) * vr;
+    }
+    store<f64>(at(t, q), t0);
+    store<f64>(at(t, q + 1), t1);
+    store<f64>(at(t, q + 2), t2);
+    store<f64>(at(t, q + 3), t3);
+  }
+  for (; q < cols; q++) store<f64>(at(t, q), dot(at(m, q * ld), v, len));
+}
+
 /**
  * Reduces the panel of columns i0..i0+nb−1 (LAPACK dlatrd, lower): column j is first brought up to date with
  * the panel's earlier reflectors through W, then its reflector is formed and W's column j is
  * w = τ (A v − V Wᵀ v − W Vᵀ v) − ½ τ² (vᵀ A v) v, so that the trailing matrix becomes A − V Wᵀ − W Vᵀ.
  */
 function panel(A: usize, n: i32, i0: i32, nb: i32, e: usize, tau: usize): void {
+  const x = pt;
+  const y = at(pt, nb);
   for (let p = 0; p < nb; p++) {
     const j = i0 + p;
     const col = at(A, j * n);
+    // A(j:n, j) −= V(j:n, 0:p) W(j, 0:p)ᵀ + W(j:n, 0:p) V(j, 0:p)ᵀ
     for (let q = 0; q < p; q++) {
-      const vq = at(A, (i0 + q) * n);
-      const wq = at(pW, q * n);
-      axpy(-load<f64>(at(wq, j)), at(vq, j), at(col, j), n - j);
-      axpy(-load<f64>(at(vq, j)), at(wq, j), at(col, j), n - j);
+      store<f64>(at(x, q), load<f64>(at(pW, q * n + j)));
+      store<f64>(at(y, q), load<f64>(at(A, (i0 + q) * n + j)));
     }
+    gemvSub(at(A, i0 * n + j), n, p, x, at(col, j), n - j);
+    gemvSub(at(pW, j), n, p, y, at(col, j), n - j);
     if (j == n - 1) continue;
     const len = n - j - 1;
     const v = at(col, j + 1);
@@ -232,12 +303,13 @@ function panel(A: usize, n: i32, i0: i32, nb: i32, e: usize, tau: usize): void {
     store<f64>(at(e, j), load<f64>(v));
     store<f64>(at(tau, j), t);
     store<f64>(v, 1);
+    // w = A v − V (Wᵀ v) − W (Vᵀ v), then τ w − ½ τ² (vᵀ A v) v.
     const w = at(pW, p * n + j + 1);
     symvLower(at(A, (j + 1) * n + j + 1), n, len, v, w);
-    for (let q = 0; q < p; q++) store<f64>(at(pt, q), dot(at(pW, q * n + j + 1), v, len));
-    for (let q = 0; q < p; q++) axpy(-load<f64>(at(pt, q)), at(A, (i0 + q) * n + j + 1), w, len);
-    for (let q = 0; q < p; q++) store<f64>(at(pt, q), dot(at(A, (i0 + q) * n + j + 1), v, len));
-    for (let q = 0; q < p; q++) axpy(-load<f64>(at(pt, q)), at(pW, q * n + j + 1), w, len);
+    gemvT(at(pW, j + 1), n, p, v, x, len);
+    gemvSub(at(A, i0 * n + j + 1), n, p, x, w, len);
+    gemvT(at(A, i0 * n + j + 1), n, p, v, x, len);
+    gemvSub(at(pW, j + 1), n, p, x, w, len);
     for (let r = 0; r < len; r++) store<f64>(at(w, r), load<f64>(at(w, r)) * t);
     axpy(-0.5 * t * dot(w, v, len), v, w, len);
   }
