@@ -52,14 +52,15 @@ export function tridiagonalEigenvectors(
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) sorted = values[i - 1] <= values[i];
   if (sorted) return { values, vectors: Q };
+  // The columns in ascending order, permuted row by row in place.
   const order = ascending(values, 0, n);
-  const ascendingValues = Float64Array.from(order, (i) => values[i]);
-  const vectors = new Float64Array(n * n);
+  const row = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const row = r * n;
-    for (let j = 0; j < n; j++) vectors[row + j] = Q[row + order[j]];
+    const at = r * n;
+    row.set(Q.subarray(at, at + n));
+    for (let j = 0; j < n; j++) Q[at + j] = row[order[j]];
   }
-  return { values: ascendingValues, vectors };
+  return { values: Float64Array.from(order, (i) => values[i]), vectors: Q };
 }
 
 /**
