@@ -248,6 +248,37 @@ describe('eigh', () => {
     }
   });
 
+  test('eigvalsh (implicit QL, no vectors) gives numpy’s eigenvalues and eigh’s, unblocked and blocked', () => {
+    for (const c of cases.eigh) {
+      const a = s.tensor(matrixOf(c));
+      const values = s.eigvalsh(a).data;
+      expect(maxAbsDiff(values, c.eigenvalues), c.name).toBeLessThanOrEqual(1e-12 * norm(c.eigenvalues));
+      expect(maxAbsDiff(values, s.eigh(a).eigenvalues.data), c.name).toBeLessThanOrEqual(
+        4 * a.shape[0] * 2 ** -52 * norm(c.eigenvalues),
+      );
+    }
+    s.setReferenceKernels(true);
+    try {
+      const c = cases.eigh.find((x) => x.recipe !== undefined)!;
+      expect(maxAbsDiff(s.eigvalsh(s.tensor(matrixOf(c))).data, c.eigenvalues)).toBeLessThan(
+        1e-12 * norm(c.eigenvalues),
+      );
+    } finally {
+      s.setReferenceKernels(false);
+    }
+  });
+
+  test('eigh and eigvalsh read only the lower triangle on the blocked path too (n = 100)', () => {
+    const h = symmetric(100, 29);
+    const garbage = s.tensor(
+      Float64Array.from(h.data, (x, k) => (k % 100 > Math.floor(k / 100) ? 1e3 * Math.sin(k) : x)),
+      { shape: [100, 100] },
+    );
+    expect(maxAbsDiff(s.eigh(garbage).eigenvalues.data, s.eigh(h).eigenvalues.data)).toBe(0);
+    expect(maxAbsDiff(s.eigh(garbage).eigenvectors.data, s.eigh(h).eigenvectors.data)).toBe(0);
+    expect(maxAbsDiff(s.eigvalsh(garbage).data, s.eigvalsh(h).data)).toBe(0);
+  });
+
   test('eigh reads only the lower triangle, as numpy', () => {
     const a = s.tensor([
       [2, 99],

@@ -56,6 +56,7 @@ export function divideAndConquer(t: Tridiagonal, s: number, m: number): void {
   merge(t, s, m1, m, beta);
 }
 
+/** A leaf by implicit QL accumulating its rotations (as dstedc calls dsteqr), vectors into Q's columns. */
 function leaf({ d, e, Q, n }: Tridiagonal, s: number, m: number): void {
   const bd = d.slice(s, s + m);
   const be = new Float64Array(m);
@@ -130,6 +131,11 @@ function deflate(t: Tridiagonal, s: number, m1: number, m: number, dd: Float64Ar
   return { kept: kept.subarray(0, k), deflated: deflated.subarray(0, nd), kind };
 }
 
+/** The merges' scratch buffers: the product, the update's eigenvectors, the gathered columns of Q. */
+const PRODUCT = 0;
+const VECTORS = 1;
+const GATHERED = 2;
+
 /** Scratch buffer `which` of t's pool with at least `size` entries. */
 function scratch(t: Tridiagonal, which: number, size: number): Float64Array {
   if (!(t.pool[which]?.length >= size)) t.pool[which] = new Float64Array(size);
@@ -161,10 +167,7 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
   const nTop = count[TOP];
   const n12 = nTop + count[MIXED];
   const n23 = k - nTop;
-  const next = [];
-  next[TOP] = 0;
-  next[MIXED] = nTop;
-  next[BOTTOM] = n12;
+  const next: Record<number, number> = { [TOP]: 0, [MIXED]: nTop, [BOTTOM]: n12 };
   for (let a = 0; a < k; a++) {
     const g = next[kind[kept[a]]]++;
     rowOf[a] = g;
@@ -173,10 +176,10 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
   // The update's eigenpairs: roots of the secular equation, vectors by Löwner's formula into U (k×k).
   const poles = Float64Array.from(kept, (j) => dd[j]);
   const weights = Float64Array.from(kept, (j) => z[j]);
-  const U = scratch(t, 1, k * k);
+  const U = scratch(t, VECTORS, k * k);
   const lambda = rankOneUpdate(poles, weights, rho, k, rowOf, U);
   // The merged vectors' k columns, C = [Q₁ columns · U top rows; Q₂ columns · U bottom rows] (dlaed3's GEMMs).
-  const A = scratch(t, 2, m1 * n12 + m2 * n23);
+  const A = scratch(t, GATHERED, m1 * n12 + m2 * n23);
   for (let r = 0; r < m1; r++) {
     const row = (s + r) * n + s;
     for (let g = 0; g < n12; g++) A[r * n12 + g] = Q[row + grouped[g]];
@@ -186,25 +189,13 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
     const row = (s + m1 + r) * n + s;
     for (let g = 0; g < n23; g++) A[a2 + r * n23 + g] = Q[row + grouped[nTop + g]];
   }
-  const C = scratch(t, 0, m * k);
-  if (n12 === 0) C.fill(0, 0, m1 * k);
-  if (n23 === 0) C.fill(0, m1 * k, m * k);
-  if (n12 > 0)
-    gemm({ a: A, aOffset: 0, b: U, bOffset: 0, c: C, cOffset: 0, m: m1, k: n12, n: k, transA: false, transB: false });
-  if (n23 > 0)
-    gemm({
-      a: A,
-      aOffset: a2,
-      b: U,
-      bOffset: nTop * k,
-      c: C,
-      cOffset: m1 * k,
-      m: m2,
-      k: n23,
-      n: k,
-      transA: false,
-      transB: false,
-    });
+  const C = scratch(t, PRODUCT, m * k);
+  const multiply = (aOffset: number, rows: number, inner: number, bOffset: number, cOffset: number) =>
+    gemm({ a: A, aOffset, b: U, bOffset, c: C, cOffset, m: rows, k: inner, n: k, transA: false, transB: false });
+  if (n12 > 0) multiply(0, m1, n12, 0, 0);
+  else C.fill(0, 0, m1 * k);
+  if (n23 > 0) multiply(a2, m2, n23, nTop * k, m1 * k);
+  else C.fill(0, m1 * k, m * k);
   // The merged block: the update's k columns, then the deflated ones (the parent sorts them as it needs).
   const old = new Float64Array(nd);
   for (let r = 0; r < m; r++) {

@@ -1,14 +1,16 @@
-// Symmetric eigen-decomposition, the route of LAPACK's dsytrd + dstein + dormtr: Householder
-// reduction to tridiagonal form (EISPACK tred2's reduction, Wilkinson & Reinsch 1971, laid out on
-// W = Vᵀ so every inner loop walks contiguous memory), eigenvalues by implicit QL and eigenvectors of
-// the tridiagonal by inverse iteration (both in tridiagonal.ts, so eigh and Lanczos share them without an
-// import cycle), and the blocked back-transformation by the reflectors (householder.ts).
+// Symmetric eigen-decomposition, the route of LAPACK's dsyevd: Householder reduction to tridiagonal form,
+// the tridiagonal's eigenpairs by divide and conquer (tridiagonal.ts, as dstedc), and the back-transformation
+// by the reflectors. From order BLOCKED on, with WASM, the reduction runs in panels whose trailing update is a
+// GEMM (dsytrd) and the back-transformation in compact WY blocks (dormtr), both in asm/householder.ts
+// (wasm-kernels.ts). Below that, or without WASM, the reduction is EISPACK tred2's (Wilkinson & Reinsch 1971,
+// laid out on W = Vᵀ so every inner loop walks contiguous memory; tridiagonalize here is the reference of the
+// WASM kernel in asm/symmetric.ts) and its back-transformation householder.ts's.
 import { tridiagonalizeKernel } from '../core/kernels/index.js';
 import { fromData, type Tensor } from '../core/tensor.js';
 import { applyReflectors } from './householder.js';
 import { applyReflectorsBlocked, tridiagonalizeBlocked } from './wasm-kernels.js';
-import { tridiagonalEigenvectors } from './tridiagonal.js';
-import { checkMatrix, copyData } from './matrix.js';
+import { tridiagonalEigenvectors, tridiagonalQL } from './tridiagonal.js';
+import { LinAlgError, checkMatrix, copyData } from './matrix.js';
 
 /** From this order on the reduction runs in panels (below, the unblocked kernel is as fast). */
 const BLOCKED = 64;
@@ -99,7 +101,10 @@ export function eigh(a: Tensor): EighResult {
   if (n >= BLOCKED && tridiagonalizeBlocked(W, n, d, e, tau)) {
     // A = Q T Qᵀ in panels (dsytrd); T's eigenvectors by divide and conquer; Q applied by GEMM (dormtr).
     const { values, vectors } = tridiagonalEigenvectors(d, e, n);
-    applyReflectorsBlocked(vectors, W, tau, n);
+    if (!applyReflectorsBlocked(vectors, W, tau, n))
+      throw new LinAlgError(
+        'eigh: the WASM kernels became unavailable between the reduction and the back-transformation',
+      );
     return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
   }
   // Householder reduction A = Q T Qᵀ: W keeps the reflectors, d their scales h, e T's off-diagonal
@@ -115,7 +120,25 @@ export function eigh(a: Tensor): EighResult {
   return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
 }
 
-/** Eigenvalues only (ascending): the same reduction without accumulating vectors. */
+/**
+ * Eigenvalues only (ascending), as numpy.linalg.eigvalsh: the same reduction, then implicit QL on T without
+ * vectors (O(n²), as LAPACK's dsterf) and no back-transformation.
+ */
 export function eigvalsh(a: Tensor): Tensor {
-  return eigh(a).eigenvalues;
+  checkMatrix('eigvalsh', a, { square: true });
+  const n = a.shape[0];
+  const W = copyData(a);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) W[j * n + i] = W[i * n + j];
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n > 0 && !(n >= BLOCKED && tridiagonalizeBlocked(W, n, d, e, new Float64Array(n)))) {
+    // tred2's layout: T's diagonal on W's diagonal, e[i] coupling i − 1 and i, as tridiagonalQL wants it.
+    if (!tridiagonalizeKernel(W, n, d, e)) tridiagonalize(W, n, d, e);
+    for (let i = 0; i < n; i++) d[i] = W[i * n + i];
+  } else {
+    e.copyWithin(1, 0, n - 1); // dsytrd's e[i] couples i and i + 1
+    e[0] = 0;
+  }
+  tridiagonalQL(d, e, null, n, 'eigvalsh');
+  return fromData(d.sort(), [n]);
 }

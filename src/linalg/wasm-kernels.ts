@@ -13,16 +13,38 @@ const backBlock = (n: number) => (n >= 512 ? 64 : 32);
 
 const align = (x: number): number => Math.ceil(x / 64) * 64;
 
-/** The module, its kernels and at least `bytes(workspace)` bytes of memory from its base; null without WASM. */
-function session(bytes: (workspace: number) => number, n: number) {
+/**
+ * The module, its kernels and at least `bytes` bytes of memory from its base; null without WASM or when the
+ * memory cannot grow that far (then the caller takes the TypeScript path).
+ */
+function session(bytes: number) {
   const mod = linearMemoryModule();
   if (mod === null) return null;
-  const kernel = (name: string) => mod.exports[name] as Kernel;
-  const workspace = n > 0 ? kernel('householderWorkspace')(n, Math.max(NB, backBlock(n))) : 0;
-  const end = mod.base + bytes(workspace);
   const have = mod.memory.buffer.byteLength;
-  if (end > have) mod.memory.grow(Math.ceil((end - have) / 65536));
-  return { kernel, base: mod.base, workspace, memory: mod.memory };
+  const end = mod.base + bytes;
+  try {
+    if (end > have) mod.memory.grow(Math.ceil((end - have) / 65536));
+  } catch {
+    return null;
+  }
+  const kernel = (name: string) => mod.exports[name] as Kernel;
+  return { kernel, at: (offset: number) => mod.base + offset, memory: mod.memory };
+}
+
+/**
+ * The layout of the Householder kernels' memory for order n: A, then τ, d, e, X and the workspace. The
+ * reduction reserves all of it, so that the back-transformation, which needs the most, cannot fail after it.
+ */
+function householderLayout(n: number) {
+  const mod = linearMemoryModule();
+  const workspace = mod === null ? 0 : (mod.exports.householderWorkspace as Kernel)(n, Math.max(NB, backBlock(n)));
+  const pA = 0;
+  const pt = align(pA + n * n * 8);
+  const pd = align(pt + n * 8);
+  const pe = align(pd + n * 8);
+  const pX = align(pe + n * 8);
+  const pw = align(pX + n * n * 8);
+  return { pA, pt, pd, pe, pX, pw, bytes: pw + workspace };
 }
 
 /**
@@ -37,38 +59,32 @@ export function tridiagonalizeBlocked(
   e: Float64Array,
   tau: Float64Array,
 ): boolean {
-  const pA = 0;
-  const pd = align(pA + n * n * 8);
-  const pe = align(pd + n * 8);
-  const pt = align(pe + n * 8);
-  const pw = align(pt + n * 8);
-  const s = session((workspace) => pw + workspace, n);
+  const { pA, pt, pd, pe, pw, bytes } = householderLayout(n);
+  const s = session(bytes);
   if (s === null) return false;
-  const at = (offset: number) => s.base + offset;
-  new Float64Array(s.memory.buffer, at(pA), n * n).set(W);
-  s.kernel('tridiagonalizeBlocked')(at(pA), n, NB, at(pd), at(pe), at(pt), at(pw));
+  new Float64Array(s.memory.buffer, s.at(pA), n * n).set(W);
+  s.kernel('tridiagonalizeBlocked')(s.at(pA), n, NB, s.at(pd), s.at(pe), s.at(pt), s.at(pw));
   const buffer = s.memory.buffer;
-  W.set(new Float64Array(buffer, at(pA), n * n));
-  d.set(new Float64Array(buffer, at(pd), n));
-  e.set(new Float64Array(buffer, at(pe), n));
-  tau.set(new Float64Array(buffer, at(pt), n));
+  W.set(new Float64Array(buffer, s.at(pA), n * n));
+  d.set(new Float64Array(buffer, s.at(pd), n));
+  e.set(new Float64Array(buffer, s.at(pe), n));
+  tau.set(new Float64Array(buffer, s.at(pt), n));
   return true;
 }
 
-/** X ← Q X (X n×n row-major) for Q = H₀⋯H_{n−2} as tridiagonalizeBlocked left it in W and tau. */
+/**
+ * X ← Q X (X n×n row-major) for Q = H₀⋯H_{n−2} as tridiagonalizeBlocked left it in W and tau. Its memory was
+ * reserved by the reduction, so after a reduction this always runs.
+ */
 export function applyReflectorsBlocked(X: Float64Array, W: Float64Array, tau: Float64Array, n: number): boolean {
-  const pA = 0;
-  const pt = align(pA + n * n * 8);
-  const pX = align(pt + n * 8);
-  const pw = align(pX + n * n * 8);
-  const s = session((workspace) => pw + workspace, n);
+  const { pA, pt, pX, pw, bytes } = householderLayout(n);
+  const s = session(bytes);
   if (s === null) return false;
-  const at = (offset: number) => s.base + offset;
-  new Float64Array(s.memory.buffer, at(pA), n * n).set(W);
-  new Float64Array(s.memory.buffer, at(pt), n).set(tau);
-  new Float64Array(s.memory.buffer, at(pX), n * n).set(X);
-  s.kernel('applyReflectorsBlocked')(at(pA), n, at(pt), at(pX), n, backBlock(n), at(pw));
-  X.set(new Float64Array(s.memory.buffer, at(pX), n * n));
+  new Float64Array(s.memory.buffer, s.at(pA), n * n).set(W);
+  new Float64Array(s.memory.buffer, s.at(pt), n).set(tau);
+  new Float64Array(s.memory.buffer, s.at(pX), n * n).set(X);
+  s.kernel('applyReflectorsBlocked')(s.at(pA), n, s.at(pt), s.at(pX), n, backBlock(n), s.at(pw));
+  X.set(new Float64Array(s.memory.buffer, s.at(pX), n * n));
   return true;
 }
 
@@ -88,9 +104,9 @@ export function rankOneUpdateWasm(
   const vector = align(k * 8);
   const [pd, pz, pl, po, pt, pj, ph, ps, pr] = Array.from({ length: 9 }, (_, i) => i * vector);
   const pU = 9 * vector;
-  const s = session(() => pU + k * k * 8, 0);
+  const s = session(pU + k * k * 8);
   if (s === null) return false;
-  const at = (offset: number) => s.base + offset;
+  const at = s.at;
   const buffer = s.memory.buffer;
   new Float64Array(buffer, at(pd), k).set(d.subarray(0, k));
   new Float64Array(buffer, at(pz), k).set(z.subarray(0, k));
