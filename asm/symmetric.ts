@@ -314,3 +314,86 @@ export function secularUpdate(d: usize, z: usize, k: i32, rho: f64, lambda: usiz
     vectorRow(at(U, r * k), k, load<f64>(at(d, i)), load<f64>(at(zhat, i)), oj, taus, scale);
   }
 }
+
+/** Rows a and b of W (length n) ← (c·a − s·b, s·a + c·b): one plane rotation of the QL sweep. */
+function rotateRows(a: usize, b: usize, n: i32, c: f64, s: f64): void {
+  const cv = f64x2.splat(c);
+  const sv = f64x2.splat(s);
+  let k = 0;
+  for (; k + 1 < n; k += 2) {
+    const wa = v128.load(at(a, k));
+    const wb = v128.load(at(b, k));
+    v128.store(at(b, k), f64x2.add(f64x2.mul(sv, wa), f64x2.mul(cv, wb)));
+    v128.store(at(a, k), f64x2.sub(f64x2.mul(cv, wa), f64x2.mul(sv, wb)));
+  }
+  for (; k < n; k++) {
+    const wa = load<f64>(at(a, k));
+    const wb = load<f64>(at(b, k));
+    store<f64>(at(b, k), s * wa + c * wb);
+    store<f64>(at(a, k), c * wa - s * wb);
+  }
+}
+
+/**
+ * Implicit QL with the rotations applied to the rows of W (n×n), as tridiagonalQL in src/linalg/ql.ts (the
+ * reference, EISPACK tql2): d (n) and e (n, e[i] coupling i − 1 and i) overwritten, d with the eigenvalues.
+ * Returns −1, or the index of an eigenvalue that did not converge in 60 sweeps.
+ */
+export function qlVectors(d: usize, e: usize, W: usize, n: i32): i32 {
+  for (let i = 1; i < n; i++) store<f64>(at(e, i - 1), load<f64>(at(e, i)));
+  store<f64>(at(e, n - 1), 0);
+  let f: f64 = 0;
+  let tst1: f64 = 0;
+  const eps: f64 = 2.220446049250313e-16;
+  for (let l = 0; l < n; l++) {
+    tst1 = max(tst1, abs(load<f64>(at(d, l))) + abs(load<f64>(at(e, l))));
+    let m = l;
+    while (m < n - 1 && abs(load<f64>(at(e, m))) > eps * tst1) m++;
+    if (m > l) {
+      let iterations = 0;
+      do {
+        if (++iterations > 60) return l;
+        let g = load<f64>(at(d, l));
+        const el = load<f64>(at(e, l));
+        let p = (load<f64>(at(d, l + 1)) - g) / (2 * el);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        store<f64>(at(d, l), el / (p + r));
+        store<f64>(at(d, l + 1), el * (p + r));
+        const dl1 = load<f64>(at(d, l + 1));
+        let h = g - load<f64>(at(d, l));
+        for (let i = l + 2; i < n; i++) store<f64>(at(d, i), load<f64>(at(d, i)) - h);
+        f += h;
+        p = load<f64>(at(d, m));
+        let c: f64 = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = load<f64>(at(e, l + 1));
+        let s: f64 = 0;
+        let s2: f64 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          const ei = load<f64>(at(e, i));
+          const di = load<f64>(at(d, i));
+          g = c * ei;
+          h = c * p;
+          r = Math.hypot(p, ei);
+          store<f64>(at(e, i + 1), s * r);
+          s = ei / r;
+          c = p / r;
+          p = c * di - s * g;
+          store<f64>(at(d, i + 1), h + s * (c * g + s * di));
+          rotateRows(at(W, i * n), at(W, (i + 1) * n), n, c, s);
+        }
+        p = (-s * s2 * c3 * el1 * load<f64>(at(e, l))) / dl1;
+        store<f64>(at(e, l), s * p);
+        store<f64>(at(d, l), c * p);
+      } while (abs(load<f64>(at(e, l))) > eps * tst1);
+    }
+    store<f64>(at(d, l), load<f64>(at(d, l)) + f);
+    store<f64>(at(e, l), 0);
+  }
+  return -1;
+}

@@ -6,8 +6,10 @@
 // eigenvalues make it cheaper, not slower. The merged eigenvectors are the halves' times the update's, by
 // GEMM, restricted to the rows where each column is nonzero.
 import { gemm } from '../core/kernels/index.js';
+import { LinAlgError } from './matrix.js';
 import { tridiagonalQL } from './ql.js';
 import { rankOneUpdate } from './secular.js';
+import { qlVectorsWasm } from './wasm-kernels.js';
 
 /** Blocks of at most this order are solved by implicit QL (LAPACK's SMLSIZ for dstedc). */
 export const LEAF = 25;
@@ -56,14 +58,20 @@ export function divideAndConquer(t: Tridiagonal, s: number, m: number): void {
   merge(t, s, m1, m, beta);
 }
 
-/** A leaf by implicit QL accumulating its rotations (as dstedc calls dsteqr), vectors into Q's columns. */
+/**
+ * A leaf by implicit QL accumulating its rotations (as dstedc calls dsteqr), vectors into Q's columns: the
+ * WASM kernel qlVectors where it runs, else tridiagonalQL, whose arithmetic it repeats.
+ */
 function leaf({ d, e, Q, n }: Tridiagonal, s: number, m: number): void {
   const bd = d.slice(s, s + m);
   const be = new Float64Array(m);
   for (let i = 1; i < m; i++) be[i] = e[s + i - 1];
   const R = new Float64Array(m * m);
   for (let i = 0; i < m; i++) R[i * m + i] = 1;
-  tridiagonalQL(bd, be, R, m);
+  const failed = qlVectorsWasm(bd, be, R, m);
+  if (failed === null) tridiagonalQL(bd, be, R, m);
+  else if (failed >= 0)
+    throw new LinAlgError(`eigh: the QL iteration did not converge for eigenvalue ${failed} after 60 sweeps`);
   d.set(bd, s);
   for (let r = 0; r < m; r++) for (let j = 0; j < m; j++) Q[(s + r) * n + s + j] = R[j * m + r];
 }

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { Rng } from '../random/index.js';
 import { loewnerVectors, rankOneUpdate, secularRoot } from './secular.js';
 import { tridiagonalEigen, tridiagonalEigenvectors, tridiagonalQL } from './tridiagonal.js';
+import { qlVectorsWasm } from './wasm-kernels.js';
 
 const EPS = 2 ** -52;
 
@@ -134,6 +135,28 @@ describe('tridiagonalEigenvectors (divide and conquer)', () => {
     const e = Float64Array.from({ length: n - 1 }, (_, i) => Math.sqrt((i + 1) * (n - 1 - i)));
     const { values } = tridiagonalEigenvectors(new Float64Array(n), e, n);
     for (let k = 0; k < n; k++) expect(Math.abs(values[k] - (2 * k - (n - 1)))).toBeLessThan(1e-12 * n);
+  });
+
+  test('the WASM leaf kernel qlVectors repeats tridiagonalQL to rounding (values and rotated rows)', () => {
+    // Random T: well separated eigenvalues, so the vectors too are determined to rounding (not so for W⁺).
+    for (const { d, e } of [
+      { d: uniform(25), e: uniform(24) },
+      { d: uniform(9), e: uniform(8) },
+    ]) {
+      const m = d.length;
+      const identity = () => Float64Array.from({ length: m * m }, (_, k) => (k % (m + 1) === 0 ? 1 : 0));
+      const [d1, d2] = [Float64Array.from(d), Float64Array.from(d)];
+      const [e1, e2] = [new Float64Array(m), new Float64Array(m)];
+      e1.set(e, 1);
+      e2.set(e, 1);
+      const [R1, R2] = [identity(), identity()];
+      expect(qlVectorsWasm(d1, e1, R1, m)).toBe(-1);
+      tridiagonalQL(d2, e2, R2, m);
+      let worst = 0;
+      for (let i = 0; i < m; i++) worst = Math.max(worst, Math.abs(d1[i] - d2[i]));
+      for (let i = 0; i < m * m; i++) worst = Math.max(worst, Math.abs(R1[i] - R2[i]));
+      expect(worst).toBeLessThan(1e-13);
+    }
   });
 
   test('tridiagonalEigen returns the same pairs with the eigenvectors as rows', () => {

@@ -116,3 +116,23 @@ export function rankOneUpdateWasm(
   U.set(new Float64Array(s.memory.buffer, at(pU), k * k));
   return true;
 }
+
+/**
+ * Implicit QL with the rotations applied to the rows of W by the WASM kernel qlVectors (tridiagonalQL's
+ * arithmetic): −1 when it converged, else the index of the eigenvalue that did not; null without WASM.
+ */
+export function qlVectorsWasm(d: Float64Array, e: Float64Array, W: Float64Array, n: number): number | null {
+  const vector = align(n * 8);
+  const s = session(2 * vector + n * n * 8);
+  if (s === null) return null;
+  const [pd, pe, pW] = [0, vector, 2 * vector].map(s.at);
+  const buffer = s.memory.buffer;
+  new Float64Array(buffer, pd, n).set(d.subarray(0, n));
+  new Float64Array(buffer, pe, n).set(e.subarray(0, n));
+  new Float64Array(buffer, pW, n * n).set(W.subarray(0, n * n));
+  const failed = s.kernel('qlVectors')(pd, pe, pW, n);
+  d.set(new Float64Array(s.memory.buffer, pd, n));
+  e.set(new Float64Array(s.memory.buffer, pe, n));
+  W.set(new Float64Array(s.memory.buffer, pW, n * n));
+  return failed;
+}
