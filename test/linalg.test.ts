@@ -268,6 +268,19 @@ describe('eigh', () => {
     }
   });
 
+  test('eigh 24 (tred2’s WASM kernel) equals the TypeScript reference to rounding', () => {
+    const h = symmetric(24, 30);
+    const wasm = s.eigh(h);
+    s.setReferenceKernels(true);
+    try {
+      const ref = s.eigh(h);
+      expect(maxAbsDiff(wasm.eigenvalues.data, ref.eigenvalues.data)).toBeLessThan(1e-13);
+      expect(maxAbsDiff(s.abs(wasm.eigenvectors).data, s.abs(ref.eigenvectors).data)).toBeLessThan(1e-11);
+    } finally {
+      s.setReferenceKernels(false);
+    }
+  });
+
   test('eigh and eigvalsh read only the lower triangle on the blocked path too (n = 100)', () => {
     const h = symmetric(100, 29);
     const garbage = s.tensor(
