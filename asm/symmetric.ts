@@ -4,6 +4,8 @@
 // reference is tridiagonalize in src/linalg/eigh.ts; both compute the same operations in the same
 // order up to the pairing of the two SIMD lanes in sums.
 
+import { gemm64, BLOCK_KC, BLOCK_MC } from './gemm';
+
 @inline function at(p: usize, i: i32): usize {
   return p + (<usize>i << 3);
 }
@@ -396,4 +398,29 @@ export function qlVectors(d: usize, e: usize, W: usize, n: i32): i32 {
     store<f64>(at(e, l), 0);
   }
   return -1;
+}
+
+/**
+ * One merge of divide and conquer after its deflation: the eigenpairs of D + ρ z zᵀ (secularUpdate, U k×k with
+ * rows in the order `row` gives), then the merged vectors' k columns C (m₁ + m₂ rows × k) =
+ * [A₁ U[0:n12]; A₂ U[nTop:k]] with A₁ (m₁×n12) and A₂ (m₂×n23) the halves' gathered columns at A, as LAPACK's
+ * dlaed3 (two GEMMs, each over the rows where its columns are nonzero). work: the GEMM's packing buffers.
+ */
+export function mergeUpdate(d: usize, z: usize, k: i32, rho: f64, lambda: usize, origins: usize, taus: usize,
+  oj: usize, zhat: usize, scale: usize, row: usize, U: usize,
+  A: usize, m1: i32, n12: i32, m2: i32, n23: i32, nTop: i32, C: usize, work: usize): void {
+  secularUpdate(d, z, k, rho, lambda, origins, taus, oj, zhat, scale, row, U);
+  const packA = work;
+  const packB = packA + ((<usize>(BLOCK_MC + 8) * <usize>BLOCK_KC) << 3);
+  const scratch = packB + ((<usize>BLOCK_KC * <usize>(k + 8)) << 3);
+  const bottom = at(C, m1 * k);
+  if (n12 > 0) gemm64(A, U, C, m1, n12, k, false, false, packA, packB, scratch, 0, m1);
+  else memory.fill(C, 0, <usize>(m1 * k) << 3);
+  if (n23 > 0) gemm64(at(A, m1 * n12), at(U, nTop * k), bottom, m2, n23, k, false, false, packA, packB, scratch, 0, m2);
+  else memory.fill(bottom, 0, <usize>(m2 * k) << 3);
+}
+
+/** Bytes of work mergeUpdate needs for k columns. */
+export function mergeWorkspace(k: i32): i32 {
+  return ((BLOCK_MC + 8) * BLOCK_KC + BLOCK_KC * (k + 8) + 64) << 3;
 }

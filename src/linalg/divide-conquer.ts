@@ -9,7 +9,7 @@ import { gemm } from '../core/kernels/index.js';
 import { LinAlgError } from './matrix.js';
 import { tridiagonalQL } from './ql.js';
 import { rankOneUpdate } from './secular.js';
-import { qlVectorsWasm } from './wasm-kernels.js';
+import { mergeUpdateWasm, qlVectorsWasm, type MergeShape } from './wasm-kernels.js';
 
 /** Blocks of at most this order are solved by implicit QL (LAPACK's SMLSIZ for dstedc). */
 export const LEAF = 25;
@@ -150,6 +150,31 @@ function scratch(t: Tridiagonal, which: number, size: number): Float64Array {
   return t.pool[which];
 }
 
+/** mergeUpdateWasm's arithmetic in TypeScript, its reference: rankOneUpdate, then the products by gemm. */
+function mergeUpdate(
+  t: Tridiagonal,
+  poles: Float64Array,
+  weights: Float64Array,
+  rho: number,
+  rowOf: Int32Array,
+  { m1, n12, m2, n23, nTop }: MergeShape,
+  gather: (A: Float64Array) => void,
+) {
+  const k = poles.length;
+  const U = scratch(t, VECTORS, k * k);
+  const lambda = rankOneUpdate(poles, weights, rho, k, rowOf, U);
+  const A = scratch(t, GATHERED, m1 * n12 + m2 * n23);
+  gather(A);
+  const C = scratch(t, PRODUCT, (m1 + m2) * k);
+  const multiply = (aOffset: number, rows: number, inner: number, bOffset: number, cOffset: number) =>
+    gemm({ a: A, aOffset, b: U, bOffset, c: C, cOffset, m: rows, k: inner, n: k, transA: false, transB: false });
+  if (n12 > 0) multiply(0, m1, n12, 0, 0);
+  else C.fill(0, 0, m1 * k);
+  if (n23 > 0) multiply(m1 * n12, m2, n23, nTop * k, m1 * k);
+  else C.fill(0, m1 * k, (m1 + m2) * k);
+  return { lambda, C };
+}
+
 /**
  * Merges the solved halves [s, s + m₁) and [s + m₁, s + m) (dlaed1): in the basis of their eigenvectors the
  * block is D + ρ z zᵀ with z = (last row of Q₁, sign(β)·first row of Q₂)/√2 and ρ = 2|β|.
@@ -181,29 +206,25 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
     rowOf[a] = g;
     grouped[g] = kept[a];
   }
-  // The update's eigenpairs: roots of the secular equation, vectors by Löwner's formula into U (k×k).
+  // The update's eigenpairs (roots of the secular equation, vectors by Löwner's formula into U), then the
+  // merged vectors' k columns C = [Q₁ columns · U top rows; Q₂ columns · U bottom rows] (dlaed3's GEMMs):
+  // in WASM with the gathered columns, U and C left in its memory, else here.
   const poles = Float64Array.from(kept, (j) => dd[j]);
   const weights = Float64Array.from(kept, (j) => z[j]);
-  const U = scratch(t, VECTORS, k * k);
-  const lambda = rankOneUpdate(poles, weights, rho, k, rowOf, U);
-  // The merged vectors' k columns, C = [Q₁ columns · U top rows; Q₂ columns · U bottom rows] (dlaed3's GEMMs).
-  const A = scratch(t, GATHERED, m1 * n12 + m2 * n23);
-  for (let r = 0; r < m1; r++) {
-    const row = (s + r) * n + s;
-    for (let g = 0; g < n12; g++) A[r * n12 + g] = Q[row + grouped[g]];
-  }
-  const a2 = m1 * n12;
-  for (let r = 0; r < m2; r++) {
-    const row = (s + m1 + r) * n + s;
-    for (let g = 0; g < n23; g++) A[a2 + r * n23 + g] = Q[row + grouped[nTop + g]];
-  }
-  const C = scratch(t, PRODUCT, m * k);
-  const multiply = (aOffset: number, rows: number, inner: number, bOffset: number, cOffset: number) =>
-    gemm({ a: A, aOffset, b: U, bOffset, c: C, cOffset, m: rows, k: inner, n: k, transA: false, transB: false });
-  if (n12 > 0) multiply(0, m1, n12, 0, 0);
-  else C.fill(0, 0, m1 * k);
-  if (n23 > 0) multiply(a2, m2, n23, nTop * k, m1 * k);
-  else C.fill(0, m1 * k, m * k);
+  const shape = { m1, n12, m2, n23, nTop };
+  const gather = (A: Float64Array) => {
+    for (let r = 0; r < m1; r++) {
+      const row = (s + r) * n + s;
+      for (let g = 0; g < n12; g++) A[r * n12 + g] = Q[row + grouped[g]];
+    }
+    for (let r = 0, a2 = m1 * n12; r < m2; r++) {
+      const row = (s + m1 + r) * n + s;
+      for (let g = 0; g < n23; g++) A[a2 + r * n23 + g] = Q[row + grouped[nTop + g]];
+    }
+  };
+  const { lambda, C } =
+    mergeUpdateWasm(poles, weights, rho, k, rowOf, shape, gather) ??
+    mergeUpdate(t, poles, weights, rho, rowOf, shape, gather);
   // The merged block: the update's k columns, then the deflated ones (the parent sorts them as it needs).
   const old = new Float64Array(nd);
   for (let r = 0; r < m; r++) {

@@ -7,8 +7,6 @@
 // are built from exactly these differences (loewnerVectors), recomputed from (origin, τ) rather than stored.
 // This is the reference of the WASM kernel secularUpdate (asm/symmetric.ts): sums are taken in two
 // interleaved lanes, as its f64x2 loops do, so the two agree bit for bit.
-import { rankOneUpdateWasm } from './wasm-kernels.js';
-
 const U = 2 ** -53; // unit roundoff
 
 /**
@@ -223,7 +221,7 @@ export function loewnerVectors(
 
 /**
  * All eigenpairs of D + ρ z zᵀ: returns the roots (ascending) and writes component i of eigenvector j to
- * U[row[i]·k + j]. The WASM kernel where it runs, else secularRoot and loewnerVectors above.
+ * U[row[i]·k + j] (the reference of the WASM kernel mergeUpdate's first half).
  */
 export function rankOneUpdate(
   d: Float64Array,
@@ -234,7 +232,6 @@ export function rankOneUpdate(
   U: Float64Array,
 ) {
   const lambda = new Float64Array(k);
-  if (rankOneUpdateWasm(d, z, rho, k, row, lambda, U)) return lambda;
   const origins = new Int32Array(k);
   const taus = new Float64Array(k);
   for (let j = 0; j < k; j++) lambda[j] = secularRoot(d, z, rho, k, j, origins, taus);

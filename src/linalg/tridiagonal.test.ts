@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { Rng } from '../random/index.js';
 import { loewnerVectors, rankOneUpdate, secularRoot } from './secular.js';
 import { tridiagonalEigen, tridiagonalEigenvectors, tridiagonalQL } from './tridiagonal.js';
-import { qlVectorsWasm } from './wasm-kernels.js';
+import { mergeUpdateWasm, qlVectorsWasm } from './wasm-kernels.js';
 
 const EPS = 2 ** -52;
 
@@ -228,19 +228,32 @@ describe('secularRoot and loewnerVectors (the rank-one update D + ρ z zᵀ)', (
     expect(orthogonality).toBeLessThan(1e-13);
   });
 
-  test('the WASM kernel secularUpdate equals the TypeScript reference bit for bit', () => {
+  test('the WASM kernel mergeUpdate gives rankOneUpdate’s eigenpairs bit for bit, and their products', () => {
     for (const k of [1, 2, 3, 61]) {
       const { d, z, rho } = update(k);
       const row = Int32Array.from({ length: k }, (_, i) => k - 1 - i);
-      const U = new Float64Array(k * k);
-      const lambda = rankOneUpdate(d, z, rho, k, row, U);
-      const origins = new Int32Array(k);
-      const taus = new Float64Array(k);
-      const reference = Float64Array.from({ length: k }, (_, i) => secularRoot(d, z, rho, k, i, origins, taus));
       const V = new Float64Array(k * k);
-      loewnerVectors(d, z, k, origins, taus, V, row);
-      expect(Array.from(lambda)).toEqual(Array.from(reference));
-      expect(Array.from(U)).toEqual(Array.from(V));
+      const reference = rankOneUpdate(d, z, rho, k, row, V);
+      // The products of U with a 3×k block above and a 2×(k − 1) block below (from U's row 1).
+      const shape = { m1: 3, n12: k, m2: 2, n23: k - 1, nTop: 1 };
+      const A = Float64Array.from({ length: 3 * k + 2 * (k - 1) }, (_, i) => Math.sin(i));
+      const wasm = mergeUpdateWasm(d, z, rho, k, row, shape, (view) => view.set(A))!;
+      expect(Array.from(wasm.lambda)).toEqual(Array.from(reference));
+      expect(Array.from(wasm.U)).toEqual(Array.from(V));
+      let worst = 0;
+      for (let j = 0; j < k; j++) {
+        for (let r = 0; r < 3; r++) {
+          let x = 0;
+          for (let g = 0; g < k; g++) x += A[r * k + g] * V[g * k + j];
+          worst = Math.max(worst, Math.abs(wasm.C[r * k + j] - x));
+        }
+        for (let r = 0; r < 2; r++) {
+          let x = 0;
+          for (let g = 0; g < k - 1; g++) x += A[3 * k + r * (k - 1) + g] * V[(1 + g) * k + j];
+          worst = Math.max(worst, Math.abs(wasm.C[(3 + r) * k + j] - x));
+        }
+      }
+      expect(worst).toBeLessThan(1e-14 * k);
     }
   });
 });

@@ -88,33 +88,67 @@ export function applyReflectorsBlocked(X: Float64Array, W: Float64Array, tau: Fl
   return true;
 }
 
+/** The shape of a merge's products: m₁×n12 and m₂×n23 gathered columns, the bottom's U rows from nTop. */
+export interface MergeShape {
+  m1: number;
+  n12: number;
+  m2: number;
+  n23: number;
+  nTop: number;
+}
+
 /**
- * All eigenpairs of D + ρ z zᵀ by the WASM kernel secularUpdate: the roots into lambda and component i of
- * eigenvector j into U[row[i]·k + j] (as secularRoot and loewnerVectors in secular.ts, bit for bit).
+ * A merge of divide and conquer by the WASM kernel mergeUpdate: the roots of D + ρ z zᵀ (bit for bit
+ * secularRoot's), its eigenvectors into U (component i of vector j at U[row[i]·k + j], bit for bit
+ * loewnerVectors'), and C = [A₁ U_top; A₂ U_bottom] with A (m₁·n12 + m₂·n23 entries) filled by `gather`
+ * in place. U and C are views of the module's memory, valid until its next call; null without WASM.
  */
-export function rankOneUpdateWasm(
+export function mergeUpdateWasm(
   d: Float64Array,
   z: Float64Array,
   rho: number,
   k: number,
   row: Int32Array,
-  lambda: Float64Array,
-  U: Float64Array,
-): boolean {
+  shape: MergeShape,
+  gather: (A: Float64Array) => void,
+): { lambda: Float64Array; U: Float64Array; C: Float64Array } | null {
+  const mod = linearMemoryModule();
+  if (mod === null) return null;
+  const { m1, n12, m2, n23, nTop } = shape;
   const vector = align(k * 8);
   const [pd, pz, pl, po, pt, pj, ph, ps, pr] = Array.from({ length: 9 }, (_, i) => i * vector);
   const pU = 9 * vector;
-  const s = session(pU + k * k * 8);
-  if (s === null) return false;
+  const pA = align(pU + k * k * 8);
+  const sizeA = m1 * n12 + m2 * n23;
+  const pC = align(pA + sizeA * 8);
+  const pw = align(pC + (m1 + m2) * k * 8);
+  const s = session(pw + (mod.exports.mergeWorkspace as Kernel)(k));
+  if (s === null) return null;
   const at = s.at;
   const buffer = s.memory.buffer;
   new Float64Array(buffer, at(pd), k).set(d.subarray(0, k));
   new Float64Array(buffer, at(pz), k).set(z.subarray(0, k));
   new Int32Array(buffer, at(pr), k).set(row.subarray(0, k));
-  s.kernel('secularUpdate')(at(pd), at(pz), k, rho, at(pl), at(po), at(pt), at(pj), at(ph), at(ps), at(pr), at(pU));
-  lambda.set(new Float64Array(s.memory.buffer, at(pl), k));
-  U.set(new Float64Array(s.memory.buffer, at(pU), k * k));
-  return true;
+  gather(new Float64Array(buffer, at(pA), sizeA));
+  s.kernel('mergeUpdate')(
+    ...[pd, pz].map(at),
+    k,
+    rho,
+    ...[pl, po, pt, pj, ph, ps, pr, pU, pA].map(at),
+    m1,
+    n12,
+    m2,
+    n23,
+    nTop,
+    at(pC),
+    at(pw),
+  );
+  const after = s.memory.buffer;
+  return {
+    lambda: new Float64Array(after, at(pl), k).slice(),
+    U: new Float64Array(after, at(pU), k * k),
+    C: new Float64Array(after, at(pC), (m1 + m2) * k),
+  };
 }
 
 /**
