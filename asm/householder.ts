@@ -24,15 +24,14 @@ const SW: i32 = 256;
 /** Below this order the trailing matrix is reduced unblocked (LAPACK's crossover nx for dsytrd). */
 const NX: i32 = 64;
 
-// Workspace, carved from one block by layout(): W (n×nb), the packed [V W] and [W V] (n×2nb each), the
-// GEMM's product and packing buffers, small nb×nb and nb-vectors; for the back-transformation every block's
-// V and T and a slab of X.
+// Workspace, carved from one block by layout(): W (n×nb), the packed [V W] (pP) and [W V] (pR), n×2nb each,
+// the GEMM's product (pC) and packing buffers, Vᵀ V (pG) and two nb-vectors (pt); for the back-transformation
+// every block's V (pVs) and T (pTs), Y₁ᵀ and Y₂ᵀ (pY) and a slab of X (pS).
 let pW: usize = 0;
 let pP: usize = 0;
 let pR: usize = 0;
 let pC: usize = 0;
 let pY: usize = 0;
-let pT: usize = 0;
 let pG: usize = 0;
 let pt: usize = 0;
 let pPackA: usize = 0;
@@ -55,8 +54,7 @@ function layout(work: usize, n: i32, nb: i32): usize {
   pVs = up(pY + 2 * B * N * 8);
   pTs = up(pVs + vs * 8);
   pS = up(pTs + (<usize>(n / nb) + 1) * B * B * 8);
-  pT = up(pS + <usize>n * <usize>SW * 8);
-  pG = up(pT + B * B * 8);
+  pG = up(pS + <usize>n * <usize>SW * 8);
   pt = up(pG + B * B * 8);
   pPackA = up(pt + 2 * B * 8);
   pPackB = up(pPackA + <usize>(BLOCK_MC + 8) * <usize>BLOCK_KC * 8);
@@ -73,7 +71,8 @@ export function householderWorkspace(n: i32, nb: i32): i32 {
   gemm64(a, b, c, m, k, n, transA, transB, pPackA, pPackB, pScratch, 0, m);
 }
 
-// The vector loops are functions of their own (not inlined) so V8 optimises them early: see symmetric.ts.
+// The hottest loops (symv4, gemvSub, gemvT) are functions called thousands of times, which V8 optimises after
+// the first few calls; a loop inside a function called once would run in its baseline compiler throughout.
 
 function dot(x: usize, y: usize, len: i32): f64 {
   let s = f64x2.splat(0);

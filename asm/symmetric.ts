@@ -1,8 +1,10 @@
-// WASM SIMD kernel for the symmetric eigenproblem: Householder reduction to tridiagonal form (the
+// WASM SIMD kernels for the symmetric eigenproblem. First the Householder reduction to tridiagonal form (the
 // reduction half of EISPACK tred2) on W = Vᵀ, so that every inner loop — a symmetric
 // matrix-vector product, a rank-2 update — walks contiguous memory in f64x2 lanes. The TypeScript
 // reference is tridiagonalize in src/linalg/eigh.ts; both compute the same operations in the same
-// order up to the pairing of the two SIMD lanes in sums.
+// order up to the pairing of the two SIMD lanes in sums. Then the kernels of the divide-and-conquer
+// tridiagonal eigensolver (src/linalg/divide-conquer.ts): a merge's rank-one update and products, and
+// implicit QL for the leaves.
 
 import { gemm64, BLOCK_KC, BLOCK_MC } from './gemm';
 

@@ -222,18 +222,21 @@ function merge(t: Tridiagonal, s: number, m1: number, m: number, beta: number): 
       for (let g = 0; g < n23; g++) A[a2 + r * n23 + g] = Q[row + grouped[nTop + g]];
     }
   };
-  const { lambda, C } =
-    mergeUpdateWasm(poles, weights, rho, k, rowOf, shape, gather) ??
-    mergeUpdate(t, poles, weights, rho, rowOf, shape, gather);
   // The merged block: the update's k columns, then the deflated ones (the parent sorts them as it needs).
-  const old = new Float64Array(nd);
-  for (let r = 0; r < m; r++) {
-    const row = (s + r) * n + s;
-    for (let i = 0; i < nd; i++) old[i] = Q[row + deflated[i]];
-    Q.set(C.subarray(r * k, (r + 1) * k), row);
-    Q.set(old, row + k);
+  const assemble = (lambda: Float64Array, C: Float64Array) => {
+    const old = new Float64Array(nd);
+    for (let r = 0; r < m; r++) {
+      const row = (s + r) * n + s;
+      for (let i = 0; i < nd; i++) old[i] = Q[row + deflated[i]];
+      Q.set(C.subarray(r * k, (r + 1) * k), row);
+      Q.set(old, row + k);
+    }
+    for (let i = 0; i < nd; i++) old[i] = dd[deflated[i]];
+    d.set(lambda, s);
+    d.set(old, s + k);
+  };
+  if (!mergeUpdateWasm(poles, weights, rho, k, rowOf, shape, gather, (lambda, _, C) => assemble(lambda, C))) {
+    const { lambda, C } = mergeUpdate(t, poles, weights, rho, rowOf, shape, gather);
+    assemble(lambda, C);
   }
-  for (let i = 0; i < nd; i++) old[i] = dd[deflated[i]];
-  d.set(lambda, s);
-  d.set(old, s + k);
 }

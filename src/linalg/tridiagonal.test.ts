@@ -237,7 +237,20 @@ describe('secularRoot and loewnerVectors (the rank-one update D + ρ z zᵀ)', (
       // The products of U with a 3×k block above and a 2×(k − 1) block below (from U's row 1).
       const shape = { m1: 3, n12: k, m2: 2, n23: k - 1, nTop: 1 };
       const A = Float64Array.from({ length: 3 * k + 2 * (k - 1) }, (_, i) => Math.sin(i));
-      const wasm = mergeUpdateWasm(d, z, rho, k, row, shape, (view) => view.set(A))!;
+      let wasm = { lambda: new Float64Array(0), U: new Float64Array(0), C: new Float64Array(0) };
+      const ran = mergeUpdateWasm(
+        d,
+        z,
+        rho,
+        k,
+        row,
+        shape,
+        (view) => view.set(A),
+        (lambda, U, C) => {
+          wasm = { lambda: lambda.slice(), U: U.slice(), C: C.slice() };
+        },
+      );
+      expect(ran).toBe(true);
       expect(Array.from(wasm.lambda)).toEqual(Array.from(reference));
       expect(Array.from(wasm.U)).toEqual(Array.from(V));
       let worst = 0;

@@ -1,10 +1,13 @@
 // Runs linalg's own WASM kernels with their operands resident in the module's linear memory: the blocked
 // Householder kernels of asm/householder.ts (LAPACK dsytrd and dormtr in panels, their O(n³) work in the WASM
 // GEMM: one copy in and one out per call, where the gemm wrapper would copy the trailing matrix at every
-// panel) and the secular-equation kernel of asm/symmetric.ts (the merges of divide and conquer).
-import { linearMemoryModule } from '../core/kernels/index.js';
+// panel) and the divide-and-conquer kernels of asm/symmetric.ts (a merge's rank-one update and products; QL
+// for the leaves). Each returns false or null, having done nothing, where WASM or the memory is unavailable:
+// the caller then takes the TypeScript path.
+import { withWasmMemory } from '../core/kernels/index.js';
 
 type Kernel = (...args: number[]) => number;
+type Exports = Record<string, unknown>;
 
 /** Panel width of the reduction: 32 as LAPACK's ilaenv for dsytrd (16–64 measured alike at n = 1000). */
 const NB = 32;
@@ -12,45 +15,34 @@ const NB = 32;
 const backBlock = (n: number) => (n >= 512 ? 64 : 32);
 
 const align = (x: number): number => Math.ceil(x / 64) * 64;
+const kernel = (exports: Exports, name: string) => exports[name] as Kernel;
 
-/**
- * The module, its kernels and at least `bytes` bytes of memory from its base; null without WASM or when the
- * memory cannot grow that far (then the caller takes the TypeScript path).
- */
-function session(bytes: number) {
-  const mod = linearMemoryModule();
-  if (mod === null) return null;
-  const have = mod.memory.buffer.byteLength;
-  const end = mod.base + bytes;
-  try {
-    if (end > have) mod.memory.grow(Math.ceil((end - have) / 65536));
-  } catch {
-    return null;
+/** Consecutive 64-byte-aligned regions of the given byte sizes from ptr, and the total. */
+function regions(ptr: number, sizes: number[]): { at: number[]; bytes: number } {
+  const at: number[] = [];
+  let offset = 0;
+  for (const size of sizes) {
+    at.push(ptr + offset);
+    offset += align(size);
   }
-  const kernel = (name: string) => mod.exports[name] as Kernel;
-  return { kernel, at: (offset: number) => mod.base + offset, memory: mod.memory };
+  return { at, bytes: offset };
 }
 
 /**
- * The layout of the Householder kernels' memory for order n: A, then τ, d, e, X and the workspace. The
+ * The Householder kernels' memory for order n: A, τ, d, e, X and the workspace (for the widest blocks). The
  * reduction reserves all of it, so that the back-transformation, which needs the most, cannot fail after it.
  */
-function householderLayout(n: number) {
-  const mod = linearMemoryModule();
-  const workspace = mod === null ? 0 : (mod.exports.householderWorkspace as Kernel)(n, Math.max(NB, backBlock(n)));
-  const pA = 0;
-  const pt = align(pA + n * n * 8);
-  const pd = align(pt + n * 8);
-  const pe = align(pd + n * 8);
-  const pX = align(pe + n * 8);
-  const pw = align(pX + n * n * 8);
-  return { pA, pt, pd, pe, pX, pw, bytes: pw + workspace };
+function householderSizes(n: number): number[] | null {
+  const workspace = withWasmMemory(0, (_, exports) =>
+    kernel(exports, 'householderWorkspace')(n, Math.max(NB, backBlock(n))),
+  );
+  return workspace === null ? null : [n * n * 8, n * 8, n * 8, n * 8, n * n * 8, workspace];
 }
 
 /**
  * Reduces symmetric W (n×n; read column-major, lower triangle: for a symmetric array either reading
  * serves) to tridiagonal form in place: d the diagonal, e the off-diagonal (e[j] couples j and j + 1),
- * the reflectors below W's subdiagonal and their τ in tau. False (nothing done) without WASM.
+ * the reflectors below W's subdiagonal and their τ in tau.
  */
 export function tridiagonalizeBlocked(
   W: Float64Array,
@@ -59,33 +51,36 @@ export function tridiagonalizeBlocked(
   e: Float64Array,
   tau: Float64Array,
 ): boolean {
-  const { pA, pt, pd, pe, pw, bytes } = householderLayout(n);
-  const s = session(bytes);
-  if (s === null) return false;
-  new Float64Array(s.memory.buffer, s.at(pA), n * n).set(W);
-  s.kernel('tridiagonalizeBlocked')(s.at(pA), n, NB, s.at(pd), s.at(pe), s.at(pt), s.at(pw));
-  const buffer = s.memory.buffer;
-  W.set(new Float64Array(buffer, s.at(pA), n * n));
-  d.set(new Float64Array(buffer, s.at(pd), n));
-  e.set(new Float64Array(buffer, s.at(pe), n));
-  tau.set(new Float64Array(buffer, s.at(pt), n));
-  return true;
+  const sizes = householderSizes(n);
+  if (sizes === null) return false;
+  const done = withWasmMemory(regions(0, sizes).bytes, (ptr, exports, memory) => {
+    const [pA, pt, pd, pe, , pw] = regions(ptr, sizes).at;
+    new Float64Array(memory.buffer, pA, n * n).set(W);
+    kernel(exports, 'tridiagonalizeBlocked')(pA, n, NB, pd, pe, pt, pw);
+    const buffer = memory.buffer;
+    W.set(new Float64Array(buffer, pA, n * n));
+    d.set(new Float64Array(buffer, pd, n));
+    e.set(new Float64Array(buffer, pe, n));
+    tau.set(new Float64Array(buffer, pt, n));
+    return true;
+  });
+  return done === true;
 }
 
-/**
- * X ← Q X (X n×n row-major) for Q = H₀⋯H_{n−2} as tridiagonalizeBlocked left it in W and tau. Its memory was
- * reserved by the reduction, so after a reduction this always runs.
- */
+/** X ← Q X (X n×n row-major) for Q = H₀⋯H_{n−2} as tridiagonalizeBlocked left it in W and tau. */
 export function applyReflectorsBlocked(X: Float64Array, W: Float64Array, tau: Float64Array, n: number): boolean {
-  const { pA, pt, pX, pw, bytes } = householderLayout(n);
-  const s = session(bytes);
-  if (s === null) return false;
-  new Float64Array(s.memory.buffer, s.at(pA), n * n).set(W);
-  new Float64Array(s.memory.buffer, s.at(pt), n).set(tau);
-  new Float64Array(s.memory.buffer, s.at(pX), n * n).set(X);
-  s.kernel('applyReflectorsBlocked')(s.at(pA), n, s.at(pt), s.at(pX), n, backBlock(n), s.at(pw));
-  X.set(new Float64Array(s.memory.buffer, s.at(pX), n * n));
-  return true;
+  const sizes = householderSizes(n);
+  if (sizes === null) return false;
+  const done = withWasmMemory(regions(0, sizes).bytes, (ptr, exports, memory) => {
+    const [pA, pt, , , pX, pw] = regions(ptr, sizes).at;
+    new Float64Array(memory.buffer, pA, n * n).set(W);
+    new Float64Array(memory.buffer, pt, n).set(tau);
+    new Float64Array(memory.buffer, pX, n * n).set(X);
+    kernel(exports, 'applyReflectorsBlocked')(pA, n, pt, pX, n, backBlock(n), pw);
+    X.set(new Float64Array(memory.buffer, pX, n * n));
+    return true;
+  });
+  return done === true;
 }
 
 /** The shape of a merge's products: m₁×n12 and m₂×n23 gathered columns, the bottom's U rows from nTop. */
@@ -99,9 +94,9 @@ export interface MergeShape {
 
 /**
  * A merge of divide and conquer by the WASM kernel mergeUpdate: the roots of D + ρ z zᵀ (bit for bit
- * secularRoot's), its eigenvectors into U (component i of vector j at U[row[i]·k + j], bit for bit
- * loewnerVectors'), and C = [A₁ U_top; A₂ U_bottom] with A (m₁·n12 + m₂·n23 entries) filled by `gather`
- * in place. U and C are views of the module's memory, valid until its next call; null without WASM.
+ * secularRoot's), its eigenvectors U (component i of vector j at U[row[i]·k + j], bit for bit
+ * loewnerVectors'), and C = [A₁ U_top; A₂ U_bottom] with A (m₁·n12 + m₂·n23 entries) filled in place by
+ * `gather`. `use` gets them, U and C as views of the module's memory, valid while it runs.
  */
 export function mergeUpdateWasm(
   d: Float64Array,
@@ -111,44 +106,28 @@ export function mergeUpdateWasm(
   row: Int32Array,
   shape: MergeShape,
   gather: (A: Float64Array) => void,
-): { lambda: Float64Array; U: Float64Array; C: Float64Array } | null {
-  const mod = linearMemoryModule();
-  if (mod === null) return null;
+  use: (lambda: Float64Array, U: Float64Array, C: Float64Array) => void,
+): boolean {
   const { m1, n12, m2, n23, nTop } = shape;
-  const vector = align(k * 8);
-  const [pd, pz, pl, po, pt, pj, ph, ps, pr] = Array.from({ length: 9 }, (_, i) => i * vector);
-  const pU = 9 * vector;
-  const pA = align(pU + k * k * 8);
   const sizeA = m1 * n12 + m2 * n23;
-  const pC = align(pA + sizeA * 8);
-  const pw = align(pC + (m1 + m2) * k * 8);
-  const s = session(pw + (mod.exports.mergeWorkspace as Kernel)(k));
-  if (s === null) return null;
-  const at = s.at;
-  const buffer = s.memory.buffer;
-  new Float64Array(buffer, at(pd), k).set(d.subarray(0, k));
-  new Float64Array(buffer, at(pz), k).set(z.subarray(0, k));
-  new Int32Array(buffer, at(pr), k).set(row.subarray(0, k));
-  gather(new Float64Array(buffer, at(pA), sizeA));
-  s.kernel('mergeUpdate')(
-    ...[pd, pz].map(at),
-    k,
-    rho,
-    ...[pl, po, pt, pj, ph, ps, pr, pU, pA].map(at),
-    m1,
-    n12,
-    m2,
-    n23,
-    nTop,
-    at(pC),
-    at(pw),
-  );
-  const after = s.memory.buffer;
-  return {
-    lambda: new Float64Array(after, at(pl), k).slice(),
-    U: new Float64Array(after, at(pU), k * k),
-    C: new Float64Array(after, at(pC), (m1 + m2) * k),
-  };
+  const work = withWasmMemory(0, (_, exports) => kernel(exports, 'mergeWorkspace')(k));
+  if (work === null) return false;
+  // d, z, λ, origins, τ, the roots' origins' d, ẑ, norms, row; U, A, C and the GEMM's packing buffers.
+  const sizes = [...Array<number>(9).fill(k * 8), k * k * 8, sizeA * 8, (m1 + m2) * k * 8, work];
+  const done = withWasmMemory(regions(0, sizes).bytes, (ptr, exports, memory) => {
+    const at = regions(ptr, sizes).at;
+    const [pd, pz, pl, po, pt, pj, ph, ps, pr, pU, pA, pC, pw] = at;
+    const buffer = memory.buffer;
+    new Float64Array(buffer, pd, k).set(d.subarray(0, k));
+    new Float64Array(buffer, pz, k).set(z.subarray(0, k));
+    new Int32Array(buffer, pr, k).set(row.subarray(0, k));
+    gather(new Float64Array(buffer, pA, sizeA));
+    kernel(exports, 'mergeUpdate')(pd, pz, k, rho, pl, po, pt, pj, ph, ps, pr, pU, pA, m1, n12, m2, n23, nTop, pC, pw);
+    const after = memory.buffer;
+    use(new Float64Array(after, pl, k), new Float64Array(after, pU, k * k), new Float64Array(after, pC, (m1 + m2) * k));
+    return true;
+  });
+  return done === true;
 }
 
 /**
@@ -156,17 +135,16 @@ export function mergeUpdateWasm(
  * arithmetic): −1 when it converged, else the index of the eigenvalue that did not; null without WASM.
  */
 export function qlVectorsWasm(d: Float64Array, e: Float64Array, W: Float64Array, n: number): number | null {
-  const vector = align(n * 8);
-  const s = session(2 * vector + n * n * 8);
-  if (s === null) return null;
-  const [pd, pe, pW] = [0, vector, 2 * vector].map(s.at);
-  const buffer = s.memory.buffer;
-  new Float64Array(buffer, pd, n).set(d.subarray(0, n));
-  new Float64Array(buffer, pe, n).set(e.subarray(0, n));
-  new Float64Array(buffer, pW, n * n).set(W.subarray(0, n * n));
-  const failed = s.kernel('qlVectors')(pd, pe, pW, n);
-  d.set(new Float64Array(s.memory.buffer, pd, n));
-  e.set(new Float64Array(s.memory.buffer, pe, n));
-  W.set(new Float64Array(s.memory.buffer, pW, n * n));
-  return failed;
+  const sizes = [n * 8, n * 8, n * n * 8];
+  return withWasmMemory(regions(0, sizes).bytes, (ptr, exports, memory) => {
+    const [pd, pe, pW] = regions(ptr, sizes).at;
+    new Float64Array(memory.buffer, pd, n).set(d.subarray(0, n));
+    new Float64Array(memory.buffer, pe, n).set(e.subarray(0, n));
+    new Float64Array(memory.buffer, pW, n * n).set(W.subarray(0, n * n));
+    const failed = kernel(exports, 'qlVectors')(pd, pe, pW, n);
+    d.set(new Float64Array(memory.buffer, pd, n));
+    e.set(new Float64Array(memory.buffer, pe, n));
+    W.set(new Float64Array(memory.buffer, pW, n * n));
+    return failed;
+  });
 }

@@ -54,18 +54,23 @@ export function tridiagonalizeKernel(W: Float64Array, n: number, d: Float64Array
 }
 
 /**
- * The running WASM module (the shared build when threads are on, as gemm uses) with its linear memory,
- * for the blocked eigensolver (src/linalg/wasm-kernels.ts): its kernels call the GEMM on operands
- * resident in linear memory instead of copying them in and out per call. Memory from `base` up is the
- * caller's until it returns. Null when only the reference kernels can run.
+ * Runs `body` on a block of at least `bytes` bytes of the WASM module's linear memory, given the block's
+ * address, the module's exports and its memory (the shared build when threads are on, as gemm uses); the
+ * block is the caller's until `body` returns. For kernels that keep their operands in linear memory across
+ * many GEMM calls (src/linalg/wasm-kernels.ts). Null, and `body` not run, when only the reference kernels
+ * can run or memory cannot grow that far.
  */
-export function linearMemoryModule(): {
-  exports: Record<string, unknown>;
-  memory: WebAssembly.Memory;
-  base: number;
-} | null {
+export function withWasmMemory<T>(
+  bytes: number,
+  body: (ptr: number, exports: Record<string, unknown>, memory: WebAssembly.Memory) => T,
+): T | null {
   const rt = useWasm ? (threadRuntime() ?? wasmRuntime()) : null;
-  return rt === null
-    ? null
-    : { exports: rt.exports as unknown as Record<string, unknown>, memory: rt.memory, base: BASE };
+  if (rt === null) return null;
+  const have = rt.memory.buffer.byteLength;
+  try {
+    if (BASE + bytes > have) rt.memory.grow(Math.ceil((BASE + bytes - have) / 65536));
+  } catch {
+    return null;
+  }
+  return body(BASE, rt.exports as unknown as Record<string, unknown>, rt.memory);
 }
