@@ -1,6 +1,7 @@
 // Implicit QL with Wilkinson shifts for a symmetric tridiagonal matrix (EISPACK tql2; Bowdler, Martin,
 // Reinsch & Wilkinson 1968), accumulating the rotations into the rows of W when given: Lanczos's small
-// tridiagonals and the leaves of the divide-and-conquer eigensolver (divide-conquer.ts).
+// tridiagonals, eigvalsh (no vectors, as LAPACK's dsterf) and the leaves of the divide-and-conquer
+// eigensolver (divide-conquer.ts), where the WASM kernel qlVectors (asm/symmetric.ts) repeats it.
 import { LinAlgError } from './matrix.js';
 
 /**
