@@ -1,6 +1,7 @@
 // The WASM kernels of saddle, compiled into one module by scripts/build-wasm.mjs.
 export { gemm64, gemm32, BLOCK_KC, BLOCK_MC } from './gemm';
-export { tridiagonalize } from './symmetric';
+export { tridiagonalize, mergeUpdate, mergeWorkspace, qlVectors } from './symmetric';
+export { householderWorkspace, tridiagonalizeBlocked, applyReflectorsBlocked } from './householder';
 export {
   binary32, binary64, compare32, compare64, select32, select64, unary32, unary64, castTo32, castTo64,
 } from './elementwise';

@@ -6,9 +6,17 @@ import type { Tensor } from '../src/index.js';
 import { expectClose, maxAbsDiff } from './helpers.js';
 
 type M = number[][];
+/** A stored matrix, or the recipe fixtures/generate_linalg.py rebuilt it from (then only eigenvalues are stored). */
+type EighCase = {
+  name: string;
+  a?: M;
+  recipe?: { minstd: number; seed: number };
+  eigenvalues: number[];
+  eigenvectors?: M;
+};
 const { cases } = JSON.parse(readFileSync(new URL('../fixtures/linalg.json', import.meta.url), 'utf8')) as {
   cases: {
-    eigh: { name: string; a: M; eigenvalues: number[]; eigenvectors: M }[];
+    eigh: EighCase[];
     qr: { name: string; a: M; q: M; r: M }[];
     lstsq: { name: string; a: M; b: number[] | M; x: number[] | M; residuals: number[]; rank: number; s: number[] }[];
     svd: { name: string; a: M; s: number[] }[];
@@ -16,6 +24,20 @@ const { cases } = JSON.parse(readFileSync(new URL('../fixtures/linalg.json', imp
     solve: { name: string; a: M; b: number[] | M; x: number[] | M }[];
   };
 };
+
+/** (B + Bᵀ)/2 with B from MINSTD, x ← 48271·x mod (2³¹ − 1), entries x/(2³¹ − 1) − 1/2: as the generator. */
+function minstd(n: number, seed: number): M {
+  let x = seed;
+  const b = Array.from({ length: n }, () =>
+    Array.from({ length: n }, () => {
+      x = (48271 * x) % 2147483647;
+      return x / 2147483647 - 0.5;
+    }),
+  );
+  return b.map((row, i) => row.map((v, j) => (v + b[j][i]) / 2));
+}
+
+const matrixOf = (c: EighCase): M => c.a ?? minstd(c.recipe!.minstd, c.recipe!.seed);
 
 function norm(a: ArrayLike<number>): number {
   let m = 0;
@@ -25,8 +47,8 @@ function norm(a: ArrayLike<number>): number {
 
 describe('eigh', () => {
   test.each(cases.eigh)('$name: eigenvalues match numpy; A V = V Λ; Vᵀ V = I', (c) => {
-    const a = s.tensor(c.a);
-    const n = c.a.length;
+    const a = s.tensor(matrixOf(c));
+    const n = a.shape[0];
     const { eigenvalues, eigenvectors } = s.eigh(a);
     const scale = Math.max(1, norm(c.eigenvalues));
     expectClose(eigenvalues, c.eigenvalues, { rtol: 0, atol: 1e-13 * scale * n });
@@ -38,21 +60,31 @@ describe('eigh', () => {
     );
   });
 
-  test.each(cases.eigh)('$name: eigenvectors match numpy up to sign, within the Davis–Kahan bound ε‖A‖/gap', (c) => {
-    const { eigenvectors } = s.eigh(s.tensor(c.a));
-    const n = c.a.length;
-    const ours = eigenvectors.toArray() as M;
-    const normA = Math.max(...c.eigenvalues.map(Math.abs));
-    for (let j = 0; j < n; j++) {
-      const gap = Math.min(...c.eigenvalues.filter((_, i) => i !== j).map((v) => Math.abs(v - c.eigenvalues[j])));
-      const bound = (10 * n * 2 ** -52 * normA) / gap;
-      if (bound > 0.1) continue; // (nearly) repeated eigenvalue: the vector is not unique
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += ours[i][j] * c.eigenvectors[i][j];
-      const sign = Math.sign(dot);
-      for (let i = 0; i < n; i++) expect(Math.abs(ours[i][j] * sign - c.eigenvectors[i][j])).toBeLessThan(bound);
+  test('eigh: every fixture’s eigenvalues within 1e-12·‖A‖ of numpy’s', () => {
+    for (const c of cases.eigh) {
+      const { eigenvalues } = s.eigh(s.tensor(matrixOf(c)));
+      expect(maxAbsDiff(eigenvalues.data, c.eigenvalues), c.name).toBeLessThanOrEqual(1e-12 * norm(c.eigenvalues));
     }
   });
+
+  test.each(cases.eigh.filter((c) => c.eigenvectors !== undefined))(
+    '$name: eigenvectors match numpy up to sign, within the Davis–Kahan bound ε‖A‖/gap',
+    (c) => {
+      const { eigenvectors } = s.eigh(s.tensor(c.a!));
+      const n = c.a!.length;
+      const ours = eigenvectors.toArray() as M;
+      const normA = Math.max(...c.eigenvalues.map(Math.abs));
+      for (let j = 0; j < n; j++) {
+        const gap = Math.min(...c.eigenvalues.filter((_, i) => i !== j).map((v) => Math.abs(v - c.eigenvalues[j])));
+        const bound = (10 * n * 2 ** -52 * normA) / gap;
+        if (bound > 0.1) continue; // (nearly) repeated eigenvalue: the vector is not unique
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += ours[i][j] * c.eigenvectors![i][j];
+        const sign = Math.sign(dot);
+        for (let i = 0; i < n; i++) expect(Math.abs(ours[i][j] * sign - c.eigenvectors![i][j])).toBeLessThan(bound);
+      }
+    },
+  );
 
   test.each([
     [
@@ -110,6 +142,154 @@ describe('eigh', () => {
     } finally {
       s.setReferenceKernels(false);
     }
+  });
+
+  /** Q diag(λ) Qᵀ with Q orthogonal (from the QR of a Gaussian matrix). */
+  function withSpectrum(lambda: number[], seed: number): Tensor {
+    const n = lambda.length;
+    const { q } = s.qr(s.normal(new s.Rng(seed), [n, n]));
+    return s.matmul(s.mul(q, s.tensor(lambda)), q, { transB: true });
+  }
+  /** The symmetric tridiagonal matrix with diagonal d and off-diagonal e, as a dense matrix. */
+  function tridiagonal(d: number[], e: number[]): Tensor {
+    const n = d.length;
+    const data = new Float64Array(n * n);
+    d.forEach((x, i) => (data[i * n + i] = x));
+    e.forEach((x, i) => (data[i * n + i + 1] = data[(i + 1) * n + i] = x));
+    return s.tensor(data, { shape: [n, n] });
+  }
+  const symmetric = (n: number, seed: number) => {
+    const a = s.normal(new s.Rng(seed), [n, n]);
+    return s.div(s.add(a, s.transpose(a)), 2);
+  };
+  const wilkinson21 = Array.from({ length: 21 }, (_, i) => Math.abs(10 - i));
+
+  test.each([
+    ['random 10', () => symmetric(10, 21)],
+    ['random 100', () => symmetric(100, 22)],
+    ['random 500', () => symmetric(500, 23)],
+    ['identity 200', () => s.eye(200)],
+    ['zero 80', () => s.zeros([80, 80])],
+    [
+      'eigenvalues 0, 1, 2 each 50 times, 150',
+      () =>
+        withSpectrum(
+          Array.from({ length: 150 }, (_, i) => i % 3),
+          24,
+        ),
+    ],
+    [
+      '90% of eigenvalues within 1e-10 of 0, 300',
+      () =>
+        withSpectrum(
+          Array.from({ length: 300 }, (_, i) => (i < 270 ? 1e-10 * Math.sin(i) : 1 + i / 30)),
+          25,
+        ),
+    ],
+    [
+      'rank 10 of size 400 (the reduction of a rank-deficient matrix)',
+      () => {
+        const b = s.normal(new s.Rng(26), [400, 10]);
+        return s.matmul(b, b, { transB: true });
+      },
+    ],
+    [
+      'glued Wilkinson W21⁺ ×12 (δ = 1e-10), dense',
+      () =>
+        tridiagonal(
+          Array.from({ length: 252 }, (_, i) => wilkinson21[i % 21]),
+          Array.from({ length: 251 }, (_, i) => ((i + 1) % 21 === 0 ? 1e-10 : 1)),
+        ),
+    ],
+  ] as [string, () => Tensor][])(
+    'eigh of %s: ‖AV − VΛ‖_F ≤ 1e-14·‖A‖·n, ‖VᵀV − I‖ ≤ 1e-13·√n, ascending',
+    (_, make) => {
+      const a = make();
+      const n = a.shape[0];
+      const { eigenvalues, eigenvectors } = s.eigh(a);
+      const normA = Math.max(norm(eigenvalues.data), Number.MIN_VALUE);
+      const r = s.sub(s.matmul(a, eigenvectors), s.mul(eigenvectors, eigenvalues)).data;
+      let ss = 0;
+      for (let i = 0; i < r.length; i++) ss += r[i] * r[i];
+      expect(Math.sqrt(ss)).toBeLessThanOrEqual(1e-14 * normA * n);
+      const gram = s.matmul(eigenvectors, eigenvectors, { transA: true });
+      expect(maxAbsDiff(gram.data, s.eye(n).data)).toBeLessThan(1e-13 * Math.sqrt(n));
+      for (let i = 1; i < n; i++) expect(eigenvalues.data[i]).toBeGreaterThanOrEqual(eigenvalues.data[i - 1]);
+    },
+  );
+
+  test.each([130, 300])(
+    'eigh %i: the blocked reduction gives the unblocked reference’s eigenvalues to rounding',
+    (n) => {
+      const h = symmetric(n, 27);
+      const blocked = s.eigh(h).eigenvalues.data;
+      s.setReferenceKernels(true);
+      try {
+        const reference = s.eigh(h).eigenvalues.data;
+        expect(maxAbsDiff(blocked, reference)).toBeLessThan(4 * n * 2 ** -52 * norm(reference));
+      } finally {
+        s.setReferenceKernels(false);
+      }
+    },
+  );
+
+  test('eigh(2^±1000 · A) = 2^±1000 · eigh(A): no square overflows or underflows on the way', () => {
+    const h = symmetric(150, 28);
+    const base = s.eigh(h).eigenvalues.data;
+    for (const c of [2 ** 1000, 2 ** -1000]) {
+      const { eigenvalues, eigenvectors } = s.eigh(s.mul(h, c));
+      expect(
+        maxAbsDiff(
+          eigenvalues.data.map((x) => x / c),
+          base,
+        ),
+      ).toBeLessThan(1e-13 * norm(base));
+      expect(eigenvectors.data.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  test('eigvalsh (implicit QL, no vectors) gives numpy’s eigenvalues and eigh’s, unblocked and blocked', () => {
+    for (const c of cases.eigh) {
+      const a = s.tensor(matrixOf(c));
+      const values = s.eigvalsh(a).data;
+      expect(maxAbsDiff(values, c.eigenvalues), c.name).toBeLessThanOrEqual(1e-12 * norm(c.eigenvalues));
+      expect(maxAbsDiff(values, s.eigh(a).eigenvalues.data), c.name).toBeLessThanOrEqual(
+        4 * a.shape[0] * 2 ** -52 * norm(c.eigenvalues),
+      );
+    }
+    s.setReferenceKernels(true);
+    try {
+      const c = cases.eigh.find((x) => x.recipe !== undefined)!;
+      expect(maxAbsDiff(s.eigvalsh(s.tensor(matrixOf(c))).data, c.eigenvalues)).toBeLessThan(
+        1e-12 * norm(c.eigenvalues),
+      );
+    } finally {
+      s.setReferenceKernels(false);
+    }
+  });
+
+  test('eigh 24 (tred2’s WASM kernel) equals the TypeScript reference to rounding', () => {
+    const h = symmetric(24, 30);
+    const wasm = s.eigh(h);
+    s.setReferenceKernels(true);
+    try {
+      const ref = s.eigh(h);
+      expect(maxAbsDiff(wasm.eigenvalues.data, ref.eigenvalues.data)).toBeLessThan(1e-13);
+      expect(maxAbsDiff(s.abs(wasm.eigenvectors).data, s.abs(ref.eigenvectors).data)).toBeLessThan(1e-11);
+    } finally {
+      s.setReferenceKernels(false);
+    }
+  });
+
+  test('eigh and eigvalsh read only the lower triangle on the blocked path too (n = 100)', () => {
+    const h = symmetric(100, 29);
+    const garbage = s.tensor(
+      Float64Array.from(h.data, (x, k) => (k % 100 > Math.floor(k / 100) ? 1e3 * Math.sin(k) : x)),
+      { shape: [100, 100] },
+    );
+    expect(maxAbsDiff(s.eigh(garbage).eigenvalues.data, s.eigh(h).eigenvalues.data)).toBe(0);
+    expect(maxAbsDiff(s.eigh(garbage).eigenvectors.data, s.eigh(h).eigenvectors.data)).toBe(0);
+    expect(maxAbsDiff(s.eigvalsh(garbage).data, s.eigvalsh(h).data)).toBe(0);
   });
 
   test('eigh reads only the lower triangle, as numpy', () => {

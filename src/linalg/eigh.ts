@@ -1,13 +1,23 @@
-// Symmetric eigen-decomposition, the route of LAPACK's dsytrd + dstein + dormtr: Householder
-// reduction to tridiagonal form (EISPACK tred2's reduction, Wilkinson & Reinsch 1971, laid out on
-// W = Vᵀ so every inner loop walks contiguous memory), eigenvalues by implicit QL and eigenvectors of
-// the tridiagonal by inverse iteration (both in tridiagonal.ts, so eigh and Lanczos share them without an
-// import cycle), and the blocked back-transformation by the reflectors (householder.ts).
+// Symmetric eigen-decomposition, the route of LAPACK's dsyevd: Householder reduction to tridiagonal form,
+// the tridiagonal's eigenpairs by divide and conquer (tridiagonal.ts, as dstedc), and the back-transformation
+// by the reflectors. From order BLOCKED on, with WASM, the reduction runs in panels whose trailing update is a
+// GEMM (dsytrd) and the back-transformation in compact WY blocks (dormtr), both in asm/householder.ts
+// (wasm-kernels.ts). Below that, or without WASM, the reduction is EISPACK tred2's (Wilkinson & Reinsch 1971,
+// laid out on W = Vᵀ so every inner loop walks contiguous memory; tridiagonalize here is the reference of the
+// WASM kernel in asm/symmetric.ts) and its back-transformation householder.ts's.
 import { tridiagonalizeKernel } from '../core/kernels/index.js';
 import { fromData, type Tensor } from '../core/tensor.js';
 import { applyReflectors } from './householder.js';
-import { tridiagonalEigen } from './tridiagonal.js';
-import { checkMatrix, copyData } from './matrix.js';
+import { applyReflectorsBlocked, tridiagonalizeBlocked } from './wasm-kernels.js';
+import { tridiagonalEigenvectors, tridiagonalQL } from './tridiagonal.js';
+import { LinAlgError, checkMatrix } from './matrix.js';
+
+/**
+ * From this order on, the LAPACK-shaped kernels of asm/householder.ts (which reduce the last 64 + 32 columns
+ * unblocked anyway); below it tred2's. Measured: at n = 20, 64, 150 they take 0.014, 0.15, 1.2 ms for the
+ * reduction and back-transformation, tred2's kernel and householder.ts 0.023, 0.25, 1.7 ms.
+ */
+const BLOCKED = 32;
 
 export interface EighResult {
   /** Eigenvalues in ascending order. */
@@ -78,6 +88,13 @@ function tridiagonalize(W: Float64Array, n: number, d: Float64Array, e: Float64A
   }
 }
 
+/** A copy of A with its lower triangle mirrored into the upper: only the lower triangle is read, as LAPACK's 'L'. */
+function lowerSymmetric(a: Tensor, n: number): Float64Array {
+  const W = new Float64Array(a.data); // a plain copy (Float64Array.from iterates: 4× slower at n = 1000)
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) W[j * n + i] = W[i * n + j];
+  return W;
+}
+
 /**
  * Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric matrix, as
  * numpy.linalg.eigh. Only the lower triangle is read.
@@ -85,34 +102,51 @@ function tridiagonalize(W: Float64Array, n: number, d: Float64Array, e: Float64A
 export function eigh(a: Tensor): EighResult {
   checkMatrix('eigh', a, { square: true });
   const n = a.shape[0];
-  const W = copyData(a);
-  // Use the lower triangle only (as LAPACK's 'L'): W = Aᵀ, so mirror lower into upper.
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) W[j * n + i] = W[i * n + j];
+  const W = lowerSymmetric(a, n);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { eigenvalues: fromData(d, [0]), eigenvectors: fromData(new Float64Array(0), [0, 0]) };
+  const tau = new Float64Array(n);
+  if (n >= BLOCKED && tridiagonalizeBlocked(W, n, d, e, tau)) {
+    // A = Q T Qᵀ in panels (dsytrd); T's eigenvectors by divide and conquer; Q applied by GEMM (dormtr).
+    const { values, vectors } = tridiagonalEigenvectors(d, e, n);
+    if (!applyReflectorsBlocked(vectors, W, tau, n))
+      throw new LinAlgError(
+        'eigh: the WASM kernels became unavailable between the reduction and the back-transformation',
+      );
+    return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
+  }
   // Householder reduction A = Q T Qᵀ: W keeps the reflectors, d their scales h, e T's off-diagonal
   // (e[i] couples i−1 and i); T's diagonal is left on W's diagonal.
   if (!tridiagonalizeKernel(W, n, d, e)) tridiagonalize(W, n, d, e);
   const diag = new Float64Array(n);
   for (let i = 0; i < n; i++) diag[i] = W[i * n + i];
-  const off = new Float64Array(n);
-  for (let i = 1; i < n; i++) off[i - 1] = e[i];
-  const { values: lambda, Z } = tridiagonalEigen(diag, off, n);
-  // Eigenvectors of A are Q zⱼ = P_{n−2}⋯P₀ zⱼ. Sort first, put the zⱼ in columns (X = Zᵀ), and
-  // apply the reflectors from the left, blocked, by GEMM: X becomes the eigenvector matrix itself.
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => lambda[x] - lambda[y]);
-  const values = new Float64Array(n);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, j) => {
-    values[j] = lambda[src];
-    for (let k = 0; k < n; k++) vectors[k * n + j] = Z[src * n + k];
-  });
+  const off = e.subarray(1);
+  // Eigenvectors of A are Q zⱼ = P_{n−2}⋯P₀ zⱼ: with the zⱼ in columns, the reflectors are applied from the
+  // left, blocked, by GEMM, and the columns become the eigenvectors themselves.
+  const { values, vectors } = tridiagonalEigenvectors(diag, off, n);
   applyReflectors(vectors, W, d, n);
   return { eigenvalues: fromData(values, [n]), eigenvectors: fromData(vectors, [n, n]) };
 }
 
-/** Eigenvalues only (ascending): the same reduction without accumulating vectors. */
+/**
+ * Eigenvalues only (ascending), as numpy.linalg.eigvalsh: the same reduction, then implicit QL on T without
+ * vectors (O(n²), as LAPACK's dsterf) and no back-transformation.
+ */
 export function eigvalsh(a: Tensor): Tensor {
-  return eigh(a).eigenvalues;
+  checkMatrix('eigvalsh', a, { square: true });
+  const n = a.shape[0];
+  const W = lowerSymmetric(a, n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n > 0 && !(n >= BLOCKED && tridiagonalizeBlocked(W, n, d, e, new Float64Array(n)))) {
+    // tred2's layout: T's diagonal on W's diagonal, e[i] coupling i − 1 and i, as tridiagonalQL wants it.
+    if (!tridiagonalizeKernel(W, n, d, e)) tridiagonalize(W, n, d, e);
+    for (let i = 0; i < n; i++) d[i] = W[i * n + i];
+  } else {
+    e.copyWithin(1, 0, n - 1); // dsytrd's e[i] couples i and i + 1
+    e[0] = 0;
+  }
+  tridiagonalQL(d, e, null, n, 'eigvalsh');
+  return fromData(d.sort(), [n]);
 }

@@ -11,6 +11,7 @@ import * as L from './layout.js';
 import { gemmReference, type GemmArgs } from './matmul-reference.js';
 import * as W from './wasm/elementwise.js';
 import { wasmGemm, wasmGemmResident } from './wasm/gemm.js';
+import { wasmHeap } from './wasm/heap.js';
 import { wasmRuntime } from './wasm/module.js';
 import { wasmTridiagonalize } from './wasm/symmetric.js';
 
@@ -284,3 +285,25 @@ export function tridiagonalizeKernel(W: Float64Array, n: number, d: Float64Array
 }
 
 export type { Data };
+
+/**
+ * Runs `body` on a block of at least `bytes` bytes of the WASM module's linear memory (from the heap), given
+ * the block's address, the module's exports and its memory; the block is the caller's until `body` returns.
+ * For kernels that keep their operands in linear memory across many GEMM calls (src/linalg/wasm-kernels.ts).
+ * Null, and `body` not run, when only the reference kernels can run or there is no room.
+ */
+export function withWasmMemory<T>(
+  bytes: number,
+  body: (ptr: number, exports: Record<string, unknown>, memory: WebAssembly.Memory) => T,
+): T | null {
+  const rt = useWasm ? wasmRuntime() : null;
+  const heap = wasmHeap();
+  if (rt === null || heap === null) return null;
+  const ptr = heap.alloc(bytes);
+  if (ptr < 0) return null;
+  try {
+    return body(ptr, rt.exports as unknown as Record<string, unknown>, rt.memory);
+  } finally {
+    heap.release(ptr, bytes);
+  }
+}
