@@ -35,6 +35,16 @@ function row(work, ours, theirs, unit, better, peerName) {
 const fmt = (v) =>
   typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3)) : v;
 
+/**
+ * A peer's thread count for every pool it may use: PyTorch's set_num_threads covers OpenMP only, and Debian's
+ * torch runs its matrix products on OpenBLAS, whose pthreads pool would otherwise take every core.
+ */
+const threadsEnv = (n) => ({
+  OPENBLAS_NUM_THREADS: String(n),
+  OMP_NUM_THREADS: String(n),
+  MKL_NUM_THREADS: String(n),
+});
+
 const py = '/root/.pyenv/shims/python3';
 const numpyPython = existsSync(py) ? py : '/usr/bin/python3';
 const here = new URL('.', import.meta.url).pathname;
@@ -46,27 +56,19 @@ console.log(
 console.log('running peers (numpy, PyTorch)…');
 const np =
   want('matmul') || want('eigh') || want('experiments')
-    ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], {
-        OPENBLAS_NUM_THREADS: '1',
-        OMP_NUM_THREADS: '1',
-        MKL_NUM_THREADS: '1',
-      })
+    ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], threadsEnv(1))
     : { skipped: 'not asked' };
 const torch1 =
   want('mlp') || want('tiny') || want('hvp') || want('landscape') || want('optim') || want('mnist')
-    ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1'])
+    ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '1'], threadsEnv(1))
     : { skipped: 'not asked' };
 const torchAll =
   want('mlp') || want('mnist')
-    ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2'])
+    ? peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_bench.py`, '2'], threadsEnv(2))
     : { skipped: 'not asked' };
 const np2 =
   want('matmul') || want('eigh')
-    ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], {
-        OPENBLAS_NUM_THREADS: '2',
-        OMP_NUM_THREADS: '2',
-        MKL_NUM_THREADS: '2',
-      })
+    ? peer('numpy', numpyPython, [`${here}peers/numpy_bench.py`], threadsEnv(2))
     : { skipped: 'not asked' };
 for (const p of [np, torch1]) if (p.skipped) console.log(`peer skipped: ${p.skipped}`);
 
@@ -346,7 +348,6 @@ async function curvatureBench() {
     JSON.stringify(s.permutation(new s.Rng(1), data.x.shape[0]).slice(0, examples)),
   );
   console.log(`curvature: ${op.size} parameters, ${examples} digits; running PyTorch on the same weights and rows…`);
-  const t1 = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   const tp = peer(
     'PyTorch',
     '/usr/bin/python3',
@@ -366,7 +367,7 @@ async function curvatureBench() {
       join(dir, 'indices.json'),
       ...(quick ? ['--quick'] : []),
     ],
-    t1,
+    threadsEnv(1),
   );
   if (tp.skipped) console.log(`peer skipped: ${tp.skipped}`);
   else if (tp.blas_reference)
@@ -532,7 +533,7 @@ function memoryBench() {
   const ours = spawnSync(process.execPath, [`${here}memory.mjs`], { encoding: 'utf8', timeout: 900_000 });
   if (ours.status !== 0) return console.log(`memory bench failed: ${ours.stderr.trim().split('\n').pop()}`);
   const r = JSON.parse(ours.stdout);
-  const tp = peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_memory.py`]);
+  const tp = peer('PyTorch', '/usr/bin/python3', [`${here}peers/torch_memory.py`], threadsEnv(1));
   if (tp.skipped) console.log(`peer skipped: ${tp.skipped}`);
   row(
     'peak memory: one epoch of the 1.86M-parameter MLP (batch 128, Adam, f32; whole process)',
