@@ -1,7 +1,6 @@
 // Builds if needed, then runs the benchmark (bench/run.mjs) with any names given: matmul mlp hvp tiny eigh landscape
 // optim mnist experiments web memory curvature (memory and curvature only when named: curvature takes about 10
-// minutes); `hostile` (only when
-// named) runs bench/hostile.mjs, issue 12's hostile inputs and a seeded fuzz run.
+// minutes); `hostile` (only when named) runs bench/hostile.mjs, issue 12's hostile inputs and a seeded fuzz run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
