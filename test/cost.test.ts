@@ -40,6 +40,23 @@ describe('cost model', () => {
     expect(h / g).toBeLessThanOrEqual(3);
   });
 
+  test('hvp multiplies out none of the gradient it discards: the products of the weight gradients are skipped', () => {
+    // Two-layer MLP, x constant: the gradient's products are x·W1, h·W2 (forward), hᵀg2, g2·W2ᵀ, xᵀg1 (backward);
+    // jvp(grad f) adds a tangent product for each operand that depends on the parameters, and its primal
+    // products of the weight gradients (hᵀg2, xᵀg1) feed only the gradient it returns, which hvp drops.
+    const { loss, params, v } = mlp(s.tanh);
+    const products = (fn: () => unknown) => measureWork(fn).work;
+    const gradient = products(() => s.valueAndGrad(loss)(params));
+    const withPrimal = products(() => s.jvp((p: typeof params) => s.grad(loss)(p), [params], [v]));
+    const hvp = products(() => s.hvp(loss, params, v));
+    // The two skipped products are xᵀg1 (200·64·128) and hᵀg2 (64·10·128) multiply-adds.
+    expect(withPrimal - hvp).toBe(200 * 64 * 128 + 64 * 10 * 128);
+    expect(hvp / gradient).toBeLessThan(withPrimal / gradient);
+    // The same numbers either way.
+    const [, tangent] = s.jvp((p: typeof params) => s.grad(loss)(p), [params], [v]);
+    expect(Array.from(s.hvp(loss, params, v).w1.data)).toEqual(Array.from(tangent.w1.data));
+  });
+
   test('a small scalar function (Rosenbrock): HVP ≤ 3 gradients', () => {
     const ros = (p: Tensor) => {
       const a = s.slice(p, [0], [1]);

@@ -36,8 +36,11 @@ export function matmulShape(a: readonly number[], b: readonly number[], transA: 
 }
 
 function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  const outShape = matmulShape(a.shape, b.shape, transA, transB);
-  const out = output(a.dtype, outShape);
+  return matmulInto(a, b, transA, transB, output(a.dtype, matmulShape(a.shape, b.shape, transA, transB)));
+}
+
+function matmulInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor): Tensor {
+  const outShape = out.shape;
   const r = a.shape.length;
   const m = outShape[outShape.length - 2];
   const n = outShape[outShape.length - 1];
@@ -200,14 +203,29 @@ export function measureWork<T>(fn: () => T): { result: T; work: number } {
   return { result, work: work - before };
 }
 
+const matmulWork = (a: Tensor, out: Tensor, transA: boolean): number =>
+  out.size * (transA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]);
+
 export function evaluate<P extends Primitive>(p: P, inputs: readonly Tensor[], params: PrimitiveParams[P]): Tensor {
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].pending !== null) (inputs[i].pending as () => void)();
   const out = IMPLEMENTATIONS[p](inputs, params);
-  if (p === 'matmul') {
-    const a = inputs[0];
-    const inner = (params as PrimitiveParams['matmul']).transA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
-    work += out.size * inner;
-  } else {
-    work += out.size;
-  }
+  work += p === 'matmul' ? matmulWork(inputs[0], out, (params as PrimitiveParams['matmul']).transA) : out.size;
+  return out;
+}
+
+/**
+ * A matrix product of concrete tensors whose numbers are computed when first read (Tensor.pending): its
+ * storage is allocated now, in the current scope. A forward-mode trace defers its primal products this way,
+ * so that jvp(grad f) for an HVP never multiplies out the gradient's own last products, which it discards.
+ */
+export function deferredMatmul(a: Tensor, b: Tensor, { transA, transB }: PrimitiveParams['matmul']): Tensor {
+  const out = output(a.dtype, matmulShape(a.shape, b.shape, transA, transB));
+  out.pending = () => {
+    out.pending = null;
+    if (a.pending !== null) a.pending();
+    if (b.pending !== null) b.pending();
+    matmulInto(a, b, transA, transB, out);
+    work += matmulWork(a, out, transA);
+  };
   return out;
 }

@@ -28,7 +28,8 @@ import {
   UNARY_DERIVATIVES,
 } from './derivatives.js';
 import type { Primitive, PrimitiveParams, UnaryPrimitive } from './primitives.js';
-import type { Scope } from './storage.js';
+import { retain, type Scope } from './storage.js';
+import { deferredMatmul } from './evaluate.js';
 import { Tensor, zeros, type Trace } from './tensor.js';
 import { bind } from './trace.js';
 
@@ -126,6 +127,8 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
 };
 
 /** Forward mode: every tracer carries a tangent; null means a zero tangent. */
+const concrete = (ts: readonly Tensor[]): boolean => ts.every((t) => t.trace === null);
+
 export class JvpTrace implements Trace {
   active = true;
   constructor(
@@ -146,9 +149,21 @@ export class JvpTrace implements Trace {
         tangents[i] = null;
       }
     }
-    const out = bind(p, primals, params);
+    const out =
+      p === 'matmul' && concrete(primals)
+        ? this.defer(primals, params as PrimitiveParams['matmul'])
+        : bind(p, primals, params);
     const tangent = jvpRules[p](primals, tangents, out, params);
     return tangent === null ? out : this.tracer(out, tangent);
+  }
+
+  /**
+   * A primal product computed only when something reads it (evaluate.ts's deferredMatmul): its operands stay
+   * alive with this trace, as a tape's do, since the read may come after the scope that made them ends.
+   */
+  private defer(primals: readonly Tensor[], params: PrimitiveParams['matmul']): Tensor {
+    for (const t of primals) if (t.block !== null && t.block.owner !== null) retain(t.block, this.scope);
+    return deferredMatmul(primals[0], primals[1], params);
   }
 
   tracer(primal: Tensor, tangent: Tensor | null): Tensor {

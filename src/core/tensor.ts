@@ -55,6 +55,11 @@ export class Tensor implements Numbers {
   readonly tangent: Tensor | null;
   /** @internal Reverse-mode tape node. */
   readonly node: TapeNode | null;
+  /**
+   * @internal Computes this tensor's numbers when they are first read (a matrix product a forward-mode trace
+   * deferred, which an HVP may never need: evaluate.ts, jvp.ts); null once computed, or for every other tensor.
+   */
+  pending: (() => void) | null = null;
 
   /** @internal Use `tensor(...)`, `zeros(...)`, etc. */
   constructor(
@@ -97,6 +102,7 @@ export class Tensor implements Numbers {
 
   /** @internal The numbers of a concrete tensor (null for a tracer). */
   get buffer(): Data | null {
+    if (this.pending !== null) this.pending();
     return this.array ?? (this.block === null ? null : this.block.data);
   }
 
@@ -115,6 +121,7 @@ export class Tensor implements Numbers {
    * and it is a copy (the primal's memory belongs to the transformation and is released with it).
    */
   get data(): Data {
+    if (this.pending !== null) this.pending();
     if (this.array !== null) return this.array;
     if (this.block !== null) return this.block.data;
     const c = this.concrete();
@@ -126,6 +133,7 @@ export class Tensor implements Numbers {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     let t: Tensor = this;
     while (t.array === null && t.block === null) t = t.primal as Tensor;
+    if (t.pending !== null) t.pending();
     return t;
   }
 

@@ -132,6 +132,16 @@ export function vjp<P extends Tree[], O extends Tree>(
  * evaluation. `primals` and `tangents` are arrays with one entry per argument of f.
  */
 export function jvp<P extends Tree[], O extends Tree>(f: (...primals: P) => O, primals: P, tangents: P): [O, O] {
+  return jvpImpl(f, primals, tangents, true);
+}
+
+/** jvp; without `values` the primal outputs are not computed where they were deferred (hvp discards them). */
+function jvpImpl<P extends Tree[], O extends Tree>(
+  f: (...primals: P) => O,
+  primals: P,
+  tangents: P,
+  values: boolean,
+): [O, O] {
   if (primals.length !== tangents.length) {
     throw new SaddleError(
       `jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent per argument`,
@@ -168,9 +178,11 @@ export function jvp<P extends Tree[], O extends Tree>(f: (...primals: P) => O, p
       popTrace(trace);
     }
     const of = treeFlatten(out, 'jvp output');
-    const values = of.leaves.map((t) => lowerFrom(trace, t));
-    const tans = of.leaves.map((t, i) => (t.trace === trace && t.tangent !== null ? t.tangent : zerosFor(values[i])));
-    return [of.unflatten(values) as O, of.unflatten(tans) as O] as [O, O];
+    const outs = of.leaves.map((t) => lowerFrom(trace, t));
+    // The primal outputs' numbers must exist before this scope releases what computing them reads.
+    if (values) for (const t of outs) if (t.pending !== null) t.pending();
+    const tans = of.leaves.map((t, i) => (t.trace === trace && t.tangent !== null ? t.tangent : zerosFor(outs[i])));
+    return [values ? (of.unflatten(outs) as O) : (null as unknown as O), of.unflatten(tans) as O] as [O, O];
   });
 }
 
@@ -179,7 +191,8 @@ export function jvp<P extends Tree[], O extends Tree>(f: (...primals: P) => O, p
  * Costs a small multiple (about 2–3) of one gradient.
  */
 export function hvp<A extends Tree>(f: (x: A) => Tensor, x: A, v: A): A {
-  return jvp((y: A) => grad(f)(y), [x], [v])[1];
+  // The gradient itself (jvp's primal output) is not wanted: its last matrix products are never computed.
+  return jvpImpl((y: A) => grad(f)(y), [x], [v], false)[1];
 }
 
 function basis(x: Tensor, i: number): Tensor {
