@@ -206,6 +206,12 @@ describe('scope', () => {
     expect(() => (inner as unknown as Tensor).data).toThrow(/released when the scope/);
   });
 
+  test('scope and setResidentThreshold refuse what they cannot use, with a clear error', () => {
+    expect(() => s.scope(42 as unknown as () => null)).toThrow(/scope: expected a function to run, got number/);
+    expect(() => s.setResidentThreshold(0)).toThrow(/positive integer/);
+    expect(() => s.setResidentThreshold(NaN)).toThrow(/positive integer/);
+  });
+
   test('nested scopes hand results outwards without copying until the outermost', () => {
     const out = s.scope(() => {
       const a = s.scope(() => s.mul(s.ones([100]), 2));

@@ -187,7 +187,10 @@ let small = 256;
 
 /** The smallest tensor (in numbers) made resident in a scope: 256 by default; tests set 1 to reach every kernel. */
 export function setResidentThreshold(n: number): void {
-  small = Math.max(1, Math.floor(n));
+  if (!(Number.isInteger(n) && n >= 1)) {
+    throw new SaddleError(`setResidentThreshold: expected a positive integer number of elements, got ${n}`);
+  }
+  small = n;
 }
 
 /**
@@ -331,6 +334,9 @@ function runScope<T>(internal: boolean, fn: (scope: Scope) => T): T {
  * stored elsewhere is released, and using it throws. Optional: without it everything still works.
  */
 export function scope<T>(fn: () => T): T {
+  if (typeof fn !== 'function') {
+    throw new SaddleError(`scope: expected a function to run, got ${fn === null ? 'null' : typeof fn}`);
+  }
   return runScope(false, () => fn());
 }
 

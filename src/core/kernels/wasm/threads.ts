@@ -112,6 +112,7 @@ export function post(kernel: ThreadKernel, args: readonly number[]): void {
  * elementwise op on 10⁵ numbers, so both sides spin for a short while (about 0.1 ms) first.
  */
 const SPINS = 20000;
+let canWait = true;
 
 /** Waits for the posted call and returns its result (0 for kernels without one); throws if the worker failed. */
 export function awaitPosted(): number {
@@ -123,7 +124,13 @@ export function awaitPosted(): number {
       control = null;
       throw new Error('the kernel worker thread failed; threads are now disabled');
     }
-    if (spins > SPINS) Atomics.wait(ctl, STATE, state, 1000);
+    if (spins > SPINS && canWait) {
+      try {
+        Atomics.wait(ctl, STATE, state, 1000);
+      } catch {
+        canWait = false; // a browser page's main thread may not block: keep polling there
+      }
+    }
   }
   Atomics.store(ctl, STATE, IDLE);
   return (slots as Float64Array)[RESULT];
