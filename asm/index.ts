@@ -10,3 +10,4 @@ export {
 } from './reduce';
 export { adam32, adam64, sgd32, sgd64 } from './optim';
 export { exp32, log32, log1p32, tanh32, sigmoid32, softplus32, sin32, cos32 } from './math';
+export { exp64, log64, log1p64, tanh64, sigmoid64, softplus64 } from './math64';

@@ -1,5 +1,5 @@
-// Constants and polynomials shared by the fast and the accurate paths of the float32 transcendental kernels (asm/math.ts,
-// asm/accurate.ts).
+// Constants and polynomials shared by the transcendental kernels: float32 fast and accurate paths (asm/math.ts,
+// asm/accurate.ts) and float64 (asm/math64.ts).
 
 export const EXP = 0;
 export const LOG = 1;
@@ -53,4 +53,21 @@ export const MANTISSA: i64 = 0x000fffffffffffff;
   const c45 = f64x2.add(c(2.0876145077997095e-9), f64x2.mul(z, c(-1.1382546702689447e-11)));
   const p = f64x2.add(c01, f64x2.mul(z2, f64x2.add(c23, f64x2.mul(z2, c45))));
   return f64x2.add(f64x2.sub(c(1), f64x2.mul(z, c(0.5))), f64x2.mul(z2, p));
+}
+
+@inline export function logReduce(a: v128): v128 {
+  return i64x2.sub(a, i64x2.splat(SQRT_HALF_BITS));
+}
+
+@inline export function logMantissa(u: v128): v128 {
+  return i64x2.add(v128.and(u, i64x2.splat(MANTISSA)), i64x2.splat(SQRT_HALF_BITS));
+}
+
+@inline export function logExponent(u: v128): v128 {
+  return i64x2.shr_u(i64x2.add(u, i64x2.splat(0x4000000000000000)), 52);
+}
+
+@inline export function logSpecial(a: v128, y: v128): v128 {
+  const special = v128.bitselect(c(-Infinity), v128.bitselect(a, c(NaN), f64x2.eq(a, c(Infinity))), f64x2.eq(a, c(0)));
+  return v128.bitselect(y, special, v128.and(f64x2.gt(a, c(0)), f64x2.lt(a, c(Infinity))));
 }

@@ -20,7 +20,7 @@
 
 import {
   EXP, LOG, LOG1P, TANH, SIGMOID, SOFTPLUS, SIN, COS, L1, LN2_LO, INV_LN2, SQRT_HALF_BITS, SHIFT, MAGIC, MAGIC_BITS,
-  EXP_LO, EXP_HI, BOUND, MANTISSA, c, sinPoly, cosPoly,
+  EXP_LO, EXP_HI, BOUND, MANTISSA, c, sinPoly, cosPoly, logReduce, logMantissa, logExponent, logSpecial,
 } from './math-shared';
 import { accurate } from './accurate';
 
@@ -85,18 +85,9 @@ import { accurate } from './accurate';
 // bits(m) = (u & mantissa) + bits(√½), and k + 1024 = (u + 2^62) >>> 52, a logical shift (x86 has no 64-bit
 // arithmetic shift below AVX-512, so V8 emulates i64x2.shr_s).
 
-@inline function logReduce(a: v128): v128 {
-  return i64x2.sub(a, i64x2.splat(SQRT_HALF_BITS));
-}
 
-@inline function logMantissa(u: v128): v128 {
-  return i64x2.add(v128.and(u, i64x2.splat(MANTISSA)), i64x2.splat(SQRT_HALF_BITS));
-}
 
 /** k + 1024 as integer lanes. */
-@inline function logExponent(u: v128): v128 {
-  return i64x2.shr_u(i64x2.add(u, i64x2.splat(0x4000000000000000)), 52);
-}
 
 /** k·ln2 + y for integer lanes k + 1024, with k·L1 exact. */
 @inline function logCombine(k: v128, y: v128): v128 {
@@ -105,10 +96,6 @@ import { accurate } from './accurate';
 }
 
 /** log(0) = -Infinity, log(+Infinity) = +Infinity, NaN elsewhere, in the lanes where a is not positive and finite. */
-@inline function logSpecial(a: v128, y: v128): v128 {
-  const special = v128.bitselect(c(-Infinity), v128.bitselect(a, c(NaN), f64x2.eq(a, c(Infinity))), f64x2.eq(a, c(0)));
-  return v128.bitselect(y, special, v128.and(f64x2.gt(a, c(0)), f64x2.lt(a, c(Infinity))));
-}
 
 /** log(a) for float32 a promoted to double (subnormal floats are normal doubles). */
 @inline function logOf(a: v128): v128 {

@@ -68,12 +68,14 @@ const wasmFor = (out: Numbers): boolean => useWasm && isResident(out);
 
 const WASM_UNARY: Partial<Record<UnaryPrimitive, W.WasmUnary>> = { neg: 'neg', sqrt: 'sqrt', relu: 'relu' };
 
-const isMath32 = (op: UnaryPrimitive): op is W.Math32 => (W.MATH32 as readonly string[]).includes(op);
+const MATH: Record<'float32' | 'float64', readonly string[]> = { float32: W.MATH32, float64: W.MATH64 };
+const isMath = (op: UnaryPrimitive, dtype: 'float32' | 'float64'): op is W.Math32 => MATH[dtype].includes(op);
 
 export function unary(op: UnaryPrimitive, x: Numbers, out: Numbers): void {
-  // float32 transcendentals: WASM (correctly rounded) for resident and ordinary storage alike, so a result never
-  // depends on the path; the reference (Math in float64, rounded once) differs from it in 99 of 2^32 inputs.
-  if (useWasm && out.dtype === 'float32' && isMath32(op) && W.wasmMath32(op, x, out)) return;
+  // Transcendentals run in WASM for resident and ordinary storage alike, so a result never depends on the path:
+  // float32 correctly rounded (the reference, Math in float64 rounded once, differs in 99 of 2^32 inputs),
+  // float64 within 1 ulp (Math: within 2.2).
+  if (useWasm && isMath(op, out.dtype) && W.wasmMath(op, x, out)) return;
   const w = WASM_UNARY[op];
   if (w !== undefined && wasmFor(out) && W.wasmUnary(w, x, out)) return;
   R.unary(op, numbersOf(x), numbersOf(out));

@@ -205,27 +205,30 @@ export function wasmUnary(op: WasmUnary, x: Numbers, out: Numbers): boolean {
   return true;
 }
 
-/** The float32 transcendental kernels of asm/math.ts (correctly rounded). */
+/** The transcendental kernels of asm/math.ts (float32, correctly rounded) and asm/math64.ts (float64, ≤ 1 ulp). */
 export const MATH32 = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus', 'sin', 'cos'] as const;
+export const MATH64 = ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus'] as const;
 export type Math32 = (typeof MATH32)[number];
 
-/** Scratch for small ordinary inputs and outputs of the math kernels: 2 × 1024 floats, kept. */
+/** Scratch for small ordinary inputs and outputs of the math kernels: 2 × 1024 doubles, kept. */
 let mathScratch = -1;
 const MATH_SCRATCH = 1024;
 
 /**
- * A float32 transcendental op. It runs in WASM whatever the storage (ordinary operands are copied through its
- * memory), so a result never depends on whether a scope made it resident; large ones on two threads.
+ * A transcendental op. It runs in WASM whatever the storage (ordinary operands are copied through its memory),
+ * so a result never depends on whether a scope made it resident, or on the tensor's size; large ones on two
+ * threads.
  */
-export function wasmMath32(op: Math32, x: Numbers, out: Numbers): boolean {
+export function wasmMath(op: Math32, x: Numbers, out: Numbers): boolean {
   const ex = runtime();
   if (ex === null) return false;
   const n = out.size;
-  const kernel: ThreadKernel = `${op}32`;
+  const size = es(out);
+  const kernel = `${op}${size === 8 ? 64 : 32}` as ThreadKernel;
   const run = (xp: number, op2: number, count: number) => {
     if (!threadsReady() || count < PARALLEL_ELEMENTS) return ex[kernel](xp, op2, count);
     const split = Math.floor(count / 2 / 16) * 16;
-    post(kernel, [xp + 4 * split, op2 + 4 * split, count - split]);
+    post(kernel, [xp + size * split, op2 + size * split, count - split]);
     ex[kernel](xp, op2, split);
     awaitPosted();
   };
@@ -237,29 +240,23 @@ export function wasmMath32(op: Math32, x: Numbers, out: Numbers): boolean {
     releaseStaged(temps);
     return true;
   }
+  const View = size === 8 ? Float64Array : Float32Array;
+  const memory = () => (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer;
   if (n <= MATH_SCRATCH) {
-    if (mathScratch < 0) mathScratch = wasmHeap()?.alloc(8 * MATH_SCRATCH) ?? -1;
+    if (mathScratch < 0) mathScratch = wasmHeap()?.alloc(16 * MATH_SCRATCH) ?? -1;
     if (mathScratch < 0) return false;
-    const memory = (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer;
-    new Float32Array(memory, mathScratch, n).set(numbersOf(x));
-    run(mathScratch, mathScratch + 4 * MATH_SCRATCH, n);
-    numbersOf(out).set(new Float32Array(memory, mathScratch + 4 * MATH_SCRATCH, n));
+    new View(memory(), mathScratch, n).set(numbersOf(x));
+    run(mathScratch, mathScratch + 8 * MATH_SCRATCH, n);
+    numbersOf(out).set(new View(memory(), mathScratch + 8 * MATH_SCRATCH, n));
     return true;
   }
   const heap = wasmHeap();
-  const ptr = heap?.alloc(8 * n) ?? -1;
+  const ptr = heap?.alloc(2 * size * n) ?? -1;
   if (heap === null || ptr < 0) return false;
-  const memory = (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer;
-  new Float32Array(memory, ptr, n).set(numbersOf(x));
-  run(ptr, ptr + 4 * n, n);
-  numbersOf(out).set(
-    new Float32Array(
-      (wasmRuntime() as NonNullable<ReturnType<typeof wasmRuntime>>).memory.buffer as ArrayBuffer,
-      ptr + 4 * n,
-      n,
-    ),
-  );
-  heap.release(ptr, 8 * n);
+  new View(memory(), ptr, n).set(numbersOf(x));
+  run(ptr, ptr + size * n, n);
+  numbersOf(out).set(new View(memory(), ptr + size * n, n));
+  heap.release(ptr, 2 * size * n);
   return true;
 }
 

@@ -25,6 +25,13 @@ export interface SaddleWasm {
   softplus32: Kernel;
   sin32: Kernel;
   cos32: Kernel;
+  /** Elementwise float64 kernels (asm/math64.ts): (x, out, n), within 1 ulp. */
+  exp64: Kernel;
+  log64: Kernel;
+  log1p64: Kernel;
+  tanh64: Kernel;
+  sigmoid64: Kernel;
+  softplus64: Kernel;
   BLOCK_KC: WebAssembly.Global;
   BLOCK_MC: WebAssembly.Global;
   binary32: Kernel;

@@ -47,6 +47,12 @@ const KERNELS = [
   'softplus32',
   'sin32',
   'cos32',
+  'exp64',
+  'log64',
+  'log1p64',
+  'tanh64',
+  'sigmoid64',
+  'softplus64',
 ] as const satisfies readonly (keyof SaddleWasm)[];
 export type ThreadKernel = (typeof KERNELS)[number];
 
