@@ -4,6 +4,8 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import * as s from '../src/index.js';
+import { wasmHeap } from '../src/core/kernels/wasm/heap.js';
+import { wasmRuntime } from '../src/core/kernels/wasm/module.js';
 
 const workerEntry = new URL('../dist/cli/gemm-worker.js', import.meta.url);
 
@@ -86,6 +88,28 @@ describe('enableThreads', () => {
       const reference = work().map((t) => Array.from(t.data));
       s.setReferenceKernels(false);
       two.forEach((values, i) => expect(values, `${dtype} result ${i}`).toEqual(reference[i]));
+    }
+  });
+
+  test('transcendentals on two threads give the bits of their kernel on one, both dtypes', () => {
+    expect(s.threadsEnabled()).toBe(true);
+    const rt = wasmRuntime();
+    const heap = wasmHeap();
+    if (rt === null || heap === null) throw new Error('no WASM runtime');
+    for (const dtype of ['float64', 'float32'] as const) {
+      const a = s.mul(s.normal(new s.Rng(8), [300, 257], { dtype }), 4); // 77,100 elements: split between threads
+      const n = a.size;
+      const bytes = dtype === 'float64' ? 8 : 4;
+      const View = dtype === 'float64' ? Float64Array : Float32Array;
+      const ptr = heap.alloc(2 * bytes * n);
+      for (const op of ['exp', 'log', 'log1p', 'tanh', 'sigmoid', 'softplus'] as const) {
+        const input = op === 'log' || op === 'log1p' ? s.abs(a) : a;
+        const two = Array.from(s[op](input).data);
+        new View(rt.memory.buffer, ptr, n).set(input.data);
+        rt.exports[`${op}${bytes * 8}` as 'exp64'](ptr, ptr + bytes * n, n); // this thread alone
+        expect(two, `${op} ${dtype}`).toEqual(Array.from(new View(rt.memory.buffer, ptr + bytes * n, n)));
+      }
+      heap.release(ptr, 2 * bytes * n);
     }
   });
 });
