@@ -40,3 +40,26 @@ export {
   type SharpnessPoint,
   type SharpnessTracker,
 } from './sharpness.js';
+export {
+  datasetMetrics,
+  interpolate,
+  NORMALIZATIONS,
+  normalizeDirection,
+  pointOnPlane,
+  randomDirection,
+  trajectoryPca,
+  type DirectionOptions,
+  type Metrics,
+  type Normalization,
+  type TrajectoryPca,
+} from './geometry.js';
+export {
+  axis,
+  LANDSCAPE_MODES,
+  landscape,
+  landscapePoint,
+  type Landscape,
+  type LandscapeMode,
+  type LandscapeOptions,
+  type PointMetrics,
+} from './slices.js';

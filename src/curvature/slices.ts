@@ -1,0 +1,170 @@
+// A loss-landscape picture as a list of independent points: the axes of a 1-D line or a 2-D grid, the parameters
+// at each point, and the metrics there. Every point is a pure function of the setup (parameters, directions drawn
+// from the seed), so points may be computed in any order, resumed, or handed to other workers (src/sweep) and the
+// result is the same bytes.
+import { SaddleError } from '../core/errors.js';
+import type { Tree } from '../core/index.js';
+import type { Dataset, MlpParams } from '../models/index.js';
+import { Rng } from '../random/index.js';
+import { blockView, type BlockView } from './blocks.js';
+import {
+  datasetMetrics,
+  interpolate,
+  paramsAt,
+  pointOnPlane,
+  randomDirection,
+  trajectoryPca,
+  type DirectionOptions,
+  type Normalization,
+} from './geometry.js';
+import type { CurvatureLoss } from './losses.js';
+
+export const LANDSCAPE_MODES = ['interpolate', 'slice', 'pca'] as const;
+export type LandscapeMode = (typeof LANDSCAPE_MODES)[number];
+
+/** n evenly spaced values from lo to hi, both included exactly. */
+export function axis(lo: number, hi: number, n: number): number[] {
+  if (!Number.isInteger(n) || n < 1) throw new SaddleError(`axis: ${n} points; give a whole number ≥ 1`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi))
+    throw new SaddleError(`axis: the range ${lo}:${hi} is not a finite interval from low to high`);
+  if (n === 1) return [lo];
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? hi : lo + ((hi - lo) * i) / (n - 1)));
+}
+
+export interface LandscapeOptions {
+  mode: LandscapeMode;
+  /** The centre (slice, pca: the final point) or the start (interpolate). */
+  params: MlpParams;
+  /** interpolate: the end point. */
+  to?: MlpParams;
+  /** pca: the checkpoints of training, in order (the final one may be among them). */
+  checkpoints?: readonly MlpParams[];
+  /** Points per axis: [n] for a line, [nx, ny] for a grid (interpolate: [n] only). */
+  grid: readonly number[];
+  /** Each axis's range; default interpolate [−0.5, 1.5], slice [−1, 1], pca the trajectory's extent padded. */
+  range?: readonly (readonly [number, number])[];
+  /** slice: how the random directions are scaled (default 'filter') and whether biases move (default not). */
+  normalize?: Normalization;
+  biases?: DirectionOptions['biases'];
+  /** slice: the directions' seed. */
+  seed?: number;
+}
+
+export interface Landscape {
+  mode: LandscapeMode;
+  axes: { x: number[]; y?: number[] };
+  /** Number of points: x.length × (y?.length ?? 1); point k is (x[k mod nx], y[floor(k / nx)]). */
+  size: number;
+  /** Parameters at point k. */
+  paramsAt(k: number): MlpParams;
+  /** pca: the explained-variance ratios, each checkpoint's coordinates, distance and relative distance. */
+  pca?: {
+    explainedVariance: [number, number];
+    coordinates: [number, number][];
+    residuals: number[];
+    relativeResiduals: number[];
+  };
+}
+
+function checkSameShapes(a: BlockView<Tree>, b: BlockView<Tree>, what: string): void {
+  const shapes = (v: BlockView<Tree>) => v.blocks.map((bl) => `${bl.name}[${bl.shape.join(',')}]`).join(' ');
+  if (shapes(a) !== shapes(b))
+    throw new SaddleError(`landscape: ${what} has parameters ${shapes(b)}, the centre has ${shapes(a)}`);
+}
+
+function padded(values: readonly number[]): [number, number] {
+  let lo = 0;
+  let hi = 0;
+  for (const v of values) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const pad = 0.25 * (hi - lo || 1);
+  return [lo - pad, hi + pad];
+}
+
+/** The points of a picture and the parameters at each (nothing is evaluated here). */
+export function landscape(options: LandscapeOptions): Landscape {
+  const { mode, grid } = options;
+  if (!LANDSCAPE_MODES.includes(mode))
+    throw new SaddleError(`landscape: mode '${String(mode)}' is not ${LANDSCAPE_MODES.join(', ')}`);
+  if (grid.length < 1 || grid.length > 2 || (mode === 'interpolate' && grid.length !== 1))
+    throw new SaddleError(
+      `landscape: grid [${grid.join(', ')}] should be [n] (a line)${mode === 'interpolate' ? '' : ' or [nx, ny]'}`,
+    );
+  const view = blockView(options.params as Tree);
+  const center = view.point;
+  let at: (coords: number[]) => Float64Array;
+  let defaults: [number, number][];
+  let pca: Landscape['pca'];
+  if (mode === 'interpolate') {
+    if (!options.to) throw new SaddleError('landscape: interpolate needs the end point `to`');
+    const end = blockView(options.to as Tree);
+    checkSameShapes(view, end, 'the end point');
+    at = ([alpha]) => interpolate(center, end.point, alpha);
+    defaults = [[-0.5, 1.5]];
+  } else if (mode === 'slice') {
+    const rng = new Rng(options.seed ?? 1);
+    const directions = grid.map(() =>
+      randomDirection(view, rng, { normalize: options.normalize, biases: options.biases }),
+    );
+    at = (coords) => pointOnPlane(center, directions, coords);
+    defaults = grid.map(() => [-1, 1]);
+  } else {
+    const checkpoints = options.checkpoints ?? [];
+    const flats = checkpoints.map((c, i) => {
+      const v = blockView(c as Tree);
+      checkSameShapes(view, v, `checkpoint ${i}`);
+      return v.point;
+    });
+    const result = trajectoryPca(flats, center);
+    const { directions, ...rest } = result;
+    pca = rest;
+    const used = directions.slice(0, grid.length);
+    at = (coords) => pointOnPlane(center, used, coords);
+    defaults = grid.map((_, k) => padded(rest.coordinates.map((c) => c[k])));
+  }
+  const range = options.range ?? defaults;
+  if (range.length !== grid.length) throw new SaddleError(`landscape: ${range.length} ranges for ${grid.length} axes`);
+  const x = axis(range[0][0], range[0][1], grid[0]);
+  const y = grid.length === 2 ? axis(range[1][0], range[1][1], grid[1]) : undefined;
+  const nx = x.length;
+  const size = nx * (y?.length ?? 1);
+  return {
+    mode,
+    axes: y ? { x, y } : { x },
+    size,
+    paramsAt: (k) => {
+      if (!Number.isInteger(k) || k < 0 || k >= size) throw new SaddleError(`landscape: point ${k} of ${size}`);
+      const coords = y ? [x[k % nx], y[Math.floor(k / nx)]] : [x[k]];
+      return paramsAt(view, at(coords)) as MlpParams;
+    },
+    ...(pca ? { pca } : {}),
+  };
+}
+
+export interface PointMetrics {
+  trainLoss: number;
+  trainAccuracy: number | null;
+  testLoss?: number;
+  testAccuracy?: number | null;
+}
+
+/** The metrics at one point: the loss (and accuracy, with classes) on the training data and, if given, the test data. */
+export function landscapePoint(
+  picture: Landscape,
+  k: number,
+  loss: CurvatureLoss<MlpParams>,
+  data: { train: Dataset; test?: Dataset; classes: boolean; batchSize?: number },
+): PointMetrics {
+  const params = picture.paramsAt(k);
+  const options = { batchSize: data.batchSize, classes: data.classes };
+  const train = datasetMetrics(loss, params, data.train, options);
+  const out: PointMetrics = { trainLoss: train.loss, trainAccuracy: train.accuracy };
+  if (data.test) {
+    const test = datasetMetrics(loss, params, data.test, options);
+    out.testLoss = test.loss;
+    out.testAccuracy = test.accuracy;
+  }
+  return out;
+}
