@@ -13,19 +13,9 @@ import {
   type CurvatureReport,
 } from '../curvature/index.js';
 import { densityFigure } from '../experiments/index.js';
-import {
-  ACTIVATIONS,
-  mlp,
-  mlpStateDict,
-  encodeSafetensors,
-  type Activation,
-  type Initializer,
-  type MlpParams,
-} from '../models/index.js';
-import { Rng } from '../random/index.js';
+import { mlpStateDict, encodeSafetensors, type Activation, type Initializer, type MlpParams } from '../models/index.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './arguments.js';
-import { loadData } from './datasets.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
 import { writeAtomic } from './files.js';
 import { setupNodeKernels } from './node-runtime.js';
@@ -44,7 +34,7 @@ import {
   withOptions,
 } from './options.js';
 import { printResult } from './output.js';
-import { readParams } from './params.js';
+import { loadNetwork } from './network.js';
 import { progressBar } from './progress.js';
 
 /** Eigenpairs asked for at once; Lanczos keeps a basis of several times as many vectors. */
@@ -201,33 +191,10 @@ export function hessianCommand(): Command {
       const select = selection(flags.select);
       setupNodeKernels();
 
-      const file = flags.params ? readParams(flags.params) : undefined;
-      const sizes = flags.model ?? file?.sizes;
-      if (!sizes) throw new UsageError('give --params <file> or --model mlp:<in>-…-<out> (a fresh initialisation)');
-      if (file && file.sizes.join('-') !== sizes.join('-')) {
-        throw new UsageError(
-          `--model mlp:${sizes.join('-')} does not match ${flags.params}, which holds mlp:${file.sizes.join('-')}`,
-        );
-      }
-      const activation = (flags.activation ?? file?.activation ?? 'relu') as Activation;
-      if (!ACTIVATIONS.includes(activation)) {
-        throw new UsageError(
-          `${flags.params}: its activation '${activation}' is not ${ACTIVATIONS.join(', ')}; give --activation`,
-        );
-      }
-      const init = flags.init;
-      const data = await loadData(flags, { classes: flags.loss === 'ce' });
-      const features = data.x.shape[1];
-      if (sizes[0] !== features)
-        throw new UsageError(`--model: the input size ${sizes[0]} does not match the data's ${features} features`);
-      const outputs = sizes[sizes.length - 1];
-      const classes = data.classNames?.length;
-      if (flags.loss === 'ce' && outputs !== classes)
-        throw new UsageError(`--model: the output size ${outputs} does not match the data's ${classes} classes`);
+      const { params, data, activation, source, model } = await loadNetwork(flags);
       const examples = flags.examples;
       if (examples !== undefined && examples > data.x.shape[0])
         throw new UsageError(`--examples ${examples}: the data has ${data.x.shape[0]} rows`);
-      const params: MlpParams = file?.params ?? mlp(sizes, { init, rng: new Rng(seed), dtype });
       const loss =
         flags.loss === 'ce'
           ? crossEntropyLoss({ activation })
@@ -252,8 +219,6 @@ export function hessianCommand(): Command {
         onProgress: (stage, done, of) => bar.update(done, of, `${done}/${of} products (${stage})`),
       });
       bar.clear();
-      const source = flags.params ?? `fresh ${init} initialisation (seed ${seed})`;
-      const model = `mlp:${sizes.join('-')}`;
       if (flags.saveVectors && report.vectors) {
         const tensors = {};
         report.vectors.forEach((v, i) => {

@@ -7,6 +7,7 @@ import { analyzeCommand } from './analyze.js';
 import { deriveCommand } from './derive.js';
 import { generateCommand } from './generate.js';
 import { hessianCommand } from './hessian.js';
+import { landscapeCommand } from './landscape.js';
 import { infoCommand } from './info.js';
 import { markArgv, takesExpression, unmark } from './operands.js';
 import { optimizeCommand } from './optimize.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
     generateCommand(),
     hessianCommand(),
     infoCommand(),
+    landscapeCommand(),
     optimizeCommand(),
     plotCommand(),
     regressCommand(),

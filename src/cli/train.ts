@@ -4,7 +4,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { crossEntropyLoss, sharpnessTracker, stabilityThreshold } from '../curvature/index.js';
 import { sharpnessFigure } from '../experiments/index.js';
-import { mlp, splitDataset, trainClassifier, type Activation, type Initializer } from '../models/index.js';
+import { fromData } from '../core/index.js';
+import {
+  mlp,
+  splitDataset,
+  trainClassifier,
+  type Activation,
+  type Initializer,
+  type MlpParams,
+} from '../models/index.js';
 import { FIRST_ORDER_OPTIMIZERS, makeOptimizer, OPTIMIZER_NAMES } from '../optim/index.js';
 import { linePlot, stackFigures } from '../plot/index.js';
 import { Rng } from '../random/index.js';
@@ -26,7 +34,7 @@ import {
   seedOption,
   withOptions,
 } from './options.js';
-import { paramsFormat, writeParams } from './params.js';
+import { paramsFormat, trajectoryPath, writeParams, writeTrajectory } from './params.js';
 import { printResult } from './output.js';
 import { progressBar } from './progress.js';
 
@@ -49,6 +57,7 @@ interface Flags {
   save?: string;
   trackSharpness?: number;
   sharpnessExamples?: number;
+  checkpoints?: number;
 }
 
 /** Training passes minibatch gradients only; the second-order methods need the objective itself. */
@@ -109,12 +118,23 @@ export function trainCommand(): Command {
         MAX_EXAMPLES,
       ),
     )
+    .addOption(
+      integerOption(
+        '--checkpoints <N>',
+        'with --save p.safetensors: also write N + 1 evenly spaced parameter sets (step 0 to the last) to ' +
+          'p.trajectory.safetensors, for saddle landscape --mode pca',
+        2,
+        10_000,
+      ),
+    )
     .addOption(jsonOption())
     .action(async (flags: Flags) => {
       const { model: sizes, init, activation, train: nTrain, test: nTest, batch, epochs, seed, lr } = flags;
       const model = `mlp:${sizes.join('-')}`;
       const plotFormat = flags.plot ? checkFigurePath(flags.plot) : 'svg';
       if (flags.save) paramsFormat(flags.save, '--save');
+      if (flags.checkpoints !== undefined && !flags.save)
+        throw new UsageError('--checkpoints writes its file beside --save <file>; give --save');
       const every = flags.trackSharpness;
       const subset = flags.sharpnessExamples ?? Math.min(1000, nTrain);
       if (subset > nTrain)
@@ -151,13 +171,31 @@ export function trainCommand(): Command {
               dtype: data.x.dtype,
             });
       tracker?.at(0, params);
+      const steps = epochs * Math.ceil(nTrain / batch);
+      const trajectory = flags.checkpoints === undefined ? undefined : checkpointSteps(steps, flags.checkpoints);
+      const kept: MlpParams[] = [];
+      const keep = (p: MlpParams) =>
+        kept.push({
+          layers: p.layers.map((l) => ({
+            w: fromData(l.w.data.slice(), l.w.shape),
+            b: fromData(l.b.data.slice(), l.b.shape),
+          })),
+        });
+      if (trajectory) keep(params);
+      const onStep =
+        tracker || trajectory
+          ? (step: number, p: MlpParams) => {
+              tracker?.onStep(step, p);
+              if (trajectory?.includes(step)) keep(p);
+            }
+          : undefined;
       const result = trainClassifier(params, train, test, {
         optimizer,
         epochs,
         batchSize: batch,
         seed,
         activation,
-        onStep: tracker?.onStep,
+        onStep,
         onBatch: (b, per) => bar.update(b + 1, per, `${b + 1}/${per}`),
         onEpoch: (r) => {
           bar.clear();
@@ -172,6 +210,12 @@ export function trainCommand(): Command {
         },
       });
       if (flags.save) writeParams(flags.save, result.params, { model, activation });
+      if (flags.save && trajectory)
+        writeTrajectory(
+          trajectoryPath(flags.save),
+          { steps: trajectory.slice(0, kept.length), checkpoints: kept },
+          { model, activation },
+        );
       // 2/η is the threshold of plain gradient descent; adaptive optimisers have none on the raw Hessian.
       const twoOverEta = stabilityThreshold(optimizer.name, optimizer.learningRate(1));
       if (flags.plot) {
@@ -244,4 +288,9 @@ export function trainCommand(): Command {
         },
       );
     });
+}
+
+/** N + 1 evenly spaced steps from 0 to the last of `steps` (fewer when there are fewer steps). */
+export function checkpointSteps(steps: number, n: number): number[] {
+  return [...new Set(Array.from({ length: n + 1 }, (_, k) => Math.round((k * steps) / n)))];
 }

@@ -55,10 +55,16 @@ export {
 } from './geometry.js';
 export {
   axis,
+  emptyResult,
   LANDSCAPE_MODES,
   landscape,
   landscapePoint,
+  pendingPoints,
+  recordPoint,
+  gridValueAt,
+  type GridValues,
   type Landscape,
+  type LandscapeResult,
   type LandscapeMode,
   type LandscapeOptions,
   type PointMetrics,

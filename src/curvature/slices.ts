@@ -168,3 +168,90 @@ export function landscapePoint(
   }
   return out;
 }
+
+/** Values over the axes: a list for a line, rows over y (y outer) for a grid; null where a point is not done. */
+export type GridValues = (number | null)[] | (number | null)[][];
+
+/** A picture's numbers as the CLI writes them (2-D arrays row-major, y outer; unfinished points null). */
+export interface LandscapeResult {
+  mode: LandscapeMode;
+  /** slice: how the directions were scaled; null for interpolate and pca (unit PCA directions). */
+  normalize: Normalization | null;
+  axes: { x: number[]; y?: number[] };
+  trainLoss: GridValues;
+  trainAccuracy: GridValues;
+  testLoss?: GridValues;
+  testAccuracy?: GridValues;
+  explainedVariance?: [number, number];
+  /** pca: each checkpoint's distance from the plane, absolute and over its distance from the final point. */
+  residuals?: number[];
+  relativeResiduals?: number[];
+  /** pca: the checkpoints' coordinates in the plane, to draw the trajectory. */
+  trajectory?: { x: number[]; y: number[] };
+  /** Points computed, of `points`. */
+  done: number;
+  points: number;
+}
+
+const emptyGrid = (axes: Landscape['axes']): GridValues =>
+  axes.y ? axes.y.map(() => axes.x.map(() => null)) : axes.x.map(() => null);
+
+/** A result with every point null. */
+export function emptyResult(
+  picture: Landscape,
+  options: { normalize: Normalization | null; test: boolean },
+): LandscapeResult {
+  const { axes, pca } = picture;
+  const result: LandscapeResult = {
+    mode: picture.mode,
+    normalize: options.normalize,
+    axes,
+    trainLoss: emptyGrid(axes),
+    trainAccuracy: emptyGrid(axes),
+    ...(options.test ? { testLoss: emptyGrid(axes), testAccuracy: emptyGrid(axes) } : {}),
+    done: 0,
+    points: picture.size,
+  };
+  if (pca) {
+    result.explainedVariance = pca.explainedVariance;
+    result.residuals = pca.residuals;
+    result.relativeResiduals = pca.relativeResiduals;
+    result.trajectory = { x: pca.coordinates.map((c) => c[0]), y: pca.coordinates.map((c) => c[1]) };
+  }
+  return result;
+}
+
+/** Point k's cell of a grid of values. */
+function cell(values: GridValues, axes: Landscape['axes'], k: number): { row: (number | null)[]; i: number } {
+  const nx = axes.x.length;
+  return axes.y
+    ? { row: (values as (number | null)[][])[Math.floor(k / nx)], i: k % nx }
+    : { row: values as (number | null)[], i: k };
+}
+
+/** The value of point k in a grid (null when not done). */
+export function gridValueAt(values: GridValues, axes: Landscape['axes'], k: number): number | null {
+  const { row, i } = cell(values, axes, k);
+  return row[i];
+}
+
+/** Writes point k's metrics into the result (counting it once). */
+export function recordPoint(result: LandscapeResult, k: number, metrics: PointMetrics): void {
+  const set = (values: GridValues | undefined, v: number | null | undefined) => {
+    if (values === undefined) return;
+    const { row, i } = cell(values, result.axes, k);
+    row[i] = v ?? null;
+  };
+  if (gridValueAt(result.trainLoss, result.axes, k) === null) result.done++;
+  set(result.trainLoss, metrics.trainLoss);
+  set(result.trainAccuracy, metrics.trainAccuracy);
+  set(result.testLoss, metrics.testLoss);
+  set(result.testAccuracy, metrics.testAccuracy);
+}
+
+/** The points of a result not yet done, in order. */
+export function pendingPoints(result: LandscapeResult): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < result.points; k++) if (gridValueAt(result.trainLoss, result.axes, k) === null) out.push(k);
+  return out;
+}

@@ -3,7 +3,8 @@
 // sharpness against 2/η during training (Cohen et al. 2021, Fig. 1). Shared by the CLI, the experiments
 // and the lab.
 import { maxOf, minOf } from '../linalg/vectors.js';
-import { linePlot } from '../plot/index.js';
+import type { LandscapeResult } from '../curvature/index.js';
+import { contourPlot, linePlot, wireframePlot } from '../plot/index.js';
 
 export function densityFigure(
   density: { grid: readonly number[]; values: readonly number[]; sigma: number },
@@ -47,5 +48,65 @@ export function sharpnessFigure(
     title: options.title ?? 'Sharpness during training',
     xLabel: options.xLabel ?? 'step',
     yLabel: 'top Hessian eigenvalue',
+  });
+}
+
+/**
+ * A loss landscape (src/curvature/slices.ts): the loss along the line (interpolation: the two endpoints marked;
+ * test loss beside training loss when measured), or contours (or a wireframe surface) over the plane with the
+ * trained point at the origin and, for a PCA plane, the trajectory drawn over it. Unfinished points are gaps.
+ */
+export function sliceFigure(
+  result: LandscapeResult,
+  options: { title?: string; surface?: boolean; xLabel?: string; yLabel?: string } = {},
+): string {
+  const nan = (v: number | null) => (v === null ? NaN : v);
+  const { x, y } = result.axes;
+  const xLabel =
+    options.xLabel ??
+    (result.mode === 'interpolate' ? 'α  (θ = (1 − α)·θ₀ + α·θ₁)' : result.mode === 'pca' ? 'PC 1' : 'direction 1');
+  if (!y) {
+    const train = (result.trainLoss as (number | null)[]).map(nan);
+    const test = result.testLoss ? (result.testLoss as (number | null)[]).map(nan) : undefined;
+    const ends = result.mode === 'interpolate' ? [0, 1].map((a) => x.indexOf(a)).filter((i) => i >= 0) : [];
+    return linePlot({
+      x,
+      y: train,
+      label: 'training loss',
+      traces: [
+        ...(test ? [{ x, y: test, label: 'test loss', markers: false }] : []),
+        ...(ends.length
+          ? [{ x: ends.map((i) => x[i]), y: ends.map((i) => train[i]), label: 'endpoints', line: false }]
+          : []),
+      ],
+      yRange: 'all',
+      title: options.title ?? `Loss along the ${result.mode === 'interpolate' ? 'interpolation' : 'line'}`,
+      xLabel,
+      yLabel: 'loss',
+    });
+  }
+  const z = (result.trainLoss as (number | null)[][]).map((row) => row.map(nan));
+  const title =
+    options.title ?? `Training loss over the ${result.mode === 'pca' ? 'PCA plane of the trajectory' : 'plane'}`;
+  const centre = result.mode === 'pca' ? 'final point' : 'trained point';
+  if (options.surface) {
+    const atOrigin = x.indexOf(0) >= 0 && y.indexOf(0) >= 0 ? z[y.indexOf(0)][x.indexOf(0)] : NaN;
+    return wireframePlot({
+      x,
+      y,
+      z,
+      title,
+      points: Number.isFinite(atOrigin) ? [{ x: 0, y: 0, z: atOrigin, label: centre, kind: 'minimum' }] : [],
+    });
+  }
+  return contourPlot({
+    x,
+    y,
+    z,
+    title,
+    xLabel,
+    yLabel: options.yLabel ?? (result.mode === 'pca' ? 'PC 2' : 'direction 2'),
+    points: [{ x: 0, y: 0, label: centre, kind: 'minimum' }],
+    paths: result.trajectory ? [{ ...result.trajectory, label: 'training trajectory' }] : [],
   });
 }

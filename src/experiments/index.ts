@@ -21,7 +21,7 @@ import { saddle2d } from './saddle-2d.js';
 import type { Experiment, ExperimentConfig, ExperimentResult } from './types.js';
 
 export { landscapeFigure, regressionFigure, STYLES, type LandscapeFigureOptions, type Style } from './figures.js';
-export { densityFigure, sharpnessFigure } from './curvature-figures.js';
+export { densityFigure, sharpnessFigure, sliceFigure } from './curvature-figures.js';
 export { positiveDefiniteCounts, wilson } from './random-matrix.js';
 export {
   Conditions,
