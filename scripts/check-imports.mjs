@@ -1,5 +1,5 @@
 // Enforces ARCHITECTURE.md's import direction: core <- linalg <- {expr, optim, models} <- {landscape, curvature}
-// <- experiments <- {cli, web}; random from anywhere but core; plot only from cli, experiments, web;
+// <- experiments <- sweep <- {cli, web}; random from anywhere but core; plot only from cli, experiments, web;
 // the library (src/ except cli/) never imports node: modules. The web lab (web/src) sits at the top
 // beside cli: it may import any of src/ but the CLI, never node: modules (it runs in a browser), and
 // nothing in src/ imports it.
@@ -17,6 +17,7 @@ const LIBRARY = [
   'landscape',
   'curvature',
   'experiments',
+  'sweep',
   'plot',
 ];
 
@@ -31,6 +32,7 @@ const allowed = {
   landscape: ['core', 'linalg', 'random', 'expr', 'optim', 'models'],
   curvature: ['core', 'linalg', 'random', 'optim', 'models'],
   experiments: ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'curvature', 'plot'],
+  sweep: ['core', 'linalg', 'random', 'expr', 'optim', 'models', 'landscape', 'curvature', 'experiments'],
   plot: [],
   cli: [...LIBRARY, '.'],
   '.': [...LIBRARY, '.'],

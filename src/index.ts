@@ -8,5 +8,6 @@ export * from './curvature/index.js';
 export * from './optim/index.js';
 export * from './models/index.js';
 export * from './experiments/index.js';
+export * from './sweep/index.js';
 export * from './plot/index.js';
 export { VERSION } from './version.js';

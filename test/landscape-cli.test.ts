@@ -138,6 +138,36 @@ describe('saddle landscape', () => {
     expect(doc.trainLoss).toHaveLength(4);
   });
 
+  test('the same bytes from this thread and from pools of 1, 2 and 4 worker threads', () => {
+    const docs = [0, 1, 2, 4].map((workers) => {
+      const out = at(`workers${workers}.json`);
+      const r = saddle(
+        'landscape',
+        '--params',
+        at('a.safetensors'),
+        '--data',
+        'mnist',
+        '--examples',
+        '500',
+        '--test',
+        '100',
+        '--grid',
+        '6x5',
+        '--seed',
+        '2',
+        '--workers',
+        String(workers),
+        '--out',
+        out,
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const { seconds: _, ...doc } = JSON.parse(readFileSync(out, 'utf8'));
+      return JSON.stringify(doc);
+    });
+    expect(new Set(docs).size).toBe(1);
+    expect(JSON.parse(docs[0]).done).toBe(30);
+  }, 60_000);
+
   test('a grid killed mid-run (SIGKILL) continues with --resume to the numbers of an uninterrupted run', async () => {
     const out = at('grid.json');
     const args = [

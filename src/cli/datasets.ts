@@ -1,6 +1,6 @@
-// The data and model flags that `saddle train` and `saddle hessian` share: --data mnist|iris|file.csv
-// (--target, --standardize); their declarations are in options.ts.
-import { fitStandardizer, loadIris, loadMnist, parseCsv, type Dataset } from '../models/index.js';
+// The data flags that `saddle train`, `hessian` and `landscape` share: --data mnist|iris|file.csv (--target,
+// --standardize); their declarations are in options.ts.
+import { loadDataset, type Dataset, type DataSource } from '../models/index.js';
 import { UsageError } from './arguments.js';
 import { readText } from './files.js';
 
@@ -10,31 +10,22 @@ export interface DataFlags {
   standardize?: boolean;
 }
 
-/**
- * MNIST, Iris, or a CSV file used as given (standardised only with --standardize). `classes`: the
- * target must hold class indices 0, 1, 2, … (classification), or any numbers (regression).
- */
-export async function loadData(flags: DataFlags, options: { classes: boolean }): Promise<Dataset> {
-  if (flags.data === 'mnist') return loadMnist();
-  if (flags.data === 'iris') return loadIris();
+/** The source the flags name, with a CSV file's text read. */
+export function dataSource(flags: DataFlags, options: { classes: boolean }): DataSource {
+  if (flags.data === 'mnist' || flags.data === 'iris') return flags.data;
   if (!flags.data.toLowerCase().endsWith('.csv'))
     throw new UsageError(`--data: '${flags.data}' is not mnist, iris or a .csv file`);
   if (!flags.target)
     throw new UsageError(
       `--data ${flags.data} needs --target <column> (the ${options.classes ? 'class' : 'target'} column)`,
     );
-  let ds = parseCsv(readText(flags.data), { target: flags.target, source: flags.data });
-  if (flags.standardize) ds = { ...ds, x: fitStandardizer(ds.x).apply(ds.x) };
-  if (!options.classes) return ds;
-  const labels = ds.y.data;
-  if (!labels.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new UsageError(
-      `${flags.data}: the target column '${flags.target}' must hold class indices 0, 1, 2, … ` +
-        '(or use --loss mse for numeric targets)',
-    );
-  }
-  // A loop, not Math.max(...labels): a spread of 130,000 arguments overflows the call stack.
-  let classes = 0;
-  for (const v of labels) classes = Math.max(classes, v + 1);
-  return { ...ds, classNames: Array.from({ length: classes }, (_, i) => String(i)) };
+  return { csv: readText(flags.data), target: flags.target, standardize: flags.standardize, source: flags.data };
+}
+
+/**
+ * MNIST, Iris, or a CSV file used as given (standardised only with --standardize). `classes`: the
+ * target must hold class indices 0, 1, 2, … (classification), or any numbers (regression).
+ */
+export async function loadData(flags: DataFlags, options: { classes: boolean }): Promise<Dataset> {
+  return loadDataset(dataSource(flags, options), options);
 }

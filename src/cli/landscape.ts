@@ -3,30 +3,29 @@
 //  [--out grid.json [--resume]]`: the loss (and accuracy) of a network along a line or over a plane through its
 // parameters (Goodfellow et al. 2015; Li et al. 2018). The grid is written to --out as it fills, atomically, with
 // unfinished points null, and --resume continues a killed run where it stopped.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  crossEntropyLoss,
   emptyResult,
   LANDSCAPE_MODES,
-  landscape,
-  landscapePoint,
   NORMALIZATIONS,
   pendingPoints,
   recordPoint,
-  squaredErrorLoss,
   type LandscapeMode,
   type LandscapeResult,
   type Normalization,
+  type PointMetrics,
 } from '../curvature/index.js';
+import { SaddleError } from '../core/errors.js';
 import { sliceFigure } from '../experiments/index.js';
-import { splitDataset } from '../models/index.js';
+import { encodeSafetensors, mlpStateDict, type MlpParams } from '../models/index.js';
+import { BlobSet, inlineExecutor, landscapeContext, type Job, type LandscapeSpec } from '../sweep/index.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './arguments.js';
 import { checkFigurePath, encodeFigure } from './figures.js';
 import { readText, writeAtomic } from './files.js';
-import { castData, checkSameModel, loadNetwork, type NetworkFlags } from './network.js';
+import { checkSameModel, loadNetwork, type NetworkFlags } from './network.js';
 import { setupNodeKernels } from './node-runtime.js';
 import {
   activationOption,
@@ -40,7 +39,8 @@ import {
   withOptions,
 } from './options.js';
 import { printResult } from './output.js';
-import { readParams, readTrajectory, trajectoryPath } from './params.js';
+import { readBytes, readParams, readTrajectory, trajectoryPath } from './params.js';
+import { poolExecutor } from './sweep-pool.js';
 import { progressBar } from './progress.js';
 
 /** Points of one picture: a 1001 × 1001 grid is a million loss evaluations over the data. */
@@ -65,6 +65,7 @@ interface Flags extends Omit<NetworkFlags, 'init' | 'dtype'> {
   out?: string;
   resume?: boolean;
   json?: boolean;
+  workers: number;
 }
 
 /** "51x51" → [51, 51]; "401" → [401]. */
@@ -87,11 +88,6 @@ export function parseRanges(text: string): [number, number][] {
       );
     return [lo, hi];
   });
-}
-
-/** sha256 of a file: a resumed grid must come from the same parameters and data. */
-function digest(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 type Settings = Record<string, unknown>;
@@ -193,6 +189,15 @@ export function landscapeCommand(): Command {
     .option('--surface', 'draw a plane as a wireframe surface instead of contours')
     .option('--out <file.json>', 'write the grid here as it fills (atomically), to resume if the run is stopped')
     .option('--resume', 'continue the grid in --out where it stopped')
+    .addOption(
+      integerOption(
+        '--workers <n>',
+        'worker threads computing points (0: this thread; the result is the same bytes for any number)',
+        0,
+        256,
+        availableParallelism(),
+      ),
+    )
     .addOption(jsonOption())
     .action(async (flags: Flags) => {
       const mode: LandscapeMode = flags.mode ?? (flags.to ? 'interpolate' : 'slice');
@@ -225,7 +230,6 @@ export function landscapeCommand(): Command {
       setupNodeKernels();
 
       const net = await loadNetwork({ ...flags, init: 'he-uniform', dtype: 'float32' });
-      const dtype = net.params.layers[0].w.dtype;
       const to = flags.to ? readParams(flags.to) : undefined;
       if (to) checkSameModel(net.sizes, to, flags.to!, '--to');
       const trajectory = trajectoryFile ? readTrajectory(trajectoryFile) : undefined;
@@ -238,36 +242,47 @@ export function landscapeCommand(): Command {
         throw new UsageError(
           `--examples ${nTrain} and --test ${flags.test} need ${nTrain + flags.test} rows; the data has ${rows}`,
         );
-      const { train, test } = splitDataset(castData(net.data, dtype), {
-        train: nTrain,
+      // Everything a worker needs, its files as blobs (parameters re-encoded as safetensors, whatever the format).
+      const blobs = new BlobSet();
+      const paramsBlob = (params: MlpParams) => blobs.add(encodeSafetensors(mlpStateDict(params)));
+      const csv = flags.data.toLowerCase().endsWith('.csv');
+      const spec: LandscapeSpec = {
+        mode,
+        params: await paramsBlob(net.params),
+        ...(to ? { to: await paramsBlob(to.params) } : {}),
+        ...(trajectoryFile ? { trajectory: await blobs.add(readBytes(trajectoryFile)) } : {}),
+        data: csv
+          ? {
+              csv: await blobs.add(readBytes(flags.data)),
+              target: flags.target!,
+              standardize: Boolean(flags.standardize),
+              source: flags.data,
+            }
+          : (flags.data as 'mnist' | 'iris'),
+        activation: net.activation,
+        loss: flags.loss,
+        examples: nTrain,
         test: flags.test,
         seed: flags.seed,
-      });
-      const loss =
-        flags.loss === 'ce'
-          ? crossEntropyLoss({ activation: net.activation })
-          : squaredErrorLoss({ activation: net.activation, reduction: 'half-sum' });
-      const normalize = mode === 'slice' ? flags.normalize : null;
-      const picture = landscape({
-        mode,
-        params: net.params,
-        to: to?.params,
-        checkpoints: trajectory?.checkpoints.map((c) => c.params),
         grid,
-        range,
+        ...(range ? { range } : {}),
         normalize: flags.normalize,
         biases: flags.keepBiases ? 'keep' : 'zero',
-        seed: flags.seed,
-      });
-      const fileOf = (path: string | undefined) => (path ? { path, sha256: digest(path) } : null);
+        batch: flags.batch,
+      };
+      const { picture } = await landscapeContext(spec, blobs.get);
+      const normalize = mode === 'slice' ? flags.normalize : null;
       const settings: Settings = {
         mode,
         model: net.model,
         activation: net.activation,
-        params: fileOf(flags.params),
-        to: fileOf(flags.to),
-        trajectory: fileOf(trajectoryFile),
-        data: flags.data.toLowerCase().endsWith('.csv') ? { ...fileOf(flags.data), target: flags.target } : flags.data,
+        params: { path: flags.params, sha256: spec.params.sha256 },
+        to: flags.to ? { path: flags.to, sha256: spec.to!.sha256 } : null,
+        trajectory: trajectoryFile ? { path: trajectoryFile, sha256: spec.trajectory!.sha256 } : null,
+        data:
+          typeof spec.data === 'string'
+            ? spec.data
+            : { path: flags.data, sha256: spec.data.csv.sha256, target: flags.target },
         standardize: Boolean(flags.standardize),
         loss: flags.loss,
         examples: nTrain,
@@ -275,9 +290,9 @@ export function landscapeCommand(): Command {
         grid,
         range: [picture.axes.x, picture.axes.y].flatMap((a) => (a ? [[a[0], a[a.length - 1]]] : [])),
         normalize,
-        biases: mode === 'slice' ? (flags.keepBiases ? 'keep' : 'zero') : null,
+        biases: mode === 'slice' ? spec.biases : null,
         seed: flags.seed,
-        dtype,
+        dtype: net.params.layers[0].w.dtype,
       };
       let previousSeconds = 0;
       let result: LandscapeResult;
@@ -314,22 +329,37 @@ export function landscapeCommand(): Command {
       const bar = progressBar({ json: flags.json });
       const pending = pendingPoints(result);
       let lastWrite = performance.now();
-      const data = {
-        train,
-        test: flags.test > 0 ? test : undefined,
-        classes: flags.loss === 'ce',
-        batchSize: flags.batch,
-      };
-      for (const k of pending) {
-        recordPoint(result, k, landscapePoint(picture, k, loss, data));
-        bar.update(result.done, result.points, `${result.done}/${result.points} points`);
-        if (flags.out && performance.now() - lastWrite >= WRITE_EVERY_MS) {
-          save();
-          lastWrite = performance.now();
-        }
+      const executor =
+        flags.workers === 0 ? inlineExecutor(blobs.get) : poolExecutor({ blobs, workers: flags.workers });
+      const jobs: Job[] = pending.map((k) => ({ id: `point${k}`, spec: { kind: 'landscape', spec, points: [k] } }));
+      const failures: string[] = [];
+      try {
+        await executor.run(jobs, {
+          onResult: (job, metrics) => {
+            const [k] = (job.spec as { points: number[] }).points;
+            recordPoint(result, k, (metrics as PointMetrics[])[0]);
+            bar.update(
+              result.done,
+              result.points,
+              `${result.done}/${result.points} points (${executor.workers} workers)`,
+            );
+            if (flags.out && performance.now() - lastWrite >= WRITE_EVERY_MS) {
+              save();
+              lastWrite = performance.now();
+            }
+          },
+          onError: (job, message) => failures.push(`${job.id}: ${message}`),
+        });
+      } finally {
+        await executor.close();
       }
       bar.clear();
       save();
+      if (failures.length)
+        throw new SaddleError(
+          `${failures.length} of ${pending.length} points failed (${failures[0]}); ` +
+            (flags.out ? `the others are in ${flags.out}; --resume retries the failed ones` : 'nothing was written'),
+        );
       if (flags.plot) {
         const title = `${net.model}: ${mode === 'interpolate' ? `${flags.params} → ${flags.to}` : `${mode} around ${flags.params}`}`;
         writeAtomic(flags.plot, encodeFigure(sliceFigure(result, { title, surface: flags.surface }), plotFormat!));

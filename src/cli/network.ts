@@ -1,7 +1,6 @@
 // The network and data flags that `saddle hessian` and `saddle landscape` share: parameters from a file (or a fresh
 // initialisation), the model spec checked against them and against the data, and the activation.
 import type { DType } from '../core/dtype.js';
-import { cast } from '../core/index.js';
 import { ACTIVATIONS, mlp, type Activation, type Dataset, type Initializer, type MlpParams } from '../models/index.js';
 import { Rng } from '../random/index.js';
 import { UsageError } from './arguments.js';
@@ -69,11 +68,4 @@ export async function loadNetwork(flags: NetworkFlags): Promise<Network> {
   const params = file?.params ?? mlp(sizes, { init: flags.init, rng: new Rng(flags.seed), dtype: flags.dtype });
   const source = flags.params ?? `fresh ${flags.init} initialisation (seed ${flags.seed})`;
   return { params, file, sizes, model: `mlp:${sizes.join('-')}`, activation, data, source };
-}
-
-/** The data in the parameters' dtype. */
-export function castData(data: Dataset, dtype: DType): Dataset {
-  return data.x.dtype === dtype && data.y.dtype === dtype
-    ? data
-    : { ...data, x: cast(data.x, dtype), y: cast(data.y, dtype) };
 }

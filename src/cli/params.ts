@@ -6,7 +6,9 @@ import { SaddleError } from '../core/errors.js';
 import { isDType, tensor, type Tensor } from '../core/index.js';
 import {
   decodeSafetensors,
+  decodeTrajectory,
   encodeSafetensors,
+  encodeTrajectory,
   mlpFromStateDict,
   mlpStateDict,
   type MlpParams,
@@ -142,60 +144,41 @@ export function trajectoryPath(params: string): string {
   return params.replace(/\.(safetensors|json)$/i, '') + '.trajectory.safetensors';
 }
 
-/** Checkpoints of one training run, in order, with the optimiser step of each. */
-export interface Trajectory {
-  steps: number[];
-  checkpoints: ParamsFile[];
-}
-
 /**
- * Writes checkpoints as one .safetensors file: checkpoint i's tensors under `step<s>.` + its torch name
- * (step0.0.weight, …), and the steps, model and activation in the metadata.
+ * Writes checkpoints as one .safetensors file (models/trajectory.ts): tensors under `step<s>.` + their torch names,
+ * the steps, model and activation in the metadata.
  */
 export function writeTrajectory(
   path: string,
   trajectory: { steps: number[]; checkpoints: MlpParams[] },
   info: { model?: string; activation?: string } = {},
 ): void {
-  const tensors: Record<string, Tensor> = {};
-  trajectory.checkpoints.forEach((params, i) => {
-    for (const [name, t] of Object.entries(mlpStateDict(params))) tensors[`step${trajectory.steps[i]}.${name}`] = t;
-  });
-  const metadata: Record<string, string> = {
-    format: 'pt',
-    saddle_version: VERSION,
-    steps: trajectory.steps.join(','),
-  };
+  const metadata: Record<string, string> = { format: 'pt', saddle_version: VERSION };
   if (info.model !== undefined) metadata.model = info.model;
   if (info.activation !== undefined) metadata.activation = info.activation;
-  writeAtomic(path, encodeSafetensors(tensors, metadata));
+  writeAtomic(path, encodeTrajectory(trajectory, metadata));
 }
 
-/** The checkpoints of a file writeTrajectory wrote (its `steps` metadata orders them). */
-export function readTrajectory(path: string): Trajectory {
-  let bytes: Uint8Array;
+/** The bytes of a file the user named, or a UsageError saying why not. */
+export function readBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read ${path}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
   }
-  const { tensors, metadata } = asUsage(() => decodeSafetensors(bytes, { source: path }));
-  const steps = (metadata.steps ?? '').split(',').map((s) => (/^\d+$/.test(s.trim()) ? Number(s) : NaN));
-  if (steps.length === 0 || steps.some((s) => !Number.isSafeInteger(s)))
-    throw new UsageError(
-      `${path}: its metadata has no list of steps; is it a trajectory from saddle train --checkpoints?`,
-    );
-  const checkpoints = steps.map((step) => {
-    const prefix = `step${step}.`;
-    const part = Object.fromEntries(
-      Object.entries(tensors)
-        .filter(([name]) => name.startsWith(prefix))
-        .map(([name, t]) => [name.slice(prefix.length), t]),
-    );
-    if (Object.keys(part).length === 0) throw new UsageError(`${path}: no tensors for step ${step} (${prefix}…)`);
-    const params = asUsage(() => mlpFromStateDict(part, { source: `${path} (step ${step})` }));
-    return { params, sizes: sizesOf(params), activation: metadata.activation, model: metadata.model };
-  });
-  return { steps, checkpoints };
+}
+
+/** The checkpoints of a file writeTrajectory wrote, each with its sizes. */
+export function readTrajectory(path: string): { steps: number[]; checkpoints: ParamsFile[] } {
+  const t = asUsage(() => decodeTrajectory(readBytes(path), { source: path }));
+  return {
+    steps: t.steps,
+    checkpoints: t.checkpoints.map((params) => ({
+      params,
+      sizes: sizesOf(params),
+      activation: t.metadata.activation,
+      model: t.metadata.model,
+    })),
+  };
 }

@@ -307,3 +307,32 @@ export function fitStandardizer(x: Tensor): Standardizer {
     },
   };
 }
+
+/** Where a data set comes from: a packaged one, or the text of a CSV file with its target column. */
+export type DataSource =
+  | 'mnist'
+  | 'iris'
+  | { csv: string; target: string; standardize?: boolean; /** the file's name, for messages */ source: string };
+
+/**
+ * MNIST, Iris, or a CSV text used as given (standardised only when asked). `classes`: the target must hold class
+ * indices 0, 1, 2, … (classification; the data set gets class names), or any numbers (regression).
+ */
+export async function loadDataset(from: DataSource, options: { classes: boolean }): Promise<Dataset> {
+  if (from === 'mnist') return loadMnist();
+  if (from === 'iris') return loadIris();
+  let ds = parseCsv(from.csv, { target: from.target, source: from.source });
+  if (from.standardize) ds = { ...ds, x: fitStandardizer(ds.x).apply(ds.x) };
+  if (!options.classes) return ds;
+  const labels = ds.y.data;
+  if (!labels.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw new SaddleError(
+      `${from.source}: the target column '${from.target}' must hold class indices 0, 1, 2, … ` +
+        '(or use --loss mse for numeric targets)',
+    );
+  }
+  // A loop, not Math.max(...labels): a spread of 130,000 arguments overflows the call stack.
+  let classes = 0;
+  for (const v of labels) classes = Math.max(classes, v + 1);
+  return { ...ds, classNames: Array.from({ length: classes }, (_, i) => String(i)) };
+}

@@ -1,11 +1,13 @@
 export {
   fitStandardizer,
+  loadDataset,
   loadIris,
   loadMnist,
   parseCsv,
   selectRows,
   splitDataset,
   type Dataset,
+  type DataSource,
   type Standardizer,
 } from './data.js';
 export { initialize, INITIALIZERS, type Initializer } from './init.js';
@@ -64,3 +66,4 @@ export {
   mlpStateDict,
   type SafetensorsContents,
 } from './safetensors.js';
+export { decodeTrajectory, encodeTrajectory, type Trajectory } from './trajectory.js';
