@@ -41,6 +41,7 @@ import {
 import { printResult } from './output.js';
 import { readBytes, readParams, readTrajectory, trajectoryPath } from './params.js';
 import { poolExecutor } from './sweep-pool.js';
+import { queueExecutor, redisOptions, sweepId } from './sweep-queue.js';
 import { progressBar } from './progress.js';
 
 /** Points of one picture: a 1001 × 1001 grid is a million loss evaluations over the data. */
@@ -66,6 +67,7 @@ interface Flags extends Omit<NetworkFlags, 'init' | 'dtype'> {
   resume?: boolean;
   json?: boolean;
   workers: number;
+  queue?: string;
 }
 
 /** "51x51" → [51, 51]; "401" → [401]. */
@@ -198,6 +200,7 @@ export function landscapeCommand(): Command {
         availableParallelism(),
       ),
     )
+    .option('--queue <url>', 'compute the points on saddle worker processes through this Redis (redis://host:6379)')
     .addOption(jsonOption())
     .action(async (flags: Flags) => {
       const mode: LandscapeMode = flags.mode ?? (flags.to ? 'interpolate' : 'slice');
@@ -215,6 +218,7 @@ export function landscapeCommand(): Command {
       const range = flags.range && flags.range.length === 1 ? grid.map(() => flags.range![0]) : flags.range;
       if (range && range.length !== grid.length)
         throw new UsageError(`--range: ${range.length} ranges for a grid of ${grid.length} axes`);
+      if (flags.queue) redisOptions(flags.queue);
       if (flags.resume && !flags.out)
         throw new UsageError('--resume continues the grid in --out <file.json>; give --out');
       if (flags.out && !flags.out.toLowerCase().endsWith('.json'))
@@ -329,8 +333,11 @@ export function landscapeCommand(): Command {
       const bar = progressBar({ json: flags.json });
       const pending = pendingPoints(result);
       let lastWrite = performance.now();
-      const executor =
-        flags.workers === 0 ? inlineExecutor(blobs.get) : poolExecutor({ blobs, workers: flags.workers });
+      const executor = flags.queue
+        ? await queueExecutor({ url: flags.queue, blobs, sweep: `landscape-${await sweepId(spec)}` })
+        : flags.workers === 0
+          ? inlineExecutor(blobs.get)
+          : poolExecutor({ blobs, workers: flags.workers });
       const jobs: Job[] = pending.map((k) => ({ id: `point${k}`, spec: { kind: 'landscape', spec, points: [k] } }));
       const failures: string[] = [];
       try {
@@ -341,7 +348,7 @@ export function landscapeCommand(): Command {
             bar.update(
               result.done,
               result.points,
-              `${result.done}/${result.points} points (${executor.workers} workers)`,
+              `${result.done}/${result.points} points (${executor.name === 'redis' ? 'queue' : `${executor.workers} workers`})`,
             );
             if (flags.out && performance.now() - lastWrite >= WRITE_EVERY_MS) {
               save();

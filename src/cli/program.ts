@@ -8,6 +8,8 @@ import { deriveCommand } from './derive.js';
 import { generateCommand } from './generate.js';
 import { hessianCommand } from './hessian.js';
 import { landscapeCommand } from './landscape.js';
+import { sweepCommand } from './sweep.js';
+import { workerCommand } from './worker.js';
 import { infoCommand } from './info.js';
 import { markArgv, takesExpression, unmark } from './operands.js';
 import { optimizeCommand } from './optimize.js';
@@ -62,7 +64,9 @@ export function buildProgram(): Command {
     plotCommand(),
     regressCommand(),
     reproduceCommand(),
+    sweepCommand(),
     trainCommand(),
+    workerCommand(),
   ]) {
     program.addCommand(command);
   }

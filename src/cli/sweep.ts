@@ -1,0 +1,408 @@
+// `saddle sweep spec.json [--workers n | --queue redis://…] [--out results.jsonl] [--resume] [--plot f.svg] [--json]`:
+// training runs over a grid of settings × seeds, on a pool of worker threads or on saddle workers through Redis.
+// Results are JSON lines in the order of the jobs (the same bytes however many workers), a summary table per
+// setting (mean and spread over seeds) and a figure: final loss and test accuracy against the seed, and, when the
+// runs track it, the final sharpness against 2/η.
+import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { linePlot, stackFigures } from '../plot/index.js';
+import {
+  BlobSet,
+  inlineExecutor,
+  type DataSpec,
+  type Job,
+  type TrainResult,
+  type TrainSettings,
+} from '../sweep/index.js';
+import { UsageError } from './arguments.js';
+import { checkFigurePath, encodeFigure } from './figures.js';
+import { readText, writeAtomic } from './files.js';
+import { setupNodeKernels } from './node-runtime.js';
+import { integerOption, jsonOption, MAX_EPOCHS, MAX_EXAMPLES, parseInitializer, parseModel } from './options.js';
+import { printResult } from './output.js';
+import { readBytes } from './params.js';
+import { progressBar } from './progress.js';
+import { poolExecutor } from './sweep-pool.js';
+import { queueExecutor, redisOptions, sweepId } from './sweep-queue.js';
+import { parseTrainOptimizer } from './train.js';
+
+/** Jobs one sweep may hold. */
+const MAX_JOBS = 100_000;
+const WRITE_EVERY_MS = 1000;
+
+interface Flags {
+  workers: number;
+  queue?: string;
+  out?: string;
+  resume?: boolean;
+  plot?: string;
+  json?: boolean;
+}
+
+/** One line of the results: the job's varied settings, and its result or its error. */
+interface Line {
+  id: string;
+  settings: Record<string, unknown>;
+  result?: TrainResult;
+  error?: string;
+}
+
+type Parser = (value: unknown, where: string) => unknown;
+
+const positiveInteger =
+  (max: number): Parser =>
+  (v, where) => {
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max))
+      throw new UsageError(`${where}: ${JSON.stringify(v)} should be a whole number from 1 to ${max}`);
+    return v;
+  };
+const text =
+  (parse: (s: string) => unknown): Parser =>
+  (v, where) => {
+    if (typeof v !== 'string') throw new UsageError(`${where}: ${JSON.stringify(v)} should be a string`);
+    try {
+      return parse(v);
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) throw new UsageError(`${where}: '${v}' is not valid. ${err.message}`);
+      throw err;
+    }
+  };
+
+/** The settings of a training run a sweep may set, each with its check (the flags of saddle train). */
+const TRAIN_KEYS: Record<string, Parser> = {
+  model: text(parseModel),
+  activation: text((s) => s),
+  init: text(parseInitializer),
+  data: text((s) => s),
+  target: text((s) => s),
+  train: positiveInteger(MAX_EXAMPLES),
+  test: positiveInteger(MAX_EXAMPLES),
+  optimizer: text(parseTrainOptimizer),
+  lr: (v, where) => {
+    if (!(typeof v === 'number' && v > 0 && v <= 1e6))
+      throw new UsageError(`${where}: ${JSON.stringify(v)} should be a number in (0, 1e6]`);
+    return v;
+  },
+  batch: positiveInteger(MAX_EXAMPLES),
+  epochs: positiveInteger(MAX_EPOCHS),
+  trackSharpness: positiveInteger(1e9),
+};
+const DEFAULTS: Record<string, unknown> = {
+  activation: 'relu',
+  init: 'he-uniform',
+  data: 'mnist',
+  train: 8000,
+  test: 2000,
+  optimizer: 'adam',
+  batch: 128,
+  epochs: 5,
+};
+
+interface SweepSpec {
+  command: 'train';
+  base: Record<string, unknown>;
+  grid: Record<string, unknown[]>;
+  seeds: number[];
+}
+
+/** spec.json, checked: every key known, every value valid, at most MAX_JOBS jobs. */
+export function parseSweepSpec(textOf: string, path: string): SweepSpec {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(textOf);
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  const d = doc as Partial<SweepSpec> | null;
+  if (typeof d !== 'object' || d === null || Array.isArray(d))
+    throw new UsageError(`${path}: expected {"command": "train", "base": {…}, "grid": {…}, "seeds": [1, 2, 3]}`);
+  if (d.command !== 'train')
+    throw new UsageError(`${path}: command ${JSON.stringify(d.command)}: saddle sweep runs "train" sweeps`);
+  const unknown = Object.keys(d).filter((k) => !['command', 'base', 'grid', 'seeds'].includes(k));
+  if (unknown.length)
+    throw new UsageError(`${path}: unknown key ${unknown.join(', ')}; the keys are command, base, grid, seeds`);
+  const base = d.base ?? {};
+  const grid = d.grid ?? {};
+  const record = (v: unknown, where: string) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new UsageError(`${path}: ${where} should be an object`);
+  };
+  record(base, 'base');
+  record(grid, 'grid');
+  const check = (key: string, value: unknown, where: string) => {
+    const parse = TRAIN_KEYS[key];
+    if (!parse)
+      throw new UsageError(`${path}: ${where}: '${key}' is not a setting; use ${Object.keys(TRAIN_KEYS).join(', ')}`);
+    parse(value, `${path}: ${where}`);
+  };
+  for (const [k, v] of Object.entries(base)) check(k, v, `base.${k}`);
+  let jobs = 1;
+  for (const [k, values] of Object.entries(grid)) {
+    if (!Array.isArray(values) || values.length === 0)
+      throw new UsageError(`${path}: grid.${k} should be a non-empty list of values`);
+    values.forEach((v, i) => check(k, v, `grid.${k}[${i}]`));
+    jobs *= values.length;
+  }
+  const seeds = d.seeds ?? [1];
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0))
+    throw new UsageError(`${path}: seeds should be a non-empty list of whole numbers ≥ 0`);
+  if (new Set(seeds).size !== seeds.length) throw new UsageError(`${path}: seeds repeat a seed`);
+  jobs *= seeds.length;
+  if (jobs > MAX_JOBS) throw new UsageError(`${path}: ${jobs} jobs; a sweep holds at most ${MAX_JOBS}`);
+  return { command: 'train', base, grid, seeds };
+}
+
+/** Every combination of the grid's values (the first key outermost), each with every seed. */
+function combinations(grid: Record<string, unknown[]>): Record<string, unknown>[] {
+  return Object.entries(grid).reduce<Record<string, unknown>[]>(
+    (acc, [k, values]) => acc.flatMap((c) => values.map((v) => ({ ...c, [k]: v }))),
+    [{}],
+  );
+}
+
+const label = (varied: Record<string, unknown>) =>
+  Object.entries(varied)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(',') || 'base';
+
+async function jobsOf(
+  spec: SweepSpec,
+  specPath: string,
+  blobs: BlobSet,
+): Promise<{ jobs: Job[]; varied: Record<string, unknown>[] }> {
+  const jobs: Job[] = [];
+  const varied: Record<string, unknown>[] = [];
+  const dataBlobs = new Map<string, DataSpec>();
+  for (const combination of combinations(spec.grid)) {
+    for (const seed of spec.seeds) {
+      const s = { ...DEFAULTS, ...spec.base, ...combination } as Record<string, unknown>;
+      const dataName = s.data as string;
+      let data: DataSpec;
+      if (dataName === 'mnist' || dataName === 'iris') data = dataName;
+      else {
+        if (!dataName.toLowerCase().endsWith('.csv'))
+          throw new UsageError(`${specPath}: data '${dataName}' is not mnist, iris or a .csv file`);
+        if (typeof s.target !== 'string')
+          throw new UsageError(`${specPath}: data ${dataName} needs "target": "<class column>"`);
+        const file = isAbsolute(dataName) ? dataName : join(dirname(specPath), dataName);
+        const key = `${file}\n${s.target}`;
+        if (!dataBlobs.has(key))
+          dataBlobs.set(key, { csv: await blobs.add(readBytes(file)), target: s.target, source: dataName });
+        data = dataBlobs.get(key)!;
+      }
+      const settings: TrainSettings = {
+        model: parseModel(s.model as string),
+        activation: s.activation as TrainSettings['activation'],
+        init: parseInitializer(s.init as string),
+        data,
+        train: s.train as number,
+        test: s.test as number,
+        optimizer: s.optimizer as string,
+        ...(s.lr !== undefined ? { lr: s.lr as number } : {}),
+        batch: s.batch as number,
+        epochs: s.epochs as number,
+        seed,
+        ...(s.trackSharpness !== undefined ? { trackSharpness: s.trackSharpness as number } : {}),
+      };
+      const v = { ...combination, seed };
+      varied.push(v);
+      jobs.push({ id: label(v), spec: { kind: 'train', settings } });
+    }
+  }
+  return { jobs, varied };
+}
+
+/** Lines of a previous run's results (those with a result; failed ones are run again). */
+function previousLines(path: string): Map<string, Line> {
+  const lines = new Map<string, Line>();
+  const content = readText(path);
+  content.split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+    } catch {
+      throw new UsageError(`--resume: line ${i + 1} of ${path} is not JSON; is it the results of saddle sweep?`);
+    }
+    if (typeof line.id === 'string' && line.result) lines.set(line.id, line);
+  });
+  return lines;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]) =>
+  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
+
+interface Summary {
+  setting: string;
+  runs: number;
+  failed: number;
+  trainLoss: { mean: number; sd: number } | null;
+  testAccuracy: { mean: number; sd: number } | null;
+  sharpness: { mean: number; sd: number; twoOverEta: number | null } | null;
+}
+
+function summarise(lines: Line[]): Summary[] {
+  const groups = new Map<string, Line[]>();
+  for (const line of lines) {
+    const { seed: _, ...rest } = line.settings;
+    const key = label(rest);
+    groups.set(key, [...(groups.get(key) ?? []), line]);
+  }
+  return [...groups].map(([setting, group]) => {
+    const ok = group.filter((l) => l.result);
+    const stat = (xs: number[]) => (xs.length ? { mean: mean(xs), sd: sd(xs) } : null);
+    const sharp = ok.flatMap((l) => (l.result!.sharpness?.length ? [l.result!.sharpness.at(-1)!.value] : []));
+    return {
+      setting,
+      runs: group.length,
+      failed: group.length - ok.length,
+      trainLoss: stat(ok.map((l) => l.result!.final.trainLoss)),
+      testAccuracy: stat(ok.map((l) => l.result!.final.testAccuracy)),
+      sharpness: sharp.length ? { ...stat(sharp)!, twoOverEta: ok[0].result!.threshold } : null,
+    };
+  });
+}
+
+function figure(lines: Line[], summary: Summary[]): string {
+  const bySetting = new Map<string, Line[]>();
+  for (const line of lines.filter((l) => l.result)) {
+    const { seed: _, ...rest } = line.settings;
+    bySetting.set(label(rest), [...(bySetting.get(label(rest)) ?? []), line]);
+  }
+  const panel = (what: string, value: (r: TrainResult) => number) => {
+    const traces = [...bySetting].map(([setting, group]) => ({
+      x: group.map((l) => l.settings.seed as number),
+      y: group.map((l) => value(l.result!)),
+      label: setting,
+    }));
+    const [first, ...rest] = traces;
+    return linePlot({
+      ...first,
+      traces: rest,
+      yRange: 'all',
+      title: `${what} against the seed`,
+      xLabel: 'seed',
+      yLabel: what,
+    });
+  };
+  const figures = [
+    panel('final training loss', (r) => r.final.trainLoss),
+    panel('test accuracy', (r) => r.final.testAccuracy),
+  ];
+  const sharp = summary.filter((s) => s.sharpness && s.sharpness.twoOverEta !== null);
+  if (sharp.length) {
+    const x = sharp.map((s) => s.sharpness!.twoOverEta!);
+    figures.push(
+      linePlot({
+        x,
+        y: x,
+        label: 'sharpness = 2/η',
+        traces: [
+          { x, y: sharp.map((s) => s.sharpness!.mean), label: 'final sharpness (mean over seeds)', line: false },
+        ],
+        yRange: 'all',
+        title: 'Final sharpness against 2/η',
+        xLabel: '2/η',
+        yLabel: 'λ_max',
+      }),
+    );
+  }
+  return stackFigures(figures);
+}
+
+export function sweepCommand(): Command {
+  return new Command('sweep')
+    .description('training runs over a grid of settings × seeds, on worker threads here or saddle workers via Redis')
+    .argument(
+      '<spec.json>',
+      '{"command": "train", "base": {…train settings}, "grid": {"lr": [0.01, 0.1]}, "seeds": [1, 2, 3]}',
+    )
+    .addOption(
+      integerOption(
+        '--workers <n>',
+        'worker threads here (0: this thread); the results are the same bytes',
+        0,
+        256,
+        availableParallelism(),
+      ),
+    )
+    .option('--queue <url>', 'run the jobs on saddle worker processes through this Redis (redis://host:6379)')
+    .option('--out <file.jsonl>', 'the results as JSON lines, written as they come (default: <spec>.results.jsonl)')
+    .option('--resume', 'keep the finished results in --out and run the rest')
+    .option('--plot <file>', 'final loss and test accuracy against the seed (.svg or .png)')
+    .addOption(jsonOption())
+    .action(async (specPath: string, flags: Flags) => {
+      const spec = parseSweepSpec(readText(specPath), specPath);
+      const out = flags.out ?? specPath.replace(/\.json$/i, '') + '.results.jsonl';
+      if (!out.toLowerCase().endsWith('.jsonl')) throw new UsageError(`--out: ${out} should be a .jsonl file`);
+      const plotFormat = flags.plot ? checkFigurePath(flags.plot) : undefined;
+      if (flags.queue) redisOptions(flags.queue);
+      setupNodeKernels();
+      const blobs = new BlobSet();
+      const { jobs, varied } = await jobsOf(spec, specPath, blobs);
+      const done = flags.resume && existsSync(out) ? previousLines(out) : new Map<string, Line>();
+      const lines = new Map<string, Line>(done);
+      const pending = jobs.filter((j) => !done.has(j.id));
+      const executor = flags.queue
+        ? await queueExecutor({ url: flags.queue, blobs, sweep: `sweep-${await sweepId(jobs)}` })
+        : flags.workers === 0
+          ? inlineExecutor(blobs.get)
+          : poolExecutor({ blobs, workers: flags.workers });
+      const ordered = () =>
+        jobs.flatMap((j) => (lines.has(j.id) ? [JSON.stringify(lines.get(j.id))] : [])).join('\n') + '\n';
+      let lastWrite = performance.now();
+      const bar = progressBar({ json: flags.json });
+      const record = (job: Job, line: Omit<Line, 'id' | 'settings'>) => {
+        lines.set(job.id, { id: job.id, settings: varied[jobs.indexOf(job)], ...line });
+        bar.update(lines.size, jobs.length, `${lines.size}/${jobs.length} runs`);
+        if (performance.now() - lastWrite >= WRITE_EVERY_MS) {
+          writeAtomic(out, ordered());
+          lastWrite = performance.now();
+        }
+      };
+      const started = performance.now();
+      try {
+        await executor.run(pending, {
+          onResult: (job, result) => record(job, { result: result as TrainResult }),
+          onError: (job, error) => record(job, { error }),
+        });
+      } finally {
+        await executor.close();
+      }
+      bar.clear();
+      writeAtomic(out, ordered());
+      const all = jobs.map((j) => lines.get(j.id)!);
+      const summary = summarise(all);
+      if (flags.plot) writeAtomic(flags.plot, encodeFigure(figure(all, summary), plotFormat!));
+      const failed = all.filter((l) => l.error);
+      const seconds = (performance.now() - started) / 1000;
+      printResult(
+        flags.json,
+        () => ({ spec: specPath, out, jobs: jobs.length, failed: failed.length, summary, seconds }),
+        () => {
+          const f = (s: { mean: number; sd: number } | null, digits: number) =>
+            s ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : '—';
+          const rows = summary.map(
+            (s) =>
+              `  ${s.setting.padEnd(24)} ${String(s.runs - s.failed).padStart(3)}/${s.runs}  train loss ${f(s.trainLoss, 4)}` +
+              `  test accuracy ${f(s.testAccuracy && { mean: 100 * s.testAccuracy.mean, sd: 100 * s.testAccuracy.sd }, 2)}%` +
+              (s.sharpness
+                ? `  sharpness ${f(s.sharpness, 3)}${s.sharpness.twoOverEta !== null ? ` (2/η = ${s.sharpness.twoOverEta.toPrecision(4)})` : ''}`
+                : ''),
+          );
+          const errors = failed.map((l) => `  failed ${l.id}: ${l.error}`);
+          return (
+            [
+              `${jobs.length} runs (${executor.name}), results in ${out}, ${seconds.toFixed(1)} s`,
+              ...rows,
+              ...errors,
+            ].join('\n') + '\n'
+          );
+        },
+      );
+      if (failed.length) process.exitCode = 1;
+    });
+}
