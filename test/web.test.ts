@@ -182,7 +182,10 @@ describe.runIf(available)('the web lab', () => {
     await page.waitForFunction(statusMatches, 'Done: 2 epochs', { timeout: 60_000 });
     expect(await page.$$('tr.epoch-row')).toHaveLength(2);
     expect(await page.$('#curves svg')).not.toBeNull();
-    await page.fill('#epochs', '50');
+    // A run that takes many seconds, so that it is still going when Stop is pressed, however fast training gets.
+    await page.fill('#epochs', '100');
+    await page.fill('#hidden', '256');
+    await page.fill('#train', '9000');
     await page.click('#start');
     await page.waitForSelector('tr.epoch-row', { timeout: 60_000 });
     await page.click('#stop');

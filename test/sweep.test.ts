@@ -1,0 +1,246 @@
+// Sweeps: the same bytes from this thread, from pools of worker threads and from saddle workers through a real
+// Redis (test/helpers/redis.ts); a worker killed in the middle of a job, a coordinator killed and restarted, a job
+// that fails by itself, and Redis unreachable.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startRedis, type RedisServer } from './helpers/redis.js';
+
+const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const saddle = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 180_000 });
+const dir = mkdtempSync(join(tmpdir(), 'saddle-sweep-'));
+const at = (name: string) => join(dir, name);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A sweep of training runs; `train: 100000` asks for more digits than MNIST has: that job fails by itself. */
+function writeSpec(
+  name: string,
+  seeds: number[],
+  options: { failing?: boolean; epochs?: number; examples?: number } = {},
+) {
+  const path = at(name);
+  const spec = {
+    command: 'train',
+    base: {
+      model: 'mlp:784-16-10',
+      train: options.examples ?? 600,
+      test: 200,
+      epochs: options.epochs ?? 1,
+      optimizer: 'sgd',
+      lr: 0.1,
+    },
+    grid: { batch: [64, 128], ...(options.failing ? { train: [options.examples ?? 600, 100000] } : {}) },
+    seeds,
+  };
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+}
+
+let redis: RedisServer;
+const workers: ChildProcess[] = [];
+const logs = new Map<ChildProcess, string>();
+function startWorker(...extra: string[]): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [bin, 'worker', '--queue', redis.url, '--threads', '1', '--verbose', ...extra],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  logs.set(child, '');
+  child.stderr!.on('data', (d) => logs.set(child, logs.get(child) + String(d)));
+  workers.push(child);
+  return child;
+}
+const stopWorker = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('close', () => resolve());
+    child.kill('SIGTERM');
+  });
+async function waitFor(what: () => boolean, ms = 60_000) {
+  for (let t = 0; t < ms && !what(); t += 25) await sleep(25);
+  expect(what()).toBe(true);
+}
+const doneIds = (child: ChildProcess) => [...(logs.get(child) ?? '').matchAll(/^done (\S+)/gm)].map((m) => m[1]);
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await Promise.all(workers.map(stopWorker));
+  await redis?.stop();
+});
+
+describe('saddle sweep', () => {
+  test('the same JSON lines from this thread, 1, 2 and 4 threads, and two workers through Redis; a failing job is reported and the rest go on', async () => {
+    const spec = writeSpec('same.json', [1, 2], { failing: true });
+    const outputs = [0, 1, 2, 4].map((n) => {
+      const out = at(`same-${n}.jsonl`);
+      const r = saddle('sweep', spec, '--workers', String(n), '--out', out);
+      expect(r.status, r.stderr).toBe(1); // one job fails by itself
+      expect(r.stdout).toMatch(/failed batch=64,train=100000,seed=1: train: 100000 \+ 200 examples; the data has/);
+      return readFileSync(out, 'utf8');
+    });
+    expect(new Set(outputs).size).toBe(1);
+    const lines = outputs[0]
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(8);
+    expect(lines.filter((l) => l.error)).toHaveLength(4);
+    expect(lines.filter((l) => l.result)).toHaveLength(4);
+    // A job's result is saddle train's, bit for bit.
+    const train = JSON.parse(
+      saddle(
+        'train',
+        '--model',
+        'mlp:784-16-10',
+        '--train',
+        '600',
+        '--test',
+        '200',
+        '--epochs',
+        '1',
+        '--optimizer',
+        'sgd',
+        '--lr',
+        '0.1',
+        '--batch',
+        '64',
+        '--seed',
+        '2',
+        '--json',
+      ).stdout,
+    );
+    const { seconds: _, ...final } = train.final;
+    expect(lines.find((l) => l.id === 'batch=64,train=600,seed=2').result.final).toEqual(final);
+
+    const a = startWorker();
+    const b = startWorker();
+    const out = at('same-redis.jsonl');
+    const r = saddle('sweep', spec, '--queue', redis.url, '--out', out);
+    expect(r.status, r.stderr).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe(outputs[0]);
+    // Their logs arrive through pipes this process reads while it waits.
+    await waitFor(() => doneIds(a).length + doneIds(b).length >= 4, 10_000);
+    await sleep(300);
+    expect(doneIds(a).length + doneIds(b).length).toBe(4);
+    await Promise.all([stopWorker(a), stopWorker(b)]);
+  }, 180_000);
+
+  test('a worker killed in the middle of a job: the job is done elsewhere, counted once, the same results', async () => {
+    const spec = writeSpec('kill-worker.json', [11, 12], { epochs: 4, examples: 2000 });
+    const reference = at('kill-worker-pool.jsonl');
+    expect(saddle('sweep', spec, '--workers', '2', '--out', reference).status).toBe(0);
+    const victim = startWorker('--lock', '2');
+    const out = at('kill-worker.jsonl');
+    const coordinator = spawn(process.execPath, [bin, 'sweep', spec, '--queue', redis.url, '--out', out], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => coordinator.on('exit', (code) => resolve(code)));
+    await waitFor(() => /^start (\S+)/m.test(logs.get(victim) ?? ''));
+    const killed = /^start (\S+)/m.exec(logs.get(victim)!)![1];
+    victim.kill('SIGKILL');
+    const rescuer = startWorker('--lock', '2');
+    expect(await exited).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(reference, 'utf8'));
+    expect(doneIds(victim)).not.toContain(killed);
+    await waitFor(() => doneIds(rescuer).includes(killed), 10_000);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4);
+    await stopWorker(rescuer);
+  }, 180_000);
+
+  test('a coordinator killed and restarted with --resume finishes without redoing finished jobs', async () => {
+    const spec = writeSpec('kill-coordinator.json', [21, 22, 23], { epochs: 2, examples: 2000 });
+    const reference = at('kill-coordinator-pool.jsonl');
+    expect(saddle('sweep', spec, '--workers', '2', '--out', reference).status).toBe(0);
+    const worker = startWorker();
+    const out = at('kill-coordinator.jsonl');
+    const first = spawn(process.execPath, [bin, 'sweep', spec, '--queue', redis.url, '--out', out], {
+      stdio: 'ignore',
+    });
+    await waitFor(() => existsSync(out) || doneIds(worker).length >= 2);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.on('exit', r));
+    const again = saddle('sweep', spec, '--queue', redis.url, '--out', out, '--resume');
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(reference, 'utf8'));
+    // Every job computed once: the restart found the finished ones in Redis or in --out.
+    await waitFor(() => doneIds(worker).length >= 6, 10_000);
+    await sleep(500);
+    const done = doneIds(worker);
+    expect(done).toHaveLength(6);
+    expect(new Set(done).size).toBe(6);
+    await stopWorker(worker);
+  }, 180_000);
+
+  test('bad specs and an unreachable Redis: exit 2 and a message that says what to change', () => {
+    const bad: [unknown, RegExp][] = [
+      [{ command: 'hessian' }, /saddle sweep runs "train" sweeps/],
+      [{ command: 'train', base: { lr: -1 } }, /base.lr: -1 should be a number in \(0, 1e6\]/],
+      [{ command: 'train', grid: { optimizer: ['adam', 'newton'] } }, /grid.optimizer\[1\]: 'newton' is not valid/],
+      [{ command: 'train', grid: { speed: [1] } }, /'speed' is not a setting/],
+      [{ command: 'train', seeds: [1, 1] }, /seeds repeat a seed/],
+      [{ command: 'train', grid: { lr: [] } }, /grid.lr should be a non-empty list/],
+    ];
+    bad.forEach(([spec, message], i) => {
+      const path = at(`bad${i}.json`);
+      writeFileSync(path, JSON.stringify(spec));
+      const r = saddle('sweep', path);
+      expect(r.status, JSON.stringify(spec)).toBe(2);
+      expect(r.stderr).toMatch(message);
+    });
+    const spec = writeSpec('unreachable.json', [1]);
+    for (const args of [
+      ['sweep', spec, '--queue', 'redis://127.0.0.1:1'],
+      ['worker', '--queue', 'redis://127.0.0.1:1'],
+    ]) {
+      const r = saddle(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+    }
+  }, 60_000);
+});
+
+describe('saddle landscape --queue', () => {
+  test('two workers through Redis give the bytes of the pool', async () => {
+    const params = at('net.safetensors');
+    expect(
+      saddle('train', '--model', 'mlp:784-16-10', '--train', '500', '--test', '100', '--epochs', '1', '--save', params)
+        .status,
+    ).toBe(0);
+    const args = [
+      'landscape',
+      '--params',
+      params,
+      '--data',
+      'mnist',
+      '--examples',
+      '400',
+      '--test',
+      '100',
+      '--grid',
+      '5x4',
+    ];
+    const pool = at('landscape-pool.json');
+    expect(saddle(...args, '--out', pool).status).toBe(0);
+    const a = startWorker();
+    const b = startWorker();
+    const queued = at('landscape-queue.json');
+    const r = saddle(...args, '--out', queued, '--queue', redis.url);
+    expect(r.status, r.stderr).toBe(0);
+    const strip = (path: string) => {
+      const { seconds: _, ...doc } = JSON.parse(readFileSync(path, 'utf8'));
+      return doc;
+    };
+    expect(strip(queued)).toEqual(strip(pool));
+    await waitFor(() => doneIds(a).length + doneIds(b).length >= 20, 10_000);
+    await sleep(300);
+    expect(doneIds(a).length + doneIds(b).length).toBe(20);
+    await Promise.all([stopWorker(a), stopWorker(b)]);
+  }, 120_000);
+});
