@@ -100,11 +100,14 @@ export async function queueExecutor(options: { url: string; blobs: BlobSet; swee
         if (pending.size === 0) wake();
       };
       const settle = async (id: string) => {
+        // The state first, then the job: read the other way round, a job finishing in between would be
+        // 'completed' with the return value it had before (none).
+        const state = await queue.getJobState(id);
+        if (state !== 'completed' && state !== 'failed') return;
         const job = await queue.getJob(id);
         if (!job) return;
-        const state = await job.getState();
         if (state === 'completed') finish(id, { result: job.returnvalue });
-        else if (state === 'failed') finish(id, { error: job.failedReason || 'failed' });
+        else finish(id, { error: job.failedReason || 'failed' });
       };
       events.on('completed', ({ jobId }) => void settle(jobId));
       events.on('failed', ({ jobId }) => void settle(jobId));

@@ -41,12 +41,20 @@ export function workerCommand(): Command {
       log(`saddle worker: taking jobs from ${flags.queue} on ${flags.threads} threads (Ctrl-C stops)`);
       await new Promise<void>((resolve) => {
         const stop = () => {
-          log('saddle worker: finishing the jobs in hand');
+          log('saddle worker: finishing the jobs in hand (a second Ctrl-C stops at once)');
+          // A second signal, or jobs that do not finish in a minute: stop now; their locks expire and the jobs go to
+          // other workers, so nothing is lost.
+          const now = () => process.exit(130);
+          process.once('SIGINT', now);
+          process.once('SIGTERM', now);
+          setTimeout(now, 60_000).unref();
           resolve();
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
       await worker.close();
+      // Nothing of the queue's clients may keep the process alive once its jobs are done.
+      process.exit(0);
     });
 }
