@@ -195,6 +195,31 @@ describe.runIf(available)('the web lab', () => {
     await page.close();
   }, 120_000);
 
+  test('slice: a filter-normalised slice computed by workers, drawn as the points arrive', async () => {
+    const { page, errors } = await open('#/slice?hidden=16&train=300&epochs=1&grid=15&range=1');
+    await page.waitForSelector('#slice-form');
+    // Every count the figure is drawn with, as it happens.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { seen: number[] }).seen = seen;
+      const chart = document.querySelector('#slice') as HTMLElement;
+      new MutationObserver(() => seen.push(Number(chart.dataset.done))).observe(chart, { attributes: true });
+    });
+    await page.click('#start');
+    await page.waitForFunction(statusMatches, '^Done: 225 points', { timeout: 60_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+    expect(seen.some((n) => n > 0 && n < 225)).toBe(true); // drawn before it was done
+    expect(seen.at(-1)).toBe(225);
+    expect(await page.getAttribute('#slice', 'data-done')).toBe('225');
+    expect(await page.textContent('#slice svg')).toMatch(/trained point/);
+    // The view is in the URL.
+    expect(page.url()).toMatch(
+      /#\/slice\?hidden=16&activation=relu&train=300&epochs=1&grid=15&range=1&normalize=filter&seed=1$/,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   test('leaving a page stops what it started: a training run and an experiment end on navigating away', async () => {
     // Runs that would take minutes, so that only leaving the page can end them within the test.
     const { page, errors } = await open('#/train?hidden=256&train=9000&test=1000&epochs=100&batch=50');

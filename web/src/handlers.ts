@@ -2,6 +2,10 @@
 import {
   ACTIVATIONS,
   analyze,
+  crossEntropyLoss,
+  landscape as landscapeOf,
+  landscapePoint,
+  NORMALIZATIONS,
   compile,
   EXPERIMENTS,
   FIRST_ORDER_OPTIMIZERS,
@@ -33,6 +37,9 @@ import type {
   PointResponse,
   RaceRequest,
   RaceResponse,
+  SliceEvent,
+  SliceRequest,
+  SliceResponse,
   TrainEvent,
   TrainRequest,
   TrainResponse,
@@ -143,6 +150,46 @@ async function train(req: TrainRequest, progress: (p: TrainEvent) => void): Prom
   return { epochs: r.epochs };
 }
 
+/**
+ * Trains the MLP of the request (the same network in every worker: the seed decides everything), then computes its
+ * share of the slice's points, reporting each as it is done.
+ */
+async function slice(req: SliceRequest, progress: (p: SliceEvent) => void): Promise<SliceResponse> {
+  const activation = oneOf('activation', req.activation, ACTIVATIONS);
+  const normalize = oneOf('normalisation', req.normalize, NORMALIZATIONS);
+  const data = await loadMnist({ dtype: 'float32' });
+  const { train: tr, test } = splitDataset(data, { train: req.train, test: req.test, seed: req.seed });
+  const initial = mlp([784, ...req.hidden, 10], { init: 'he-uniform', rng: new Rng(req.seed), dtype: 'float32' });
+  const trained = trainClassifier(initial, tr, test, {
+    optimizer: makeOptimizer('adam', { lr: 1e-3 }),
+    epochs: req.epochs,
+    batchSize: 64,
+    seed: req.seed,
+    activation,
+  });
+  const report = trained.epochs[trained.epochs.length - 1];
+  const parameters = trained.params.layers.reduce((n, l) => n + l.w.size + l.b.size, 0);
+  progress({ kind: 'trained', trainLoss: report.trainLoss, parameters });
+  const picture = landscapeOf({
+    mode: 'slice',
+    params: trained.params,
+    grid: req.grid,
+    range: [
+      [-req.range, req.range],
+      [-req.range, req.range],
+    ],
+    normalize,
+    seed: req.seed,
+  });
+  const loss = crossEntropyLoss({ activation });
+  let points = 0;
+  for (let k = req.part; k < picture.size; k += req.parts) {
+    progress({ kind: 'point', k, metrics: landscapePoint(picture, k, loss, { train: tr, test, classes: true }) });
+    points++;
+  }
+  return { points };
+}
+
 // One handler per request kind, typed from protocol.ts's map: a new kind there does not compile
 // until it is handled here, and each handler takes and answers exactly its kind's messages.
 export const HANDLERS: Handlers = {
@@ -154,4 +201,5 @@ export const HANDLERS: Handlers = {
   train,
   sharpness: sharpnessRun,
   curvature: curvatureAnalysis,
+  slice,
 };

@@ -1,17 +1,25 @@
-// The lab's page: a hash router over five pages; every page keeps its state in the URL.
+// The lab's page: a hash router over six pages; every page keeps its state in the URL.
 import { Lab } from './client.js';
 import { router } from './page.js';
 import { chapterPage } from './pages/chapter.js';
 import { curvaturePage } from './pages/curvature.js';
 import { landscapePage } from './pages/landscape.js';
 import { racePage } from './pages/race.js';
+import { slicePage } from './pages/slice.js';
 import { trainPage } from './pages/train.js';
 import { route } from './state.js';
 
 const lab = new Lab();
 const app = document.getElementById('app') as HTMLElement;
 const mount = router(
-  { landscape: landscapePage, race: racePage, chapter: chapterPage, train: trainPage, curvature: curvaturePage },
+  {
+    landscape: landscapePage,
+    race: racePage,
+    chapter: chapterPage,
+    train: trainPage,
+    curvature: curvaturePage,
+    slice: slicePage,
+  },
   landscapePage,
   app,
   lab,

@@ -8,6 +8,8 @@ import type {
   CurvatureReport,
   EpochReport,
   Initializer,
+  Normalization,
+  PointMetrics,
   SharpnessPoint,
 } from '../../src/index.js';
 
@@ -99,6 +101,24 @@ export type CurvatureResponse = Pick<
 };
 
 export type TrainResponse = { epochs: EpochReport[] };
+
+/** A filter-normalised slice around a freshly trained MLP: this worker computes the points k ≡ part (mod parts). */
+export type SliceRequest = {
+  hidden: number[];
+  activation: Activation;
+  train: number;
+  test: number;
+  epochs: number;
+  seed: number;
+  grid: [number, number];
+  range: number;
+  normalize: Normalization;
+  part: number;
+  parts: number;
+};
+export type SliceEvent =
+  { kind: 'trained'; trainLoss: number; parameters: number } | { kind: 'point'; k: number; metrics: PointMetrics };
+export type SliceResponse = { points: number };
 export type ExperimentProgress = { fraction: number; what: string };
 
 /** One kind of request: what the page sends, what the worker answers, and what it reports on the way. */
@@ -117,6 +137,7 @@ export type Protocol = {
   train: Exchange<TrainRequest, TrainResponse, TrainEvent>;
   sharpness: Exchange<SharpnessRequest, SharpnessResponse, SharpnessEvent>;
   curvature: Exchange<CurvatureRequest, CurvatureResponse, CurvatureEvent>;
+  slice: Exchange<SliceRequest, SliceResponse, SliceEvent>;
 };
 export type Kind = keyof Protocol;
 export type RequestOf<K extends Kind> = Protocol[K]['request'];
