@@ -132,6 +132,43 @@ describe('saddle sweep', () => {
     await Promise.all([stopWorker(a), stopWorker(b)]);
   }, 180_000);
 
+  test('a reproduce sweep: an experiment over its controls × seeds, each result saddle reproduce’s own', () => {
+    const spec = at('reproduce.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({ command: 'reproduce', experiment: 'random-matrix', grid: { k: [3, 5] }, seeds: [1, 2] }),
+    );
+    const [pool, inline] = [2, 0].map((n) => {
+      const out = at(`reproduce-${n}.jsonl`);
+      const r = saddle('sweep', spec, '--workers', String(n), '--out', out);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^random-matrix: 4 runs/);
+      return readFileSync(out, 'utf8');
+    });
+    expect(pool).toBe(inline);
+    const first = JSON.parse(pool.split('\n')[0]);
+    expect(first.id).toBe('k=3,seed=1');
+    const report = at('reproduce-report');
+    expect(
+      saddle(
+        'reproduce',
+        '--only',
+        'random-matrix',
+        '--set',
+        'random-matrix.k=3',
+        '--seed',
+        '1',
+        '--quick',
+        '--out',
+        report,
+      ).status,
+    ).toBe(0);
+    const own = JSON.parse(readFileSync(join(report, 'random-matrix', 'result.json'), 'utf8'));
+    expect(first.result.numbers).toEqual(own.numbers);
+    expect(first.result.verdict).toBe(own.verdict);
+    expect(first.result.reasons).toEqual(own.reasons);
+  }, 60_000);
+
   test('a worker killed in the middle of a job: the job is done elsewhere, counted once, the same results', async () => {
     const spec = writeSpec('kill-worker.json', [11, 12], { epochs: 4, examples: 2000 });
     const reference = at('kill-worker-pool.jsonl');
@@ -180,7 +217,12 @@ describe('saddle sweep', () => {
 
   test('bad specs and an unreachable Redis: exit 2 and a message that says what to change', () => {
     const bad: [unknown, RegExp][] = [
-      [{ command: 'hessian' }, /saddle sweep runs "train" sweeps/],
+      [{ command: 'hessian' }, /saddle sweep runs "train" and "reproduce" sweeps/],
+      [
+        { command: 'reproduce', experiment: 'random-matrix', grid: { k: [0] } },
+        /grid.k\[0\]: .* 0 is outside \[2, 9\]/,
+      ],
+      [{ command: 'reproduce', experiment: 'no-such' }, /no experiment 'no-such'/],
       [{ command: 'train', base: { lr: -1 } }, /base.lr: -1 should be a number in \(0, 1e6\]/],
       [{ command: 'train', grid: { optimizer: ['adam', 'newton'] } }, /grid.optimizer\[1\]: 'newton' is not valid/],
       [{ command: 'train', grid: { speed: [1] } }, /'speed' is not a setting/],

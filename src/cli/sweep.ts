@@ -1,5 +1,5 @@
 // `saddle sweep spec.json [--workers n | --queue redis://…] [--out results.jsonl] [--resume] [--plot f.svg] [--json]`:
-// training runs over a grid of settings × seeds, on a pool of worker threads or on saddle workers through Redis.
+// training runs (or one experiment of saddle reproduce) over a grid of settings × seeds, on a pool of worker threads or on saddle workers through Redis.
 // Results are JSON lines in the order of the jobs (the same bytes however many workers), a summary table per
 // setting (mean and spread over seeds) and a figure: final loss and test accuracy against the seed, and, when the
 // runs track it, the final sharpness against 2/η.
@@ -11,8 +11,11 @@ import { linePlot, stackFigures } from '../plot/index.js';
 import {
   BlobSet,
   inlineExecutor,
+  checkReproduce,
+  errorMessage,
   type DataSpec,
   type Job,
+  type ReproduceResult,
   type TrainResult,
   type TrainSettings,
 } from '../sweep/index.js';
@@ -45,7 +48,7 @@ interface Flags {
 interface Line {
   id: string;
   settings: Record<string, unknown>;
-  result?: TrainResult;
+  result?: TrainResult | ReproduceResult;
   error?: string;
 }
 
@@ -101,10 +104,13 @@ const DEFAULTS: Record<string, unknown> = {
 };
 
 interface SweepSpec {
-  command: 'train';
+  command: 'train' | 'reproduce';
   base: Record<string, unknown>;
   grid: Record<string, unknown[]>;
   seeds: number[];
+  /** reproduce: the experiment's id, and whether at its quick sizes (default true). */
+  experiment?: string;
+  quick?: boolean;
 }
 
 /** spec.json, checked: every key known, every value valid, at most MAX_JOBS jobs. */
@@ -118,11 +124,21 @@ export function parseSweepSpec(textOf: string, path: string): SweepSpec {
   const d = doc as Partial<SweepSpec> | null;
   if (typeof d !== 'object' || d === null || Array.isArray(d))
     throw new UsageError(`${path}: expected {"command": "train", "base": {…}, "grid": {…}, "seeds": [1, 2, 3]}`);
-  if (d.command !== 'train')
-    throw new UsageError(`${path}: command ${JSON.stringify(d.command)}: saddle sweep runs "train" sweeps`);
-  const unknown = Object.keys(d).filter((k) => !['command', 'base', 'grid', 'seeds'].includes(k));
+  if (d.command !== 'train' && d.command !== 'reproduce')
+    throw new UsageError(
+      `${path}: command ${JSON.stringify(d.command)}: saddle sweep runs "train" and "reproduce" sweeps`,
+    );
+  const keys =
+    d.command === 'train'
+      ? ['command', 'base', 'grid', 'seeds']
+      : ['command', 'experiment', 'quick', 'base', 'grid', 'seeds'];
+  const unknown = Object.keys(d).filter((k) => !keys.includes(k));
   if (unknown.length)
-    throw new UsageError(`${path}: unknown key ${unknown.join(', ')}; the keys are command, base, grid, seeds`);
+    throw new UsageError(`${path}: unknown key ${unknown.join(', ')}; the keys are ${keys.join(', ')}`);
+  if (d.command === 'reproduce' && typeof d.experiment !== 'string')
+    throw new UsageError(`${path}: a reproduce sweep names its "experiment" (an id of saddle reproduce --only)`);
+  if (d.quick !== undefined && typeof d.quick !== 'boolean')
+    throw new UsageError(`${path}: quick should be true or false`);
   const base = d.base ?? {};
   const grid = d.grid ?? {};
   const record = (v: unknown, where: string) => {
@@ -132,6 +148,16 @@ export function parseSweepSpec(textOf: string, path: string): SweepSpec {
   record(base, 'base');
   record(grid, 'grid');
   const check = (key: string, value: unknown, where: string) => {
+    if (d.command === 'reproduce') {
+      if (typeof value !== 'number' && typeof value !== 'string')
+        throw new UsageError(`${path}: ${where}: ${JSON.stringify(value)} should be a number or a string`);
+      try {
+        checkReproduce({ experiment: d.experiment!, params: { [key]: value } });
+      } catch (err) {
+        throw new UsageError(`${path}: ${where}: ${errorMessage(err)}`);
+      }
+      return;
+    }
     const parse = TRAIN_KEYS[key];
     if (!parse)
       throw new UsageError(`${path}: ${where}: '${key}' is not a setting; use ${Object.keys(TRAIN_KEYS).join(', ')}`);
@@ -151,7 +177,14 @@ export function parseSweepSpec(textOf: string, path: string): SweepSpec {
   if (new Set(seeds).size !== seeds.length) throw new UsageError(`${path}: seeds repeat a seed`);
   jobs *= seeds.length;
   if (jobs > MAX_JOBS) throw new UsageError(`${path}: ${jobs} jobs; a sweep holds at most ${MAX_JOBS}`);
-  return { command: 'train', base, grid, seeds };
+  if (d.command === 'reproduce') {
+    try {
+      checkReproduce({ experiment: d.experiment!, params: {} });
+    } catch (err) {
+      throw new UsageError(`${path}: ${errorMessage(err)}`);
+    }
+  }
+  return { command: d.command, base, grid, seeds, experiment: d.experiment, quick: d.quick };
 }
 
 /** Every combination of the grid's values (the first key outermost), each with every seed. */
@@ -177,6 +210,14 @@ async function jobsOf(
   const dataBlobs = new Map<string, DataSpec>();
   for (const combination of combinations(spec.grid)) {
     for (const seed of spec.seeds) {
+      const v = { ...combination, seed };
+      if (spec.command === 'reproduce') {
+        const params = { ...spec.base, ...combination } as Record<string, number | string>;
+        const settings = { experiment: spec.experiment!, quick: spec.quick ?? true, seed, params };
+        varied.push(v);
+        jobs.push({ id: label(v), spec: { kind: 'reproduce', settings } });
+        continue;
+      }
       const s = { ...DEFAULTS, ...spec.base, ...combination } as Record<string, unknown>;
       const dataName = s.data as string;
       let data: DataSpec;
@@ -206,7 +247,6 @@ async function jobsOf(
         seed,
         ...(s.trackSharpness !== undefined ? { trackSharpness: s.trackSharpness as number } : {}),
       };
-      const v = { ...combination, seed };
       varied.push(v);
       jobs.push({ id: label(v), spec: { kind: 'train', settings } });
     }
@@ -231,6 +271,7 @@ function previousLines(path: string): Map<string, Line> {
   return lines;
 }
 
+const train = (l: Line) => l.result as TrainResult;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) =>
   xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -244,6 +285,30 @@ interface Summary {
   sharpness: { mean: number; sd: number; twoOverEta: number | null } | null;
 }
 
+interface VerdictSummary {
+  setting: string;
+  runs: number;
+  failed: number;
+  verdicts: Record<string, number>;
+}
+
+function summariseVerdicts(lines: Line[]): VerdictSummary[] {
+  const groups = new Map<string, Line[]>();
+  for (const line of lines) {
+    const { seed: _, ...rest } = line.settings;
+    groups.set(label(rest), [...(groups.get(label(rest)) ?? []), line]);
+  }
+  return [...groups].map(([setting, group]) => {
+    const verdicts: Record<string, number> = {};
+    for (const l of group)
+      if (l.result) {
+        const v = (l.result as ReproduceResult).verdict;
+        verdicts[v] = (verdicts[v] ?? 0) + 1;
+      }
+    return { setting, runs: group.length, failed: group.filter((l) => !l.result).length, verdicts };
+  });
+}
+
 function summarise(lines: Line[]): Summary[] {
   const groups = new Map<string, Line[]>();
   for (const line of lines) {
@@ -254,14 +319,14 @@ function summarise(lines: Line[]): Summary[] {
   return [...groups].map(([setting, group]) => {
     const ok = group.filter((l) => l.result);
     const stat = (xs: number[]) => (xs.length ? { mean: mean(xs), sd: sd(xs) } : null);
-    const sharp = ok.flatMap((l) => (l.result!.sharpness?.length ? [l.result!.sharpness.at(-1)!.value] : []));
+    const sharp = ok.flatMap((l) => (train(l).sharpness?.length ? [train(l).sharpness!.at(-1)!.value] : []));
     return {
       setting,
       runs: group.length,
       failed: group.length - ok.length,
-      trainLoss: stat(ok.map((l) => l.result!.final.trainLoss)),
-      testAccuracy: stat(ok.map((l) => l.result!.final.testAccuracy)),
-      sharpness: sharp.length ? { ...stat(sharp)!, twoOverEta: ok[0].result!.threshold } : null,
+      trainLoss: stat(ok.map((l) => train(l).final.trainLoss)),
+      testAccuracy: stat(ok.map((l) => train(l).final.testAccuracy)),
+      sharpness: sharp.length ? { ...stat(sharp)!, twoOverEta: train(ok[0]).threshold } : null,
     };
   });
 }
@@ -275,7 +340,7 @@ function figure(lines: Line[], summary: Summary[]): string {
   const panel = (what: string, value: (r: TrainResult) => number) => {
     const traces = [...bySetting].map(([setting, group]) => ({
       x: group.map((l) => l.settings.seed as number),
-      y: group.map((l) => value(l.result!)),
+      y: group.map((l) => value(train(l))),
       label: setting,
     }));
     const [first, ...rest] = traces;
@@ -336,6 +401,8 @@ export function sweepCommand(): Command {
     .addOption(jsonOption())
     .action(async (specPath: string, flags: Flags) => {
       const spec = parseSweepSpec(readText(specPath), specPath);
+      if (flags.plot && spec.command !== 'train')
+        throw new UsageError('--plot draws training sweeps; a reproduce sweep has its verdicts in the table and JSON');
       const out = flags.out ?? specPath.replace(/\.json$/i, '') + '.results.jsonl';
       if (!out.toLowerCase().endsWith('.jsonl')) throw new UsageError(`--out: ${out} should be a .jsonl file`);
       const plotFormat = flags.plot ? checkFigurePath(flags.plot) : undefined;
@@ -375,34 +442,49 @@ export function sweepCommand(): Command {
       bar.clear();
       writeAtomic(out, ordered());
       const all = jobs.map((j) => lines.get(j.id)!);
-      const summary = summarise(all);
-      if (flags.plot) writeAtomic(flags.plot, encodeFigure(figure(all, summary), plotFormat!));
       const failed = all.filter((l) => l.error);
       const seconds = (performance.now() - started) / 1000;
-      printResult(
-        flags.json,
-        () => ({ spec: specPath, out, jobs: jobs.length, failed: failed.length, summary, seconds }),
-        () => {
-          const f = (s: { mean: number; sd: number } | null, digits: number) =>
-            s ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : '—';
-          const rows = summary.map(
-            (s) =>
-              `  ${s.setting.padEnd(24)} ${String(s.runs - s.failed).padStart(3)}/${s.runs}  train loss ${f(s.trainLoss, 4)}` +
-              `  test accuracy ${f(s.testAccuracy && { mean: 100 * s.testAccuracy.mean, sd: 100 * s.testAccuracy.sd }, 2)}%` +
-              (s.sharpness
-                ? `  sharpness ${f(s.sharpness, 3)}${s.sharpness.twoOverEta !== null ? ` (2/η = ${s.sharpness.twoOverEta.toPrecision(4)})` : ''}`
-                : ''),
-          );
-          const errors = failed.map((l) => `  failed ${l.id}: ${l.error}`);
-          return (
+      const errors = failed.map((l) => `  failed ${l.id}: ${l.error}`);
+      const head = `${jobs.length} runs (${executor.name}), results in ${out}, ${seconds.toFixed(1)} s`;
+      if (spec.command === 'reproduce') {
+        const verdicts = summariseVerdicts(all);
+        printResult(
+          flags.json,
+          () => ({ spec: specPath, out, jobs: jobs.length, failed: failed.length, summary: verdicts, seconds }),
+          () =>
             [
-              `${jobs.length} runs (${executor.name}), results in ${out}, ${seconds.toFixed(1)} s`,
-              ...rows,
+              `${spec.experiment}: ${head}`,
+              ...verdicts.map(
+                (v) =>
+                  `  ${v.setting.padEnd(24)} ` +
+                  (Object.entries(v.verdicts)
+                    .map(([k, n]) => `${k} ${n}/${v.runs}`)
+                    .join(', ') || 'no result'),
+              ),
               ...errors,
-            ].join('\n') + '\n'
-          );
-        },
-      );
+            ].join('\n') + '\n',
+        );
+      } else {
+        const summary = summarise(all);
+        if (flags.plot) writeAtomic(flags.plot, encodeFigure(figure(all, summary), plotFormat!));
+        printResult(
+          flags.json,
+          () => ({ spec: specPath, out, jobs: jobs.length, failed: failed.length, summary, seconds }),
+          () => {
+            const f = (st: { mean: number; sd: number } | null, digits: number) =>
+              st ? `${st.mean.toFixed(digits)} ± ${st.sd.toFixed(digits)}` : '—';
+            const rows = summary.map(
+              (st) =>
+                `  ${st.setting.padEnd(24)} ${String(st.runs - st.failed).padStart(3)}/${st.runs}  train loss ${f(st.trainLoss, 4)}` +
+                `  test accuracy ${f(st.testAccuracy && { mean: 100 * st.testAccuracy.mean, sd: 100 * st.testAccuracy.sd }, 2)}%` +
+                (st.sharpness
+                  ? `  sharpness ${f(st.sharpness, 3)}${st.sharpness.twoOverEta !== null ? ` (2/η = ${st.sharpness.twoOverEta.toPrecision(4)})` : ''}`
+                  : ''),
+            );
+            return [head, ...rows, ...errors].join('\n') + '\n';
+          },
+        );
+      }
       if (failed.length) process.exitCode = 1;
     });
 }

@@ -4,3 +4,4 @@ export { errorMessage, inlineExecutor, type Executor, type JobHandlers } from '.
 export { newCache, runJob, type Job, type JobKind, type JobKinds, type JobSpec, type WorkerCache } from './jobs.js';
 export { landscapeContext, type LandscapeContext, type LandscapeSpec } from './landscape-job.js';
 export { runTrainJob, type TrainResult, type TrainSettings } from './train-job.js';
+export { checkReproduce, runReproduceJob, type ReproduceResult, type ReproduceSettings } from './reproduce-job.js';

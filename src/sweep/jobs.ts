@@ -3,6 +3,7 @@
 import { SaddleError } from '../core/errors.js';
 import type { BlobGetter } from './blobs.js';
 import { landscapeContext, type LandscapeContext, type LandscapeSpec } from './landscape-job.js';
+import { runReproduceJob, type ReproduceSettings } from './reproduce-job.js';
 import { runTrainJob, type TrainSettings } from './train-job.js';
 
 export interface JobKinds {
@@ -12,6 +13,8 @@ export interface JobKinds {
   landscape: { spec: LandscapeSpec; points: number[] };
   /** One training run. */
   train: { settings: TrainSettings };
+  /** One experiment of the chapter. */
+  reproduce: { settings: ReproduceSettings };
 }
 export type JobKind = keyof JobKinds;
 export type JobSpec = { [K in JobKind]: { kind: K } & JobKinds[K] }[JobKind];
@@ -45,6 +48,7 @@ const RUNNERS: { [K in JobKind]: Runner<K> } = {
     return job.points.map((k) => ready.evaluate(k));
   },
   train: async (job, get) => runTrainJob(job.settings, get),
+  reproduce: async (job) => runReproduceJob(job.settings),
 };
 
 /** Runs one job here. */
