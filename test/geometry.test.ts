@@ -6,6 +6,7 @@ import {
   axis,
   blockView,
   crossEntropyLoss,
+  curvatureOperator,
   datasetMetrics,
   eigh,
   fromData,
@@ -245,5 +246,33 @@ describe('datasetMetrics', () => {
     const mse = datasetMetrics(squaredErrorLoss(), p, iris, { batchSize });
     expect(mse.accuracy).toBeNull();
     expect(mse.loss).toBeGreaterThan(0);
+  });
+});
+
+describe('the eigenvalue map', () => {
+  test('λ_max and λ_min at a point are the extremes of the dense Hessian there (a 27-parameter network on Iris)', () => {
+    const p = mlp([4, 3, 3], { rng: new Rng(3), init: 'he-normal', dtype: 'float64' });
+    const picture = landscape({ mode: 'slice', params: p, grid: [3], range: [[-0.5, 0.5]], seed: 2 });
+    const loss = crossEntropyLoss({ activation: 'tanh' });
+    const train = IRIS.float64;
+    const metrics = landscapePoint(picture, 2, loss, {
+      train,
+      classes: true,
+      eigen: { examples: 150, steps: 27, seed: 1 },
+    });
+    // The dense Hessian at the same point: the operator applied to every unit vector, then eigh.
+    const op = curvatureOperator({ loss, params: picture.paramsAt(2), data: train, examples: 150, seed: 1 });
+    const n = op.size;
+    const dense = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) {
+      const e = new Float64Array(n);
+      e[j] = 1;
+      op.apply(e).forEach((v, i) => (dense[i * n + j] = v));
+    }
+    const sym = dense.map((_, ij) => 0.5 * (dense[ij] + dense[(ij % n) * n + Math.floor(ij / n)]));
+    const values = eigh(fromData(sym, [n, n])).eigenvalues.data;
+    expect(metrics.lambdaMax).toBeCloseTo(values[n - 1], 8);
+    expect(metrics.lambdaMin).toBeCloseTo(values[0], 8);
+    expect(metrics.lambdaMin).toBeLessThan(0); // a tanh network at a random point: not convex there
   });
 });

@@ -111,6 +111,37 @@ describe('saddle landscape', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/<svg[\s\S]*trained point/);
   });
 
+  test('--eigen-ratio: λ_max, λ_min and |λ_min/λ_max| at every point, in the grid’s shape', () => {
+    const doc = json(
+      saddle(
+        'landscape',
+        '--params',
+        at('a.safetensors'),
+        '--data',
+        'mnist',
+        '--examples',
+        '300',
+        '--grid',
+        '3x2',
+        '--eigen-ratio',
+        '--eigen-examples',
+        '100',
+        '--eigen-steps',
+        '10',
+        '--json',
+      ),
+    );
+    for (const key of ['lambdaMax', 'lambdaMin', 'ratio']) {
+      expect(doc[key]).toHaveLength(2);
+      doc[key].forEach((row: number[]) => expect(row).toHaveLength(3));
+    }
+    doc.ratio.flat().forEach((r: number, i: number) => {
+      expect(r).toBeCloseTo(Math.abs(doc.lambdaMin.flat()[i] / doc.lambdaMax.flat()[i]), 12);
+      expect(doc.lambdaMax.flat()[i]).toBeGreaterThan(0);
+    });
+    expect(doc.settings.eigen).toEqual({ examples: 100, steps: 10 });
+  });
+
   test('pca: the checkpoints of train --checkpoints, explained variance and distances from the plane', () => {
     const doc = json(
       saddle(

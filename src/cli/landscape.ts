@@ -68,6 +68,9 @@ interface Flags extends Omit<NetworkFlags, 'init' | 'dtype'> {
   json?: boolean;
   workers: number;
   queue?: string;
+  eigenRatio?: boolean;
+  eigenExamples?: number;
+  eigenSteps: number;
 }
 
 /** "51x51" → [51, 51]; "401" → [401]. */
@@ -189,6 +192,16 @@ export function landscapeCommand(): Command {
     .addOption(seedOption('seed of the split and of the random directions', 1))
     .option('--plot <file>', 'the figure (.svg or .png): a curve, or contours of the training loss')
     .option('--surface', 'draw a plane as a wireframe surface instead of contours')
+    .option('--eigen-ratio', 'also λ_max, λ_min and |λ_min/λ_max| of the Hessian at every point (Lanczos; expensive)')
+    .addOption(
+      integerOption(
+        '--eigen-examples <n>',
+        'training examples of those Hessians (default: up to 1000)',
+        1,
+        MAX_EXAMPLES,
+      ),
+    )
+    .addOption(integerOption('--eigen-steps <n>', 'Lanczos steps per point', 2, 10_000, 20))
     .option('--out <file.json>', 'write the grid here as it fills (atomically), to resume if the run is stopped')
     .option('--resume', 'continue the grid in --out where it stopped')
     .addOption(
@@ -273,6 +286,9 @@ export function landscapeCommand(): Command {
         normalize: flags.normalize,
         biases: flags.keepBiases ? 'keep' : 'zero',
         batch: flags.batch,
+        ...(flags.eigenRatio
+          ? { eigen: { examples: Math.min(flags.eigenExamples ?? 1000, nTrain), steps: flags.eigenSteps } }
+          : {}),
       };
       const { picture } = await landscapeContext(spec, blobs.get);
       const normalize = mode === 'slice' ? flags.normalize : null;
@@ -297,6 +313,7 @@ export function landscapeCommand(): Command {
         biases: mode === 'slice' ? spec.biases : null,
         seed: flags.seed,
         dtype: net.params.layers[0].w.dtype,
+        eigen: spec.eigen ?? null,
       };
       let previousSeconds = 0;
       let result: LandscapeResult;
@@ -319,7 +336,7 @@ export function landscapeCommand(): Command {
               `--out: ${flags.out} holds an unfinished grid; continue it with --resume, or remove it to start again`,
             );
         }
-        result = emptyResult(picture, { normalize, test: flags.test > 0 });
+        result = emptyResult(picture, { normalize, test: flags.test > 0, eigen: Boolean(spec.eigen) });
       }
       const started = performance.now();
       const document = (): GridDocument => ({

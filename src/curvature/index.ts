@@ -62,6 +62,7 @@ export {
   pendingPoints,
   recordPoint,
   gridValueAt,
+  type EigenMapOptions,
   type GridValues,
   type Landscape,
   type LandscapeResult,

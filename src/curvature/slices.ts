@@ -18,6 +18,8 @@ import {
   type Normalization,
 } from './geometry.js';
 import type { CurvatureLoss } from './losses.js';
+import { curvatureOperator } from './operator.js';
+import { eigenpairs } from './spectrum.js';
 
 export const LANDSCAPE_MODES = ['interpolate', 'slice', 'pca'] as const;
 export type LandscapeMode = (typeof LANDSCAPE_MODES)[number];
@@ -148,6 +150,17 @@ export interface PointMetrics {
   trainAccuracy: number | null;
   testLoss?: number;
   testAccuracy?: number | null;
+  /** With `eigen`: the extreme Hessian eigenvalues of the training loss there (Lanczos). */
+  lambdaMax?: number;
+  lambdaMin?: number;
+}
+
+/** Lanczos at every point (loss-landscape's min/max eigenvalue-ratio map): over these training examples. */
+export interface EigenMapOptions {
+  examples: number;
+  /** Lanczos steps per point. */
+  steps: number;
+  seed: number;
 }
 
 /** The metrics at one point: the loss (and accuracy, with classes) on the training data and, if given, the test data. */
@@ -155,7 +168,7 @@ export function landscapePoint(
   picture: Landscape,
   k: number,
   loss: CurvatureLoss<MlpParams>,
-  data: { train: Dataset; test?: Dataset; classes: boolean; batchSize?: number },
+  data: { train: Dataset; test?: Dataset; classes: boolean; batchSize?: number; eigen?: EigenMapOptions },
 ): PointMetrics {
   const params = picture.paramsAt(k);
   const options = { batchSize: data.batchSize, classes: data.classes };
@@ -165,6 +178,13 @@ export function landscapePoint(
     const test = datasetMetrics(loss, params, data.test, options);
     out.testLoss = test.loss;
     out.testAccuracy = test.accuracy;
+  }
+  if (data.eigen) {
+    const { examples, steps, seed } = data.eigen;
+    const op = curvatureOperator({ loss, params, data: data.train, batchSize: data.batchSize, examples, seed });
+    const r = eigenpairs(op, { top: 1, bottom: 1, maxSteps: steps, seed });
+    out.lambdaMax = r.top[0].value;
+    out.lambdaMin = r.bottom[0].value;
   }
   return out;
 }
@@ -188,6 +208,10 @@ export interface LandscapeResult {
   relativeResiduals?: number[];
   /** pca: the checkpoints' coordinates in the plane, to draw the trajectory. */
   trajectory?: { x: number[]; y: number[] };
+  /** With the eigenvalue map: λ_max, λ_min and |λ_min/λ_max| at every point. */
+  lambdaMax?: GridValues;
+  lambdaMin?: GridValues;
+  ratio?: GridValues;
   /** Points computed, of `points`. */
   done: number;
   points: number;
@@ -199,7 +223,7 @@ const emptyGrid = (axes: Landscape['axes']): GridValues =>
 /** A result with every point null. */
 export function emptyResult(
   picture: Landscape,
-  options: { normalize: Normalization | null; test: boolean },
+  options: { normalize: Normalization | null; test: boolean; eigen?: boolean },
 ): LandscapeResult {
   const { axes, pca } = picture;
   const result: LandscapeResult = {
@@ -209,6 +233,7 @@ export function emptyResult(
     trainLoss: emptyGrid(axes),
     trainAccuracy: emptyGrid(axes),
     ...(options.test ? { testLoss: emptyGrid(axes), testAccuracy: emptyGrid(axes) } : {}),
+    ...(options.eigen ? { lambdaMax: emptyGrid(axes), lambdaMin: emptyGrid(axes), ratio: emptyGrid(axes) } : {}),
     done: 0,
     points: picture.size,
   };
@@ -247,6 +272,10 @@ export function recordPoint(result: LandscapeResult, k: number, metrics: PointMe
   set(result.trainAccuracy, metrics.trainAccuracy);
   set(result.testLoss, metrics.testLoss);
   set(result.testAccuracy, metrics.testAccuracy);
+  set(result.lambdaMax, metrics.lambdaMax);
+  set(result.lambdaMin, metrics.lambdaMin);
+  if (metrics.lambdaMax !== undefined && metrics.lambdaMin !== undefined)
+    set(result.ratio, metrics.lambdaMax === 0 ? null : Math.abs(metrics.lambdaMin / metrics.lambdaMax));
 }
 
 /** The points of a result not yet done, in order. */

@@ -4,7 +4,7 @@
 // and the lab.
 import { maxOf, minOf } from '../linalg/vectors.js';
 import type { LandscapeResult } from '../curvature/index.js';
-import { contourPlot, linePlot, wireframePlot } from '../plot/index.js';
+import { contourPlot, linePlot, stackFigures, wireframePlot } from '../plot/index.js';
 
 export function densityFigure(
   density: { grid: readonly number[]; values: readonly number[]; sigma: number },
@@ -57,6 +57,41 @@ export function sharpnessFigure(
  * trained point at the origin and, for a PCA plane, the trajectory drawn over it. Unfinished points are gaps.
  */
 export function sliceFigure(
+  result: LandscapeResult,
+  options: { title?: string; surface?: boolean; xLabel?: string; yLabel?: string } = {},
+): string {
+  const loss = lossFigure(result, options);
+  if (!result.ratio) return loss;
+  return stackFigures([loss, ratioFigure(result)]);
+}
+
+/** |λ_min/λ_max| over the same axes: near 0 convex-looking, near 1 as curved downwards as upwards. */
+function ratioFigure(result: LandscapeResult): string {
+  const nan = (v: number | null) => (v === null ? NaN : v);
+  const { x, y } = result.axes;
+  const title = "|λ_min/λ_max| of the training loss's Hessian (Lanczos)";
+  if (!y)
+    return linePlot({
+      x,
+      y: (result.ratio as (number | null)[]).map(nan),
+      label: '|λ_min/λ_max|',
+      title,
+      xLabel: 'coordinate',
+      yLabel: 'ratio',
+    });
+  const z = (result.ratio as (number | null)[][]).map((row) => row.map(nan));
+  return contourPlot({
+    x,
+    y,
+    z,
+    title,
+    xLabel: 'direction 1',
+    yLabel: 'direction 2',
+    points: [{ x: 0, y: 0, label: 'centre', kind: 'minimum' }],
+  });
+}
+
+function lossFigure(
   result: LandscapeResult,
   options: { title?: string; surface?: boolean; xLabel?: string; yLabel?: string } = {},
 ): string {

@@ -42,6 +42,8 @@ export interface LandscapeSpec {
   normalize: Normalization;
   biases: 'zero' | 'keep';
   batch: number;
+  /** The |λ_min/λ_max| map: Lanczos over this many training examples, this many steps, at every point. */
+  eigen?: { examples: number; steps: number };
 }
 
 export interface LandscapeContext {
@@ -59,7 +61,9 @@ async function paramsFrom(ref: BlobRef, get: BlobGetter, what: string): Promise<
 export async function landscapeContext(spec: LandscapeSpec, get: BlobGetter): Promise<LandscapeContext> {
   const params = await paramsFrom(spec.params, get, 'params');
   const to = spec.to ? await paramsFrom(spec.to, get, 'to') : undefined;
-  const trajectory = spec.trajectory ? decodeTrajectory(await get(spec.trajectory), { source: 'trajectory' }) : undefined;
+  const trajectory = spec.trajectory
+    ? decodeTrajectory(await get(spec.trajectory), { source: 'trajectory' })
+    : undefined;
   const classes = spec.loss === 'ce';
   const full = await loadSweepData(spec.data, get, classes);
   const dtype = params.layers[0].w.dtype;
@@ -82,6 +86,7 @@ export async function landscapeContext(spec: LandscapeSpec, get: BlobGetter): Pr
     spec.loss === 'ce'
       ? crossEntropyLoss({ activation: spec.activation })
       : squaredErrorLoss({ activation: spec.activation, reduction: 'half-sum' });
-  const data = { train, test: spec.test > 0 ? test : undefined, classes, batchSize: spec.batch };
+  const eigen = spec.eigen ? { ...spec.eigen, seed: spec.seed } : undefined;
+  const data = { train, test: spec.test > 0 ? test : undefined, classes, batchSize: spec.batch, eigen };
   return { picture, params, evaluate: (k) => landscapePoint(picture, k, loss, data) };
 }
