@@ -151,11 +151,14 @@ import {
   return i64x2.shl(f64x2.add(k, c(SHIFT)), 52);
 }
 
+/** The low part of the last expNegAbs (AssemblyScript functions return one value). */
+let EL: v128 = f64x2.splat(0);
+
 /**
- * sigmoid(x) = n/(1 + E) with E = exp(-|x|) = Eh + El and n = 1 for x ≥ 0, n = E below (as the reference); E's
- * scale 2^k is applied in two factors so that its subnormal values round once.
+ * E = exp(-|x|) as Eh + El (Eh returned, El left in EL), its scale 2^k applied in two factors so that subnormal
+ * values round once.
  */
-@inline function sigmoid64Vec(x: v128): v128 {
+@inline function expNegAbs(x: v128): v128 {
   const a = f64x2.pmax(f64x2.neg(f64x2.abs(x)), c(-746));
   const k = expK(a);
   const s = expS(a, k);
@@ -165,8 +168,17 @@ import {
   const k1 = f64x2.floor(f64x2.mul(k, c(0.5)));
   const s1 = pow2d(k1);
   const s2 = pow2d(f64x2.sub(k, k1));
-  const eh = f64x2.mul(f64x2.mul(yh, s1), s2);
-  const el = f64x2.mul(f64x2.mul(yl, s1), s2);
+  EL = f64x2.mul(f64x2.mul(yl, s1), s2);
+  return f64x2.mul(f64x2.mul(yh, s1), s2);
+}
+
+/**
+ * sigmoid(x) = n/(1 + E) with E = exp(-|x|) = Eh + El and n = 1 for x ≥ 0, n = E below (as the reference); E's
+ * scale 2^k is applied in two factors so that its subnormal values round once.
+ */
+@inline function sigmoid64Vec(x: v128): v128 {
+  const eh = expNegAbs(x);
+  const el = EL;
   const dh = f64x2.add(c(1), eh);
   const dl = f64x2.add(f64x2.add(f64x2.sub(c(1), dh), eh), el);
   const pos = f64x2.ge(x, c(0));
@@ -200,17 +212,8 @@ import {
  * large terms max(x, 0), k·L1 and f are added with TwoSum, the rest (f²/2-sized and smaller) in plain double.
  */
 @inline function softplus64Vec(x: v128): v128 {
-  const a = f64x2.pmax(f64x2.neg(f64x2.abs(x)), c(-746));
-  const k = expK(a);
-  const s = expS(a, k);
-  const w = expSum(a, k, s);
-  const yh = f64x2.add(s, w);
-  const yl = f64x2.add(f64x2.sub(s, yh), w);
-  const k1 = f64x2.floor(f64x2.mul(k, c(0.5)));
-  const s1 = pow2d(k1);
-  const s2 = pow2d(f64x2.sub(k, k1));
-  const eh = f64x2.mul(f64x2.mul(yh, s1), s2);
-  const el = f64x2.mul(f64x2.mul(yl, s1), s2);
+  const eh = expNegAbs(x);
+  const el = EL;
   const u = f64x2.add(c(1), eh);
   const high = f64x2.ge(u, c(Math.SQRT2));
   const kd = v128.and(high, c(1));
