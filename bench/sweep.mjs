@@ -149,14 +149,16 @@ const t1 = torch(1);
 const t2 = torch(2);
 
 const perPoint = (inline * 1000) / 441;
+const peerCells = (t, sec) => (t ? `${fmt(t)} | ${(t / sec).toFixed(2)}×` : '— | —');
 console.log(
-  '\n21×21 slice of a 784-256-10 MLP on 2,000 digits (441 points; wall time of the whole command, data loading included)',
+  '\n21×21 slice of a 784-256-10 MLP on 2,000 digits (441 points; wall time of the whole command, ' +
+    'data loading included)',
 );
 console.log('| executor | seconds | vs this thread | PyTorch loop, 1 thread | ratio | PyTorch, 2 threads | ratio |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, sec] of rows)
   console.log(
-    `| ${name} | ${fmt(sec)} | ${(inline / sec).toFixed(2)}× | ${t1 ? fmt(t1) : '—'} | ${t1 ? (t1 / sec).toFixed(2) + '×' : '—'} | ${t2 ? fmt(t2) : '—'} | ${t2 ? (t2 / sec).toFixed(2) + '×' : '—'} |`,
+    `| ${name} | ${fmt(sec)} | ${(inline / sec).toFixed(2)}× | ${peerCells(t1, sec)} | ${peerCells(t2, sec)} |`,
   );
 console.log(`\none grid point in this thread: ${perPoint.toFixed(1)} ms (the command's time over 441 points)`);
 console.log(
@@ -167,6 +169,7 @@ console.log(
     ` (${((100 * (overheadQueue ?? overheadPool)) / perPoint).toFixed(1)}% of a grid point)`,
 );
 console.log(
-  'PyTorch peer: the same 441 evaluations in one Python loop (bench/peers/torch_slice.py); its time excludes start-up and data loading.',
+  'PyTorch peer: the same 441 evaluations in one Python loop (bench/peers/torch_slice.py); ' +
+    'its time excludes start-up and data loading.',
 );
 process.exit(0);

@@ -1,6 +1,7 @@
 // Builds if needed, then runs the benchmark (bench/run.mjs) with any names given: matmul mlp hvp tiny eigh landscape
 // optim mnist experiments web memory curvature (memory and curvature only when named: curvature takes about 10
-// minutes); `sweep` (only when named) runs bench/sweep.mjs, issue 14's slice on the pool and on Redis; `hostile` (only when named) runs bench/hostile.mjs, issue 12's hostile inputs and a seeded fuzz run.
+// minutes); `sweep` (only when named) runs bench/sweep.mjs, issue 14's slice on the pool and on Redis; `hostile`
+// (only when named) runs bench/hostile.mjs, issue 12's hostile inputs and a seeded fuzz run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 

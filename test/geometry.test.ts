@@ -33,7 +33,7 @@ const norm = (v: ArrayLike<number>, idx: number[]): number => Math.sqrt(idx.redu
 const bits = (p: MlpParams) => treeLeaves(p as Tree).map((t) => Array.from(t.data));
 
 describe('directions', () => {
-  test('filter normalisation: each output unit of each weight (a row of torch [out, in]) has the weights’ norm; biases 0', () => {
+  test('filter normalisation: each output unit (a row of torch [out, in]) has the weights’ norm; biases 0', () => {
     const params = net(1);
     const view = blockView(params as Tree);
     const d = randomDirection(view, new Rng(3));
@@ -250,7 +250,7 @@ describe('datasetMetrics', () => {
 });
 
 describe('the eigenvalue map', () => {
-  test('λ_max and λ_min at a point are the extremes of the dense Hessian there (a 27-parameter network on Iris)', () => {
+  test('λ_max and λ_min at a point are the dense Hessian’s extremes there (27 parameters, Iris)', () => {
     const p = mlp([4, 3, 3], { rng: new Rng(3), init: 'he-normal', dtype: 'float64' });
     const picture = landscape({ mode: 'slice', params: p, grid: [3], range: [[-0.5, 0.5]], seed: 2 });
     const loss = crossEntropyLoss({ activation: 'tanh' });

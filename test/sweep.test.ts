@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('saddle sweep', () => {
-  test('the same JSON lines from this thread, 1, 2 and 4 threads, and two workers through Redis; a failing job is reported and the rest go on', async () => {
+  test('the same lines from 0-4 threads and two Redis workers; a failing job reported, the rest go on', async () => {
     const spec = writeSpec('same.json', [1, 2], { failing: true });
     const outputs = [0, 1, 2, 4].map((n) => {
       const out = at(`same-${n}.jsonl`);
@@ -169,7 +169,7 @@ describe('saddle sweep', () => {
     expect(first.result.reasons).toEqual(own.reasons);
   }, 60_000);
 
-  test('a worker killed in the middle of a job: the job is done elsewhere, counted once, the same results', async () => {
+  test('a worker killed in the middle of a job: the job is done elsewhere, counted once, same results', async () => {
     const spec = writeSpec('kill-worker.json', [11, 12], { epochs: 4, examples: 2000 });
     const reference = at('kill-worker-pool.jsonl');
     expect(saddle('sweep', spec, '--workers', '2', '--out', reference).status).toBe(0);

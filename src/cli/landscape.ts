@@ -137,7 +137,8 @@ export function landscapeCommand(): Command {
     .option('--to <file>', 'interpolate: the other end (θ(α) = (1 − α)·params + α·to)')
     .option(
       '--trajectory <file>',
-      'pca: the checkpoints of training (default: the .trajectory.safetensors that train --checkpoints wrote beside --params)',
+      'pca: the checkpoints of training (default: the .trajectory.safetensors that train --checkpoints ' +
+        'wrote beside --params)',
     )
     .addOption(
       choiceOption(
@@ -174,7 +175,8 @@ export function landscapeCommand(): Command {
     .addOption(
       integerOption(
         '--examples <n>',
-        'training examples (a seeded split, as saddle train --train n --test m --seed s makes it; default: all rows but --test)',
+        'training examples (a seeded split, as saddle train --train n --test m --seed s makes it; ' +
+          'default: all rows but --test)',
         1,
         MAX_EXAMPLES,
       ),
@@ -357,16 +359,13 @@ export function landscapeCommand(): Command {
           : poolExecutor({ blobs, workers: flags.workers });
       const jobs: Job[] = pending.map((k) => ({ id: `point${k}`, spec: { kind: 'landscape', spec, points: [k] } }));
       const failures: string[] = [];
+      const who = executor.name === 'redis' ? 'queue' : `${executor.workers} workers`;
       try {
         await executor.run(jobs, {
           onResult: (job, metrics) => {
             const [k] = (job.spec as { points: number[] }).points;
             recordPoint(result, k, (metrics as PointMetrics[])[0]);
-            bar.update(
-              result.done,
-              result.points,
-              `${result.done}/${result.points} points (${executor.name === 'redis' ? 'queue' : `${executor.workers} workers`})`,
-            );
+            bar.update(result.done, result.points, `${result.done}/${result.points} points (${who})`);
             if (flags.out && performance.now() - lastWrite >= WRITE_EVERY_MS) {
               save();
               lastWrite = performance.now();
@@ -385,7 +384,8 @@ export function landscapeCommand(): Command {
             (flags.out ? `the others are in ${flags.out}; --resume retries the failed ones` : 'nothing was written'),
         );
       if (flags.plot) {
-        const title = `${net.model}: ${mode === 'interpolate' ? `${flags.params} → ${flags.to}` : `${mode} around ${flags.params}`}`;
+        const what = mode === 'interpolate' ? `${flags.params} → ${flags.to}` : `${mode} around ${flags.params}`;
+        const title = `${net.model}: ${what}`;
         writeAtomic(flags.plot, encodeFigure(sliceFigure(result, { title, surface: flags.surface }), plotFormat!));
       }
       const doc = { ...document(), version: VERSION };
@@ -418,7 +418,8 @@ function table(doc: GridDocument): string {
         const loss = (doc.trainLoss as (number | null)[])[at(a)];
         const acc = (doc.trainAccuracy as (number | null)[])[at(a)];
         lines.push(
-          `  α = ${a} (${name}): training loss ${loss?.toPrecision(6)}${acc === null ? '' : `, accuracy ${(100 * acc).toFixed(2)}%`}`,
+          `  α = ${a} (${name}): training loss ${loss?.toPrecision(6)}` +
+            (acc === null ? '' : `, accuracy ${(100 * acc).toFixed(2)}%`),
         );
       }
   }
@@ -426,7 +427,8 @@ function table(doc: GridDocument): string {
     const [a, b] = doc.explainedVariance;
     const worst = (doc.relativeResiduals ?? []).reduce((m, v) => Math.max(m, v), 0);
     lines.push(
-      `  PCA: explained variance ${(100 * a).toFixed(1)}% + ${(100 * b).toFixed(1)}% = ${(100 * (a + b)).toFixed(1)}%; ` +
+      `  PCA: explained variance ${(100 * a).toFixed(1)}% + ${(100 * b).toFixed(1)}% = ` +
+        `${(100 * (a + b)).toFixed(1)}%; ` +
         `the farthest checkpoint lies ${(100 * worst).toFixed(1)}% of its distance off the plane` +
         (worst > 0.3 ? ' (the picture misleads there)' : ''),
     );

@@ -1,5 +1,6 @@
 // `saddle sweep spec.json [--workers n | --queue redis://…] [--out results.jsonl] [--resume] [--plot f.svg] [--json]`:
-// training runs (or one experiment of saddle reproduce) over a grid of settings × seeds, on a pool of worker threads or on saddle workers through Redis.
+// training runs (or one experiment of saddle reproduce) over a grid of settings × seeds, on a pool of worker
+// threads or on saddle workers through Redis.
 // Results are JSON lines in the order of the jobs (the same bytes however many workers), a summary table per
 // setting (mean and spread over seeds) and a figure: final loss and test accuracy against the seed, and, when the
 // runs track it, the final sharpness against 2/η.
@@ -272,6 +273,7 @@ function previousLines(path: string): Map<string, Line> {
 }
 
 const train = (l: Line) => l.result as TrainResult;
+const percent = (st: { mean: number; sd: number } | null) => st && { mean: 100 * st.mean, sd: 100 * st.sd };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) =>
   xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -475,10 +477,12 @@ export function sweepCommand(): Command {
               st ? `${st.mean.toFixed(digits)} ± ${st.sd.toFixed(digits)}` : '—';
             const rows = summary.map(
               (st) =>
-                `  ${st.setting.padEnd(24)} ${String(st.runs - st.failed).padStart(3)}/${st.runs}  train loss ${f(st.trainLoss, 4)}` +
-                `  test accuracy ${f(st.testAccuracy && { mean: 100 * st.testAccuracy.mean, sd: 100 * st.testAccuracy.sd }, 2)}%` +
+                `  ${st.setting.padEnd(24)} ${String(st.runs - st.failed).padStart(3)}/${st.runs}` +
+                `  train loss ${f(st.trainLoss, 4)}` +
+                `  test accuracy ${f(percent(st.testAccuracy), 2)}%` +
                 (st.sharpness
-                  ? `  sharpness ${f(st.sharpness, 3)}${st.sharpness.twoOverEta !== null ? ` (2/η = ${st.sharpness.twoOverEta.toPrecision(4)})` : ''}`
+                  ? `  sharpness ${f(st.sharpness, 3)}` +
+                    (st.sharpness.twoOverEta !== null ? ` (2/η = ${st.sharpness.twoOverEta.toPrecision(4)})` : '')
                   : ''),
             );
             return [head, ...rows, ...errors].join('\n') + '\n';

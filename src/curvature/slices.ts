@@ -163,7 +163,7 @@ export interface EigenMapOptions {
   seed: number;
 }
 
-/** The metrics at one point: the loss (and accuracy, with classes) on the training data and, if given, the test data. */
+/** The metrics at one point: loss (and accuracy, with classes) on the training data and, if given, the test data. */
 export function landscapePoint(
   picture: Landscape,
   k: number,

@@ -128,7 +128,8 @@ export function slicePage(app: HTMLElement, lab: Lab, r: Route): Dispose {
       life.job(
         lab.job('slice', request(part), (e) => {
           if (e.kind === 'trained') {
-            status.textContent = `Trained (loss ${e.trainLoss.toFixed(4)}, ${e.parameters} parameters); computing the grid…`;
+            const trained = `Trained (loss ${e.trainLoss.toFixed(4)}, ${e.parameters} parameters)`;
+            status.textContent = `${trained}; computing the grid…`;
             return;
           }
           recordPoint(result, e.k, e.metrics);
