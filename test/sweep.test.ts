@@ -169,6 +169,65 @@ describe('saddle sweep', () => {
     expect(first.result.reasons).toEqual(own.reasons);
   }, 60_000);
 
+  test('a hessian sweep: λ_max over example counts × seeds, each saddle hessian’s own', () => {
+    const params = at('iris.safetensors');
+    const trained = saddle(
+      'train',
+      '--model',
+      'mlp:4-8-3',
+      '--data',
+      'iris',
+      '--train',
+      '120',
+      '--test',
+      '30',
+      '--epochs',
+      '20',
+      '--save',
+      params,
+    );
+    expect(trained.status, trained.stderr).toBe(0);
+    const spec = at('hessian.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        command: 'hessian',
+        params: 'iris.safetensors',
+        base: { data: 'iris', top: 2, bottom: 1 },
+        grid: { examples: [40, 150] },
+        seeds: [1, 2],
+      }),
+    );
+    const out = at('hessian.jsonl');
+    const r = saddle('sweep', spec, '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/examples=40 +λ_max/);
+    const line = readFileSync(out, 'utf8')
+      .split('\n')
+      .map((l) => l && JSON.parse(l))
+      .find((l) => l.id === 'examples=40,seed=2');
+    const own = JSON.parse(
+      saddle(
+        'hessian',
+        '--params',
+        params,
+        '--data',
+        'iris',
+        '--examples',
+        '40',
+        '--top',
+        '2',
+        '--bottom',
+        '1',
+        '--seed',
+        '2',
+        '--json',
+      ).stdout,
+    );
+    expect(line.result.top).toEqual(own.top);
+    expect(line.result.bottom).toEqual(own.bottom);
+  }, 60_000);
+
   test('a worker killed in the middle of a job: the job is done elsewhere, counted once, same results', async () => {
     const spec = writeSpec('kill-worker.json', [11, 12], { epochs: 4, examples: 2000 });
     const reference = at('kill-worker-pool.jsonl');
@@ -217,7 +276,12 @@ describe('saddle sweep', () => {
 
   test('bad specs and an unreachable Redis: exit 2 and a message that says what to change', () => {
     const bad: [unknown, RegExp][] = [
-      [{ command: 'hessian' }, /saddle sweep runs "train" and "reproduce" sweeps/],
+      [{ command: 'hess' }, /saddle sweep runs "train", "reproduce" and "hessian" sweeps/],
+      [{ command: 'hessian' }, /a hessian sweep names its network/],
+      [
+        { command: 'hessian', params: 'p.safetensors', grid: { kind: ['hessian', 'gnn'] } },
+        /grid.kind\[1\]: "gnn" should be one of hessian, ggn, fisher/,
+      ],
       [
         { command: 'reproduce', experiment: 'random-matrix', grid: { k: [0] } },
         /grid.k\[0\]: .* 0 is outside \[2, 9\]/,

@@ -8,15 +8,17 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { linePlot, stackFigures } from '../plot/index.js';
+import { CURVATURE_KINDS } from '../curvature/index.js';
+import { ACTIVATIONS, encodeSafetensors, mlpStateDict } from '../models/index.js';
 import {
   BlobSet,
   inlineExecutor,
   checkReproduce,
   errorMessage,
+  type BlobRef,
   type DataSpec,
+  type HessianSettings,
   type Job,
-  type ReproduceResult,
   type TrainResult,
   type TrainSettings,
 } from '../sweep/index.js';
@@ -26,8 +28,9 @@ import { readText, writeAtomic } from './files.js';
 import { setupNodeKernels } from './node-runtime.js';
 import { integerOption, jsonOption, MAX_EPOCHS, MAX_EXAMPLES, parseInitializer, parseModel } from './options.js';
 import { printResult } from './output.js';
-import { readBytes } from './params.js';
+import { readBytes, readParams } from './params.js';
 import { progressBar } from './progress.js';
+import { figure, label, percent, summarise, summariseHessian, summariseVerdicts, type Line } from './sweep-report.js';
 import { poolExecutor } from './sweep-pool.js';
 import { queueExecutor, redisOptions, sweepId } from './sweep-queue.js';
 import { parseTrainOptimizer } from './train.js';
@@ -43,14 +46,6 @@ interface Flags {
   resume?: boolean;
   plot?: string;
   json?: boolean;
-}
-
-/** One line of the results: the job's varied settings, and its result or its error. */
-interface Line {
-  id: string;
-  settings: Record<string, unknown>;
-  result?: TrainResult | ReproduceResult;
-  error?: string;
 }
 
 type Parser = (value: unknown, where: string) => unknown;
@@ -93,6 +88,45 @@ const TRAIN_KEYS: Record<string, Parser> = {
   epochs: positiveInteger(MAX_EPOCHS),
   trackSharpness: positiveInteger(1e9),
 };
+const choice =
+  (names: readonly string[]): Parser =>
+  (v, where) => {
+    if (typeof v !== 'string' || !names.includes(v))
+      throw new UsageError(`${where}: ${JSON.stringify(v)} should be one of ${names.join(', ')}`);
+    return v;
+  };
+const count =
+  (min: number, max: number): Parser =>
+  (v, where) => {
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max))
+      throw new UsageError(`${where}: ${JSON.stringify(v)} should be a whole number from ${min} to ${max}`);
+    return v;
+  };
+
+/** The settings of a curvature measurement (the flags of saddle hessian). */
+const HESSIAN_KEYS: Record<string, Parser> = {
+  activation: choice(ACTIVATIONS),
+  data: text((s) => s),
+  target: text((s) => s),
+  loss: choice(['ce', 'mse']),
+  examples: positiveInteger(MAX_EXAMPLES),
+  batch: positiveInteger(MAX_EXAMPLES),
+  kind: choice(CURVATURE_KINDS),
+  top: count(0, 1000),
+  bottom: count(0, 1000),
+  trace: count(2, 1_000_000),
+  dtype: choice(['float32', 'float64']),
+};
+const HESSIAN_DEFAULTS: Record<string, unknown> = {
+  dtype: 'float32',
+  data: 'mnist',
+  loss: 'ce',
+  batch: 1000,
+  kind: 'hessian',
+  top: 1,
+  bottom: 1,
+};
+
 const DEFAULTS: Record<string, unknown> = {
   activation: 'relu',
   init: 'he-uniform',
@@ -105,7 +139,9 @@ const DEFAULTS: Record<string, unknown> = {
 };
 
 interface SweepSpec {
-  command: 'train' | 'reproduce';
+  command: 'train' | 'reproduce' | 'hessian';
+  /** hessian: the network's parameter file (relative to the spec). */
+  params?: string;
   base: Record<string, unknown>;
   grid: Record<string, unknown[]>;
   seeds: number[];
@@ -125,14 +161,18 @@ export function parseSweepSpec(textOf: string, path: string): SweepSpec {
   const d = doc as Partial<SweepSpec> | null;
   if (typeof d !== 'object' || d === null || Array.isArray(d))
     throw new UsageError(`${path}: expected {"command": "train", "base": {…}, "grid": {…}, "seeds": [1, 2, 3]}`);
-  if (d.command !== 'train' && d.command !== 'reproduce')
+  if (d.command !== 'train' && d.command !== 'reproduce' && d.command !== 'hessian')
     throw new UsageError(
-      `${path}: command ${JSON.stringify(d.command)}: saddle sweep runs "train" and "reproduce" sweeps`,
+      `${path}: command ${JSON.stringify(d.command)}: saddle sweep runs "train", "reproduce" and "hessian" sweeps`,
     );
+  if (d.command === 'hessian' && typeof d.params !== 'string')
+    throw new UsageError(`${path}: a hessian sweep names its network: "params": "p.safetensors"`);
   const keys =
     d.command === 'train'
       ? ['command', 'base', 'grid', 'seeds']
-      : ['command', 'experiment', 'quick', 'base', 'grid', 'seeds'];
+      : d.command === 'hessian'
+        ? ['command', 'params', 'base', 'grid', 'seeds']
+        : ['command', 'experiment', 'quick', 'base', 'grid', 'seeds'];
   const unknown = Object.keys(d).filter((k) => !keys.includes(k));
   if (unknown.length)
     throw new UsageError(`${path}: unknown key ${unknown.join(', ')}; the keys are ${keys.join(', ')}`);
@@ -159,9 +199,10 @@ export function parseSweepSpec(textOf: string, path: string): SweepSpec {
       }
       return;
     }
-    const parse = TRAIN_KEYS[key];
+    const keys = d.command === 'hessian' ? HESSIAN_KEYS : TRAIN_KEYS;
+    const parse = keys[key];
     if (!parse)
-      throw new UsageError(`${path}: ${where}: '${key}' is not a setting; use ${Object.keys(TRAIN_KEYS).join(', ')}`);
+      throw new UsageError(`${path}: ${where}: '${key}' is not a setting; use ${Object.keys(keys).join(', ')}`);
     parse(value, `${path}: ${where}`);
   };
   for (const [k, v] of Object.entries(base)) check(k, v, `base.${k}`);
@@ -185,7 +226,7 @@ export function parseSweepSpec(textOf: string, path: string): SweepSpec {
       throw new UsageError(`${path}: ${errorMessage(err)}`);
     }
   }
-  return { command: d.command, base, grid, seeds, experiment: d.experiment, quick: d.quick };
+  return { command: d.command, base, grid, seeds, experiment: d.experiment, quick: d.quick, params: d.params };
 }
 
 /** Every combination of the grid's values (the first key outermost), each with every seed. */
@@ -196,11 +237,6 @@ function combinations(grid: Record<string, unknown[]>): Record<string, unknown>[
   );
 }
 
-const label = (varied: Record<string, unknown>) =>
-  Object.entries(varied)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(',') || 'base';
-
 async function jobsOf(
   spec: SweepSpec,
   specPath: string,
@@ -209,6 +245,8 @@ async function jobsOf(
   const jobs: Job[] = [];
   const varied: Record<string, unknown>[] = [];
   const dataBlobs = new Map<string, DataSpec>();
+  const relative = (file: string) => (isAbsolute(file) ? file : join(dirname(specPath), file));
+  let network: { ref: BlobRef; activation?: string } | undefined;
   for (const combination of combinations(spec.grid)) {
     for (const seed of spec.seeds) {
       const v = { ...combination, seed };
@@ -219,7 +257,8 @@ async function jobsOf(
         jobs.push({ id: label(v), spec: { kind: 'reproduce', settings } });
         continue;
       }
-      const s = { ...DEFAULTS, ...spec.base, ...combination } as Record<string, unknown>;
+      const defaults = spec.command === 'hessian' ? HESSIAN_DEFAULTS : DEFAULTS;
+      const s = { ...defaults, ...spec.base, ...combination } as Record<string, unknown>;
       const dataName = s.data as string;
       let data: DataSpec;
       if (dataName === 'mnist' || dataName === 'iris') data = dataName;
@@ -228,11 +267,31 @@ async function jobsOf(
           throw new UsageError(`${specPath}: data '${dataName}' is not mnist, iris or a .csv file`);
         if (typeof s.target !== 'string')
           throw new UsageError(`${specPath}: data ${dataName} needs "target": "<class column>"`);
-        const file = isAbsolute(dataName) ? dataName : join(dirname(specPath), dataName);
+        const file = relative(dataName);
         const key = `${file}\n${s.target}`;
         if (!dataBlobs.has(key))
           dataBlobs.set(key, { csv: await blobs.add(readBytes(file)), target: s.target, source: dataName });
         data = dataBlobs.get(key)!;
+      }
+      if (spec.command === 'hessian') {
+        network ??= await networkOf(relative(spec.params!), blobs);
+        const settings: HessianSettings = {
+          params: network.ref,
+          activation: (s.activation ?? network.activation ?? 'relu') as HessianSettings['activation'],
+          data,
+          loss: s.loss as 'ce' | 'mse',
+          ...(s.examples !== undefined ? { examples: s.examples as number } : {}),
+          batch: s.batch as number,
+          kind: s.kind as HessianSettings['kind'],
+          top: s.top as number,
+          bottom: s.bottom as number,
+          ...(s.trace !== undefined ? { trace: s.trace as number } : {}),
+          dtype: s.dtype as HessianSettings['dtype'],
+          seed,
+        };
+        varied.push(v);
+        jobs.push({ id: label(v), spec: { kind: 'hessian', settings } });
+        continue;
       }
       const settings: TrainSettings = {
         model: parseModel(s.model as string),
@@ -255,6 +314,12 @@ async function jobsOf(
   return { jobs, varied };
 }
 
+/** A parameter file as a blob (re-encoded as safetensors, whatever its format), and its activation. */
+async function networkOf(path: string, blobs: BlobSet): Promise<{ ref: BlobRef; activation?: string }> {
+  const file = readParams(path);
+  return { ref: await blobs.add(encodeSafetensors(mlpStateDict(file.params))), activation: file.activation };
+}
+
 /** Lines of a previous run's results (those with a result; failed ones are run again). */
 function previousLines(path: string): Map<string, Line> {
   const lines = new Map<string, Line>();
@@ -270,114 +335,6 @@ function previousLines(path: string): Map<string, Line> {
     if (typeof line.id === 'string' && line.result) lines.set(line.id, line);
   });
   return lines;
-}
-
-const train = (l: Line) => l.result as TrainResult;
-const percent = (st: { mean: number; sd: number } | null) => st && { mean: 100 * st.mean, sd: 100 * st.sd };
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]) =>
-  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
-
-interface Summary {
-  setting: string;
-  runs: number;
-  failed: number;
-  trainLoss: { mean: number; sd: number } | null;
-  testAccuracy: { mean: number; sd: number } | null;
-  sharpness: { mean: number; sd: number; twoOverEta: number | null } | null;
-}
-
-interface VerdictSummary {
-  setting: string;
-  runs: number;
-  failed: number;
-  verdicts: Record<string, number>;
-}
-
-function summariseVerdicts(lines: Line[]): VerdictSummary[] {
-  const groups = new Map<string, Line[]>();
-  for (const line of lines) {
-    const { seed: _, ...rest } = line.settings;
-    groups.set(label(rest), [...(groups.get(label(rest)) ?? []), line]);
-  }
-  return [...groups].map(([setting, group]) => {
-    const verdicts: Record<string, number> = {};
-    for (const l of group)
-      if (l.result) {
-        const v = (l.result as ReproduceResult).verdict;
-        verdicts[v] = (verdicts[v] ?? 0) + 1;
-      }
-    return { setting, runs: group.length, failed: group.filter((l) => !l.result).length, verdicts };
-  });
-}
-
-function summarise(lines: Line[]): Summary[] {
-  const groups = new Map<string, Line[]>();
-  for (const line of lines) {
-    const { seed: _, ...rest } = line.settings;
-    const key = label(rest);
-    groups.set(key, [...(groups.get(key) ?? []), line]);
-  }
-  return [...groups].map(([setting, group]) => {
-    const ok = group.filter((l) => l.result);
-    const stat = (xs: number[]) => (xs.length ? { mean: mean(xs), sd: sd(xs) } : null);
-    const sharp = ok.flatMap((l) => (train(l).sharpness?.length ? [train(l).sharpness!.at(-1)!.value] : []));
-    return {
-      setting,
-      runs: group.length,
-      failed: group.length - ok.length,
-      trainLoss: stat(ok.map((l) => train(l).final.trainLoss)),
-      testAccuracy: stat(ok.map((l) => train(l).final.testAccuracy)),
-      sharpness: sharp.length ? { ...stat(sharp)!, twoOverEta: train(ok[0]).threshold } : null,
-    };
-  });
-}
-
-function figure(lines: Line[], summary: Summary[]): string {
-  const bySetting = new Map<string, Line[]>();
-  for (const line of lines.filter((l) => l.result)) {
-    const { seed: _, ...rest } = line.settings;
-    bySetting.set(label(rest), [...(bySetting.get(label(rest)) ?? []), line]);
-  }
-  const panel = (what: string, value: (r: TrainResult) => number) => {
-    const traces = [...bySetting].map(([setting, group]) => ({
-      x: group.map((l) => l.settings.seed as number),
-      y: group.map((l) => value(train(l))),
-      label: setting,
-    }));
-    const [first, ...rest] = traces;
-    return linePlot({
-      ...first,
-      traces: rest,
-      yRange: 'all',
-      title: `${what} against the seed`,
-      xLabel: 'seed',
-      yLabel: what,
-    });
-  };
-  const figures = [
-    panel('final training loss', (r) => r.final.trainLoss),
-    panel('test accuracy', (r) => r.final.testAccuracy),
-  ];
-  const sharp = summary.filter((s) => s.sharpness && s.sharpness.twoOverEta !== null);
-  if (sharp.length) {
-    const x = sharp.map((s) => s.sharpness!.twoOverEta!);
-    figures.push(
-      linePlot({
-        x,
-        y: x,
-        label: 'sharpness = 2/η',
-        traces: [
-          { x, y: sharp.map((s) => s.sharpness!.mean), label: 'final sharpness (mean over seeds)', line: false },
-        ],
-        yRange: 'all',
-        title: 'Final sharpness against 2/η',
-        xLabel: '2/η',
-        yLabel: 'λ_max',
-      }),
-    );
-  }
-  return stackFigures(figures);
 }
 
 export function sweepCommand(): Command {
@@ -404,7 +361,9 @@ export function sweepCommand(): Command {
     .action(async (specPath: string, flags: Flags) => {
       const spec = parseSweepSpec(readText(specPath), specPath);
       if (flags.plot && spec.command !== 'train')
-        throw new UsageError('--plot draws training sweeps; a reproduce sweep has its verdicts in the table and JSON');
+        throw new UsageError(
+          `--plot draws training sweeps; a ${spec.command} sweep has its numbers in the table and JSON`,
+        );
       const out = flags.out ?? specPath.replace(/\.json$/i, '') + '.results.jsonl';
       if (!out.toLowerCase().endsWith('.jsonl')) throw new UsageError(`--out: ${out} should be a .jsonl file`);
       const plotFormat = flags.plot ? checkFigurePath(flags.plot) : undefined;
@@ -448,7 +407,27 @@ export function sweepCommand(): Command {
       const seconds = (performance.now() - started) / 1000;
       const errors = failed.map((l) => `  failed ${l.id}: ${l.error}`);
       const head = `${jobs.length} runs (${executor.name}), results in ${out}, ${seconds.toFixed(1)} s`;
-      if (spec.command === 'reproduce') {
+      if (spec.command === 'hessian') {
+        const summary = summariseHessian(all);
+        const g = (st: { mean: number; sd: number } | null) =>
+          st ? `${st.mean.toPrecision(5)} ± ${st.sd.toPrecision(2)}` : '—';
+        printResult(
+          flags.json,
+          () => ({ spec: specPath, out, jobs: jobs.length, failed: failed.length, summary, seconds }),
+          () =>
+            [
+              head,
+              ...summary.map(
+                (st) =>
+                  `  ${st.setting.padEnd(24)} λ_max ${g(st.lambdaMax)}` +
+                  (st.lambdaMax ? ` [${st.lambdaMax.min.toPrecision(4)}, ${st.lambdaMax.max.toPrecision(4)}]` : '') +
+                  (st.lambdaMin ? `  λ_min ${g(st.lambdaMin)}` : '') +
+                  (st.trace ? `  trace ${g(st.trace)}` : ''),
+              ),
+              ...errors,
+            ].join('\n') + '\n',
+        );
+      } else if (spec.command === 'reproduce') {
         const verdicts = summariseVerdicts(all);
         printResult(
           flags.json,

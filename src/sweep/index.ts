@@ -5,3 +5,4 @@ export { newCache, runJob, type Job, type JobKind, type JobKinds, type JobSpec, 
 export { landscapeContext, type LandscapeContext, type LandscapeSpec } from './landscape-job.js';
 export { runTrainJob, type TrainResult, type TrainSettings } from './train-job.js';
 export { checkReproduce, runReproduceJob, type ReproduceResult, type ReproduceSettings } from './reproduce-job.js';
+export { runHessianJob, type HessianResult, type HessianSettings } from './hessian-job.js';

@@ -2,6 +2,7 @@
 // runner's result depends on the job alone, so the sweep's result is the same bytes whoever runs it.
 import { SaddleError } from '../core/errors.js';
 import type { BlobGetter } from './blobs.js';
+import { runHessianJob, type HessianSettings } from './hessian-job.js';
 import { landscapeContext, type LandscapeContext, type LandscapeSpec } from './landscape-job.js';
 import { runReproduceJob, type ReproduceSettings } from './reproduce-job.js';
 import { runTrainJob, type TrainSettings } from './train-job.js';
@@ -15,6 +16,8 @@ export interface JobKinds {
   train: { settings: TrainSettings };
   /** One experiment of the chapter. */
   reproduce: { settings: ReproduceSettings };
+  /** One curvature measurement of a network. */
+  hessian: { settings: HessianSettings };
 }
 export type JobKind = keyof JobKinds;
 export type JobSpec = { [K in JobKind]: { kind: K } & JobKinds[K] }[JobKind];
@@ -49,6 +52,7 @@ const RUNNERS: { [K in JobKind]: Runner<K> } = {
   },
   train: async (job, get) => runTrainJob(job.settings, get),
   reproduce: async (job) => runReproduceJob(job.settings),
+  hessian: async (job, get) => runHessianJob(job.settings, get),
 };
 
 /** Runs one job here. */
