@@ -179,11 +179,11 @@ describe('saddle landscape', () => {
         '--data',
         'mnist',
         '--examples',
-        '500',
+        '200',
         '--test',
         '100',
         '--grid',
-        '6x5',
+        '4x4',
         '--seed',
         '2',
         '--workers',
@@ -196,7 +196,7 @@ describe('saddle landscape', () => {
       return JSON.stringify(doc);
     });
     expect(new Set(docs).size).toBe(1);
-    expect(JSON.parse(docs[0]).done).toBe(30);
+    expect(JSON.parse(docs[0]).done).toBe(16);
   }, 60_000);
 
   test('a grid killed mid-run (SIGKILL) continues with --resume to the numbers of an uninterrupted run', async () => {
