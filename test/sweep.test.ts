@@ -133,6 +133,40 @@ describe('saddle sweep', () => {
     await Promise.all([stopWorker(a), stopWorker(b)]);
   }, 180_000);
 
+  test('a training sweep that tracks sharpness: the table and the figure put the final λ_max beside 2/η', () => {
+    const spec = at('sharpness.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        command: 'train',
+        base: {
+          model: 'mlp:4-8-3',
+          data: 'iris',
+          train: 100,
+          test: 50,
+          epochs: 10,
+          batch: 100,
+          optimizer: 'sgd',
+          trackSharpness: 5,
+        },
+        grid: { lr: [0.5, 1] },
+        seeds: [1, 2],
+      }),
+    );
+    const svg = at('sharpness.svg');
+    const r = saddle('sweep', spec, '--out', at('sharpness.jsonl'), '--plot', svg, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary.map((s: { setting: string }) => s.setting)).toEqual(['lr=0.5', 'lr=1']);
+    for (const s of doc.summary) {
+      expect(s.sharpness.twoOverEta).toBe(s.setting === 'lr=0.5' ? 4 : 2);
+      expect(s.sharpness.mean).toBeGreaterThan(0);
+    }
+    const figure = readFileSync(svg, 'utf8');
+    expect(figure).toMatch(/Final sharpness against 2\/η/);
+    expect(figure).toMatch(/test accuracy against the seed/);
+  }, 60_000);
+
   test('a reproduce sweep: an experiment over its controls × seeds, each result saddle reproduce’s own', () => {
     const spec = at('reproduce.json');
     writeFileSync(
