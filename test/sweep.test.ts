@@ -349,6 +349,58 @@ describe('saddle sweep', () => {
 });
 
 describe('saddle landscape --queue', () => {
+  test('a CSV file travels to the workers through Redis: the same grid as the pool', async () => {
+    const csv = new URL('../fixtures/iris.csv', import.meta.url).pathname;
+    const params = at('csv-net.safetensors');
+    const trained = saddle(
+      'train',
+      '--model',
+      'mlp:4-6-3',
+      '--data',
+      csv,
+      '--target',
+      'species',
+      '--train',
+      '100',
+      '--test',
+      '50',
+      '--epochs',
+      '5',
+      '--save',
+      params,
+    );
+    expect(trained.status, trained.stderr).toBe(0);
+    const args = [
+      'landscape',
+      '--params',
+      params,
+      '--data',
+      csv,
+      '--target',
+      'species',
+      '--standardize',
+      '--examples',
+      '100',
+      '--test',
+      '50',
+      '--grid',
+      '5x5',
+    ];
+    const pool = at('csv-pool.json');
+    expect(saddle(...args, '--out', pool).status).toBe(0);
+    const worker = startWorker();
+    const queued = at('csv-queue.json');
+    const r = saddle(...args, '--out', queued, '--queue', redis.url);
+    expect(r.status, r.stderr).toBe(0);
+    const strip = (path: string) => {
+      const { seconds: _, ...doc } = JSON.parse(readFileSync(path, 'utf8'));
+      return doc;
+    };
+    expect(strip(queued)).toEqual(strip(pool));
+    expect(strip(queued).settings.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    await stopWorker(worker);
+  }, 60_000);
+
   test('two workers through Redis give the bytes of the pool, for many quick points', async () => {
     // Points of ~10 ms: jobs finish while the coordinator is still looking at the ones it submitted (a job read
     // while active and found completed a moment later once came back without its result).
