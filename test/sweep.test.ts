@@ -15,6 +15,11 @@ const saddle = (...args: string[]) =>
 const dir = mkdtempSync(join(tmpdir(), 'saddle-sweep-'));
 const at = (name: string) => join(dir, name);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A grid saddle landscape wrote, without its timing (the one field that may differ between runs). */
+const gridOf = (path: string) => {
+  const { seconds: _, ...doc } = JSON.parse(readFileSync(path, 'utf8'));
+  return doc;
+};
 
 /** A sweep of training runs; `train: 100000` asks for more digits than MNIST has: that job fails by itself. */
 function writeSpec(
@@ -392,12 +397,8 @@ describe('saddle landscape --queue', () => {
     const queued = at('csv-queue.json');
     const r = saddle(...args, '--out', queued, '--queue', redis.url);
     expect(r.status, r.stderr).toBe(0);
-    const strip = (path: string) => {
-      const { seconds: _, ...doc } = JSON.parse(readFileSync(path, 'utf8'));
-      return doc;
-    };
-    expect(strip(queued)).toEqual(strip(pool));
-    expect(strip(queued).settings.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(gridOf(queued)).toEqual(gridOf(pool));
+    expect(gridOf(queued).settings.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     await stopWorker(worker);
   }, 60_000);
 
@@ -429,11 +430,7 @@ describe('saddle landscape --queue', () => {
     const queued = at('landscape-queue.json');
     const r = saddle(...args, '--out', queued, '--queue', redis.url);
     expect(r.status, r.stderr).toBe(0);
-    const strip = (path: string) => {
-      const { seconds: _, ...doc } = JSON.parse(readFileSync(path, 'utf8'));
-      return doc;
-    };
-    expect(strip(queued)).toEqual(strip(pool));
+    expect(gridOf(queued)).toEqual(gridOf(pool));
     await waitFor(() => doneIds(a).length + doneIds(b).length >= 100, 10_000);
     await sleep(300);
     expect(doneIds(a).length + doneIds(b).length).toBe(100);

@@ -5,10 +5,9 @@ import { Command } from 'commander';
 import type { DType } from '../core/dtype.js';
 import {
   CURVATURE_KINDS,
-  crossEntropyLoss,
   curvatureOperator,
   curvatureReport,
-  squaredErrorLoss,
+  namedLoss,
   type CurvatureKind,
   type CurvatureReport,
 } from '../curvature/index.js';
@@ -195,10 +194,7 @@ export function hessianCommand(): Command {
       const examples = flags.examples;
       if (examples !== undefined && examples > data.x.shape[0])
         throw new UsageError(`--examples ${examples}: the data has ${data.x.shape[0]} rows`);
-      const loss =
-        flags.loss === 'ce'
-          ? crossEntropyLoss({ activation })
-          : squaredErrorLoss({ activation, reduction: 'half-sum' });
+      const loss = namedLoss(flags.loss, activation);
       const op = curvatureOperator({ loss, params, data, batchSize, kind: flags.kind, select, dtype, examples, seed });
 
       const bar = progressBar({ json: flags.json });

@@ -251,7 +251,8 @@ export function landscapeCommand(): Command {
       const net = await loadNetwork({ ...flags, init: 'he-uniform', dtype: 'float32' });
       const to = flags.to ? readParams(flags.to) : undefined;
       if (to) checkSameModel(net.sizes, to, flags.to!, '--to');
-      const trajectory = trajectoryFile ? readTrajectory(trajectoryFile) : undefined;
+      const trajectoryBytes = trajectoryFile ? readBytes(trajectoryFile) : undefined;
+      const trajectory = trajectoryFile ? readTrajectory(trajectoryFile, trajectoryBytes) : undefined;
       trajectory?.checkpoints.forEach((c, i) =>
         checkSameModel(net.sizes, c, trajectoryFile!, `checkpoint ${trajectory.steps[i]} of`),
       );
@@ -269,7 +270,7 @@ export function landscapeCommand(): Command {
         mode,
         params: await paramsBlob(net.params),
         ...(to ? { to: await paramsBlob(to.params) } : {}),
-        ...(trajectoryFile ? { trajectory: await blobs.add(readBytes(trajectoryFile)) } : {}),
+        ...(trajectoryBytes ? { trajectory: await blobs.add(trajectoryBytes) } : {}),
         data: csv
           ? {
               csv: await blobs.add(readBytes(flags.data)),
@@ -292,7 +293,7 @@ export function landscapeCommand(): Command {
           ? { eigen: { examples: Math.min(flags.eigenExamples ?? 1000, nTrain), steps: flags.eigenSteps } }
           : {}),
       };
-      const { picture } = await landscapeContext(spec, blobs.get);
+      const { picture } = await landscapeContext(spec, blobs.get, net.data);
       const normalize = mode === 'slice' ? flags.normalize : null;
       const settings: Settings = {
         mode,

@@ -170,8 +170,11 @@ export function readBytes(path: string): Uint8Array {
 }
 
 /** The checkpoints of a file writeTrajectory wrote, each with its sizes. */
-export function readTrajectory(path: string): { steps: number[]; checkpoints: ParamsFile[] } {
-  const t = asUsage(() => decodeTrajectory(readBytes(path), { source: path }));
+export function readTrajectory(
+  path: string,
+  bytes: Uint8Array = readBytes(path),
+): { steps: number[]; checkpoints: ParamsFile[] } {
+  const t = asUsage(() => decodeTrajectory(bytes, { source: path }));
   return {
     steps: t.steps,
     checkpoints: t.checkpoints.map((params) => ({

@@ -16,6 +16,19 @@ export const label = (varied: Record<string, unknown>) =>
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(',') || 'base';
 
+/** The lines of each setting (the grid's values without the seed), in the order the settings first appear. */
+function bySetting(lines: readonly Line[]): Map<string, Line[]> {
+  const groups = new Map<string, Line[]>();
+  for (const line of lines) {
+    const { seed: _, ...rest } = line.settings;
+    const key = label(rest);
+    const group = groups.get(key);
+    if (group) group.push(line);
+    else groups.set(key, [line]);
+  }
+  return groups;
+}
+
 const train = (l: Line) => l.result as TrainResult;
 export const percent = (st: { mean: number; sd: number } | null) => st && { mean: 100 * st.mean, sd: 100 * st.sd };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -39,12 +52,7 @@ export interface VerdictSummary {
 }
 
 export function summariseVerdicts(lines: Line[]): VerdictSummary[] {
-  const groups = new Map<string, Line[]>();
-  for (const line of lines) {
-    const { seed: _, ...rest } = line.settings;
-    groups.set(label(rest), [...(groups.get(label(rest)) ?? []), line]);
-  }
-  return [...groups].map(([setting, group]) => {
+  return [...bySetting(lines)].map(([setting, group]) => {
     const verdicts: Record<string, number> = {};
     for (const l of group)
       if (l.result) {
@@ -56,13 +64,7 @@ export function summariseVerdicts(lines: Line[]): VerdictSummary[] {
 }
 
 export function summarise(lines: Line[]): Summary[] {
-  const groups = new Map<string, Line[]>();
-  for (const line of lines) {
-    const { seed: _, ...rest } = line.settings;
-    const key = label(rest);
-    groups.set(key, [...(groups.get(key) ?? []), line]);
-  }
-  return [...groups].map(([setting, group]) => {
+  return [...bySetting(lines)].map(([setting, group]) => {
     const ok = group.filter((l) => l.result);
     const stat = (xs: number[]) => (xs.length ? { mean: mean(xs), sd: sd(xs) } : null);
     const sharp = ok.flatMap((l) => (train(l).sharpness?.length ? [train(l).sharpness!.at(-1)!.value] : []));
@@ -78,13 +80,9 @@ export function summarise(lines: Line[]): Summary[] {
 }
 
 export function figure(lines: Line[], summary: Summary[]): string {
-  const bySetting = new Map<string, Line[]>();
-  for (const line of lines.filter((l) => l.result)) {
-    const { seed: _, ...rest } = line.settings;
-    bySetting.set(label(rest), [...(bySetting.get(label(rest)) ?? []), line]);
-  }
+  const groups = bySetting(lines.filter((l) => l.result));
   const panel = (what: string, value: (r: TrainResult) => number) => {
-    const traces = [...bySetting].map(([setting, group]) => ({
+    const traces = [...groups].map(([setting, group]) => ({
       x: group.map((l) => l.settings.seed as number),
       y: group.map((l) => value(train(l))),
       label: setting,
@@ -135,12 +133,7 @@ export interface HessianSummary {
 
 /** λ_max (its spread over the seeds: PyHessian #5's question), λ_min and the trace per setting. */
 export function summariseHessian(lines: Line[]): HessianSummary[] {
-  const groups = new Map<string, Line[]>();
-  for (const line of lines) {
-    const { seed: _, ...rest } = line.settings;
-    groups.set(label(rest), [...(groups.get(label(rest)) ?? []), line]);
-  }
-  return [...groups].map(([setting, group]) => {
+  return [...bySetting(lines)].map(([setting, group]) => {
     const ok = group.flatMap((l) => (l.result ? [l.result as HessianResult] : []));
     const tops = ok.flatMap((r) => (r.top.length ? [r.top[0].value] : []));
     const bottoms = ok.flatMap((r) => (r.bottom.length ? [r.bottom[0].value] : []));

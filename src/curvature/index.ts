@@ -2,6 +2,7 @@ export { blockView, leafNames, type Block, type BlockView, type Selection } from
 export {
   crossEntropyLoss,
   customLoss,
+  namedLoss,
   negativeElboLoss,
   negativeLogPosteriorLoss,
   squaredErrorLoss,

@@ -78,6 +78,14 @@ export function squaredErrorLoss(
   };
 }
 
+/**
+ * The loss the CLI's --loss names for an MLP: 'ce', the mean softmax cross-entropy, or 'mse', ½‖f − y‖² summed over
+ * outputs and averaged over examples (Cohen et al.'s, so that sharpness compares with 2/η).
+ */
+export function namedLoss(name: 'ce' | 'mse', activation: Activation): CurvatureLoss<MlpParams> {
+  return name === 'ce' ? crossEntropyLoss({ activation }) : squaredErrorLoss({ activation, reduction: 'half-sum' });
+}
+
 function targetsFor(z: Tensor, y: Tensor): Tensor {
   if (y.rank === z.rank) return y;
   const outputs = z.shape[z.rank - 1];

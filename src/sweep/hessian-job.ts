@@ -3,10 +3,9 @@
 // result is the same bytes on any worker.
 import type { DType } from '../core/dtype.js';
 import {
-  crossEntropyLoss,
   curvatureOperator,
   curvatureReport,
-  squaredErrorLoss,
+  namedLoss,
   type CurvatureKind,
   type CurvatureReport,
 } from '../curvature/index.js';
@@ -41,10 +40,7 @@ export async function runHessianJob(settings: HessianSettings, get: BlobGetter):
   });
   const full = await loadSweepData(settings.data, get, settings.loss === 'ce');
   const data = { x: full.x, y: full.y };
-  const loss =
-    settings.loss === 'ce'
-      ? crossEntropyLoss({ activation: settings.activation })
-      : squaredErrorLoss({ activation: settings.activation, reduction: 'half-sum' });
+  const loss = namedLoss(settings.loss, settings.activation);
   const op = curvatureOperator({
     loss,
     params,

@@ -4,10 +4,9 @@
 import { SaddleError } from '../core/errors.js';
 import { cast } from '../core/index.js';
 import {
-  crossEntropyLoss,
   landscape,
   landscapePoint,
-  squaredErrorLoss,
+  namedLoss,
   type Landscape,
   type LandscapeMode,
   type Normalization,
@@ -57,15 +56,22 @@ async function paramsFrom(ref: BlobRef, get: BlobGetter, what: string): Promise<
   return mlpFromStateDict(tensors, { source: what });
 }
 
-/** The picture and the evaluation of its points, from the spec alone. */
-export async function landscapeContext(spec: LandscapeSpec, get: BlobGetter): Promise<LandscapeContext> {
+/**
+ * The picture and the evaluation of its points, from the spec alone; `loaded` is the data set the spec names when
+ * the caller has it already (a coordinator that checked it), so that it is not read twice.
+ */
+export async function landscapeContext(
+  spec: LandscapeSpec,
+  get: BlobGetter,
+  loaded?: Dataset,
+): Promise<LandscapeContext> {
   const params = await paramsFrom(spec.params, get, 'params');
   const to = spec.to ? await paramsFrom(spec.to, get, 'to') : undefined;
   const trajectory = spec.trajectory
     ? decodeTrajectory(await get(spec.trajectory), { source: 'trajectory' })
     : undefined;
   const classes = spec.loss === 'ce';
-  const full = await loadSweepData(spec.data, get, classes);
+  const full = loaded ?? (await loadSweepData(spec.data, get, classes));
   const dtype = params.layers[0].w.dtype;
   const typed: Dataset = { ...full, x: cast(full.x, dtype), y: cast(full.y, dtype) };
   if (spec.examples + spec.test > typed.x.shape[0])
@@ -82,10 +88,7 @@ export async function landscapeContext(spec: LandscapeSpec, get: BlobGetter): Pr
     biases: spec.biases,
     seed: spec.seed,
   });
-  const loss =
-    spec.loss === 'ce'
-      ? crossEntropyLoss({ activation: spec.activation })
-      : squaredErrorLoss({ activation: spec.activation, reduction: 'half-sum' });
+  const loss = namedLoss(spec.loss, spec.activation);
   const eigen = spec.eigen ? { ...spec.eigen, seed: spec.seed } : undefined;
   const data = { train, test: spec.test > 0 ? test : undefined, classes, batchSize: spec.batch, eigen };
   return { picture, params, evaluate: (k) => landscapePoint(picture, k, loss, data) };
