@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { fromJson, toJson } from '../src/cli/output.js';
+import { pendingPoints, recordPoint, type LandscapeResult } from '../src/index.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const saddle = (...args: string[]) =>
@@ -266,5 +268,25 @@ describe('saddle landscape', () => {
     const t = saddle('train', '--model', 'mlp:4-3', '--data', 'iris', '--checkpoints', '5');
     expect(t.status).toBe(2);
     expect(t.stderr).toMatch(/--checkpoints writes its file beside --save/);
+  });
+
+  test('non-finite losses survive the grid file as "Infinity" and "NaN", never null (null is a point not done)', () => {
+    const result: LandscapeResult = {
+      mode: 'slice',
+      normalize: 'filter',
+      axes: { x: [-1, 0, 1] },
+      trainLoss: [null, null, null],
+      trainAccuracy: [null, null, null],
+      done: 0,
+      points: 3,
+    };
+    recordPoint(result, 0, { trainLoss: Infinity, trainAccuracy: 0.1 });
+    recordPoint(result, 1, { trainLoss: NaN, trainAccuracy: 0.1 });
+    const text = toJson(result, 0);
+    expect(text).toContain('"trainLoss":["Infinity","NaN",null]');
+    const back = fromJson(text) as LandscapeResult;
+    expect(back.trainLoss).toEqual([Infinity, NaN, null]);
+    expect(pendingPoints(back)).toEqual([2]);
+    expect(back.done).toBe(2);
   });
 });

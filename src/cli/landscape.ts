@@ -38,7 +38,7 @@ import {
   seedOption,
   withOptions,
 } from './options.js';
-import { printResult } from './output.js';
+import { fromJson, printResult, toJson } from './output.js';
 import { readBytes, readParams, readTrajectory, trajectoryPath } from './params.js';
 import { poolExecutor } from './sweep-pool.js';
 import { queueExecutor, redisOptions, sweepId } from './sweep-queue.js';
@@ -106,7 +106,7 @@ interface GridDocument extends LandscapeResult {
 function readPrevious(path: string, settings: Settings): GridDocument {
   let doc: GridDocument;
   try {
-    doc = JSON.parse(readText(path)) as GridDocument;
+    doc = fromJson(readText(path)) as GridDocument;
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`--resume: ${path} is not a grid written by saddle landscape (${(err as Error).message})`);
@@ -329,7 +329,7 @@ export function landscapeCommand(): Command {
         if (flags.out && existsSync(flags.out) && !flags.resume) {
           let unfinished = false;
           try {
-            const doc = JSON.parse(readText(flags.out)) as Partial<GridDocument>;
+            const doc = fromJson(readText(flags.out)) as Partial<GridDocument>;
             unfinished = typeof doc.done === 'number' && typeof doc.points === 'number' && doc.done < doc.points;
           } catch {
             // Not a grid: written over like any output file.
@@ -348,7 +348,8 @@ export function landscapeCommand(): Command {
         seconds: previousSeconds + (performance.now() - started) / 1000,
       });
       const save = () => {
-        if (flags.out) writeAtomic(flags.out, JSON.stringify(document()));
+        // A loss past float64's range is "Infinity", never null: null means a point not computed yet.
+        if (flags.out) writeAtomic(flags.out, toJson(document(), 0));
       };
       const bar = progressBar({ json: flags.json });
       const pending = pendingPoints(result);

@@ -12,6 +12,16 @@ export function toJson(value: unknown, indent = 2): string {
 }
 
 /**
+ * JSON written by toJson, read back: the strings "Infinity", "-Infinity" and "NaN" become the numbers they stand for
+ * (a grid or a result file that saddle reads again keeps its non-finite numbers as numbers).
+ */
+export function fromJson(text: string): unknown {
+  return JSON.parse(text, (_key, v) =>
+    v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v,
+  );
+}
+
+/**
  * With `json`, the document (with the saddle version added) as indented JSON; else the text. Both are functions so
  * that only the one printed is built; an empty text prints nothing.
  */

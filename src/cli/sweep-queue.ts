@@ -9,6 +9,7 @@ import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job as QueueJo
 import { Redis, type RedisOptions } from 'ioredis';
 import { errorMessage, sha256, type BlobSet, type Executor, type Job } from '../sweep/index.js';
 import { UsageError } from './arguments.js';
+import { fromJson, toJson } from './output.js';
 import { jobPool, referencedBlobs } from './sweep-pool.js';
 
 /** The one queue saddle's jobs go through. */
@@ -106,7 +107,7 @@ export async function queueExecutor(options: { url: string; blobs: BlobSet; swee
         if (state !== 'completed' && state !== 'failed') return;
         const job = await queue.getJob(id);
         if (!job) return;
-        if (state === 'completed') finish(id, { result: job.returnvalue });
+        if (state === 'completed') finish(id, { result: fromJson(job.returnvalue as string) });
         else finish(id, { error: job.failedReason || 'failed' });
       };
       events.on('completed', ({ jobId }) => void settle(jobId));
@@ -184,7 +185,9 @@ export async function startWorker(options: WorkerOptions): Promise<{ close(): Pr
       const shared = await Promise.all(
         referencedBlobs(job.spec).map(async (sha) => [sha, await fetchBlob(sha)] as [string, SharedArrayBuffer]),
       );
-      return pool.run(job, shared);
+      // As text that keeps NaN and ±Infinity (BullMQ's JSON would turn them into null): the coordinator gets the
+      // numbers the pool would have given it.
+      return toJson(await pool.run(job, shared), 0);
     },
     {
       connection: bullConnection(options.url),

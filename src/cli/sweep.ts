@@ -27,7 +27,7 @@ import { checkFigurePath, encodeFigure } from './figures.js';
 import { readText, writeAtomic } from './files.js';
 import { setupNodeKernels } from './node-runtime.js';
 import { integerOption, jsonOption, MAX_EPOCHS, MAX_EXAMPLES, parseInitializer, parseModel } from './options.js';
-import { printResult } from './output.js';
+import { fromJson, printResult, toJson } from './output.js';
 import { readBytes, readParams } from './params.js';
 import { progressBar } from './progress.js';
 import { figure, label, percent, summarise, summariseHessian, summariseVerdicts, type Line } from './sweep-report.js';
@@ -328,7 +328,7 @@ function previousLines(path: string): Map<string, Line> {
     if (raw.trim() === '') return;
     let line: Line;
     try {
-      line = JSON.parse(raw) as Line;
+      line = fromJson(raw) as Line;
     } catch {
       throw new UsageError(`--resume: line ${i + 1} of ${path} is not JSON; is it the results of saddle sweep?`);
     }
@@ -380,7 +380,7 @@ export function sweepCommand(): Command {
           ? inlineExecutor(blobs.get)
           : poolExecutor({ blobs, workers: flags.workers });
       const ordered = () =>
-        jobs.flatMap((j) => (lines.has(j.id) ? [JSON.stringify(lines.get(j.id))] : [])).join('\n') + '\n';
+        jobs.flatMap((j) => (lines.has(j.id) ? [toJson(lines.get(j.id), 0)] : [])).join('\n') + '\n';
       let lastWrite = performance.now();
       const bar = progressBar({ json: flags.json });
       const record = (job: Job, line: Omit<Line, 'id' | 'settings'>) => {
